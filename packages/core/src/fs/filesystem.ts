@@ -1,0 +1,127 @@
+/**
+ * The FileSystem contract: everything an adapter author needs, in one file.
+ *
+ * Paths handed to an adapter are absolute virtual POSIX paths (`/a/b.txt`), already
+ * normalised by the core: they start with `/`, contain no `.` or `..` segments, no
+ * backslash, no NUL and no empty segment. `/` is the user's root. An adapter never
+ * sees a host path and never needs to check for traversal itself (a disk adapter must
+ * still refuse symbolic links that leave its root).
+ *
+ * Failures are reported by throwing an {@link FsError} with one of the
+ * {@link FsErrorCode}s; the core turns each into the right FTP reply. Any other thrown
+ * value becomes `451 Local error`, never a crash.
+ *
+ * Long operations take an `AbortSignal`: when a client sends ABOR or disappears the
+ * signal fires and the adapter should stop work and release resources promptly.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** What a directory entry is. */
+export type FileType = 'file' | 'directory' | 'symlink';
+
+/** Metadata of one file or directory, as returned by `stat` and `list`. */
+export interface FileStat {
+  /** Base name of the entry (no slash). For `stat('/')` use `'/'`. */
+  name: string;
+  type: FileType;
+  /** Size in bytes; 0 for directories where the backend has no size. */
+  size: number;
+  /** Last modification time. */
+  mtime: Date;
+  /** Unix permission bits, e.g. `0o644`. Shown in LIST and MLSx `unix.mode`. */
+  mode?: number;
+  /** Owner and group names (or numeric ids as strings) for LIST. */
+  owner?: string;
+  group?: string;
+  /** Hard link count for LIST; defaults to 1. */
+  nlink?: number;
+  /** For symbolic links: the target, shown as `name -> target` in LIST. */
+  target?: string;
+}
+
+/** Options common to long-running operations. */
+export interface OperationOptions {
+  /** Fires when the client aborts or disconnects. */
+  signal?: AbortSignal;
+}
+
+export interface ReadOptions extends OperationOptions {
+  /** Byte offset to start reading at (REST). Defaults to 0. */
+  start?: number;
+}
+
+export interface WriteOptions extends OperationOptions {
+  /**
+   * Byte offset to start writing at (REST before STOR): the first `start` bytes of the
+   * existing file are kept, everything after them is replaced by the new data.
+   * Throw `InvalidArgument` when `start` is beyond the end of the file.
+   */
+  start?: number;
+  /** Append the new data to the end of an existing file (APPE); creates it if missing. */
+  append?: boolean;
+  /** Expected size, when the client announced it (ALLO); adapters may use it to plan. */
+  sizeHint?: number;
+}
+
+/**
+ * Optional behaviour an adapter can switch off. Everything defaults to supported;
+ * FEAT and HELP only advertise what the logged-in user's file system can do.
+ */
+export interface FsCapabilities {
+  /** APPE works. Default true. */
+  append?: boolean;
+  /** REST before STOR (resumed uploads) works. Default true. */
+  resumeUpload?: boolean;
+}
+
+/** The storage behind one logged-in user. */
+export interface FileSystem {
+  /** Optional behaviour switches; see {@link FsCapabilities}. */
+  readonly capabilities?: FsCapabilities;
+
+  /** Metadata of `path`. Throws `NotFound` when it does not exist. */
+  stat(path: string, options?: OperationOptions): Promise<FileStat>;
+
+  /**
+   * Entries of the directory `path`, streamed: yield them as they are fetched so that
+   * very large directories never have to be held in memory. Does not yield `.`/`..`.
+   * Throws `NotFound` or `NotADirectory`.
+   */
+  list(path: string, options?: OperationOptions): AsyncIterable<FileStat>;
+
+  /** A stream of the file's bytes from `start`. Throws `NotFound` or `IsADirectory`. */
+  read(path: string, options?: ReadOptions): Promise<Readable>;
+
+  /**
+   * A stream that stores the uploaded bytes. The stream's `'finish'` event must mean
+   * the data is durably stored (flushed, renamed into place, multipart completed).
+   * `destroy(err)` means the upload was aborted: clean up (remove a temporary file,
+   * abort a multipart upload) and leave any previous version of the file intact where
+   * the backend can. Throws `NotFound` when the parent is missing, `IsADirectory`.
+   */
+  write(path: string, options?: WriteOptions): Promise<Writable>;
+
+  /** Create a directory. Parent must exist. Throws `AlreadyExists`, `NotFound`. */
+  mkdir(path: string): Promise<void>;
+
+  /** Remove an empty directory. Throws `NotEmpty`, `NotFound`, `NotADirectory`. */
+  rmdir(path: string): Promise<void>;
+
+  /** Remove a file. Throws `NotFound`, `IsADirectory`. */
+  remove(path: string): Promise<void>;
+
+  /** Rename or move a file or directory; replaces an existing file at `to`. */
+  rename(from: string, to: string): Promise<void>;
+
+  /** Set the modification time (MFMT). Absent: MFMT is not offered. */
+  setTimes?(path: string, mtime: Date): Promise<void>;
+
+  /** Change unix permission bits (SITE CHMOD). Absent: SITE CHMOD is not offered. */
+  chmod?(path: string, mode: number): Promise<void>;
+
+  /** Free bytes available for uploads under `path` (AVBL / STAT), if known. */
+  availableSpace?(path: string): Promise<number>;
+
+  /** Release resources when the session ends. */
+  close?(): Promise<void>;
+}
