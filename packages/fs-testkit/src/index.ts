@@ -1,0 +1,15 @@
+/**
+ * @ftpkit/fs-testkit: the contract suite every ftpkit FileSystem adapter runs, and the
+ * stream helpers its tests (and other packages' tests) use.
+ */
+export { testFileSystem } from './test-file-system.js';
+export type { FileSystemFactory, FileSystemFixture, TestFileSystemOptions } from './options.js';
+export {
+  expectFsError,
+  listAll,
+  listNames,
+  readAll,
+  readText,
+  writeAll,
+  writeToStream,
+} from './helpers.js';

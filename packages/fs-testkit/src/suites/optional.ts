@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import type { SuiteContext } from '../context.js';
+import { expectFsError, writeAll } from '../helpers.js';
+
+/** Optional operations are tested only when the adapter implements them. */
+export function optionalTests({ test }: SuiteContext): void {
+  test('setTimes sets the modification time that stat reports', async (fs, t) => {
+    if (!fs.setTimes) return t.skip('setTimes not implemented');
+    const when = new Date('2001-02-03T04:05:06Z');
+    await writeAll(fs, '/f', 'x');
+    await fs.mkdir('/d');
+    await fs.setTimes('/f', when);
+    await fs.setTimes('/d', when);
+    assert.equal((await fs.stat('/f')).mtime.getTime(), when.getTime());
+    assert.equal((await fs.stat('/d')).mtime.getTime(), when.getTime());
+    const listed = [];
+    for await (const e of fs.list('/')) listed.push(e);
+    assert.equal(listed.find((e) => e.name === 'f')?.mtime.getTime(), when.getTime());
+    await expectFsError(fs.setTimes('/missing', when), 'NotFound');
+  });
+
+  test('chmod sets the mode bits that stat reports', async (fs, t) => {
+    if (!fs.chmod) return t.skip('chmod not implemented');
+    await writeAll(fs, '/f', 'x');
+    await fs.chmod('/f', 0o640);
+    assert.equal((await fs.stat('/f')).mode, 0o640);
+    await fs.chmod('/f', 0o604);
+    assert.equal((await fs.stat('/f')).mode, 0o604);
+    await fs.mkdir('/d');
+    await fs.chmod('/d', 0o750);
+    assert.equal((await fs.stat('/d')).mode, 0o750);
+    await expectFsError(fs.chmod('/missing', 0o600), 'NotFound');
+  });
+}
