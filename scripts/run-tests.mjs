@@ -3,7 +3,7 @@
 // TypeScript sources (the "@ftpkit/source" export condition) through tsx.
 // Usage: node scripts/run-tests.mjs [substring filter ...]
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const skip = new Set(['node_modules', 'dist', '.git', '.turbo']);
 
 function findTests(dir, out = []) {
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     if (skip.has(name)) continue;
     const full = join(dir, name);
