@@ -1,3 +1,31 @@
+/**
+ * @ftpkit/core: an embeddable FTP/FTPS server for Node.js.
+ *
+ * Create an {@link FtpServer} with an `authenticate` hook that returns each user's
+ * {@link FileSystem}, add middleware or commands, and call `listen()`.
+ */
+export { FtpServer, type CloseOptions } from './server.js';
+export type { Session, SessionUser } from './session.js';
+export {
+  AuthError,
+  FULL_ACCESS,
+  READ_ONLY,
+  type AuthRequest,
+  type AuthResult,
+  type FtpServerOptions,
+  type Permissions,
+  type PortRange,
+} from './options.js';
+export type { FtpServerEvents, TransferEvent } from './events.js';
+export type {
+  ArgumentRule,
+  CommandContext,
+  CommandMiddleware,
+  CommandSpec,
+  SentReply,
+} from './commands/types.js';
+export type { ActiveTransfer, TransferDirection, TransferResult, TransferStatus } from './data/transfer.js';
+export { ReplyError } from './protocol/reply-error.js';
 export type {
   FileSystem,
   FileStat,
@@ -9,3 +37,4 @@ export type {
 } from './fs/filesystem.js';
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
+export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';

@@ -1,0 +1,101 @@
+/** Login and session lifecycle: USER, PASS, ACCT, REIN, QUIT (RFC 959 4.1.1). */
+import { FsError } from '../fs/errors.js';
+import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
+import type { Session } from '../session.js';
+import type { CommandSpec } from './types.js';
+
+const ANONYMOUS_NAMES = new Set(['anonymous', 'ftp']);
+
+function isAnonymous(session: Session, username: string): boolean {
+  return session.server.options.anonymous && ANONYMOUS_NAMES.has(username.toLowerCase());
+}
+
+export const authCommands: Record<string, CommandSpec> = {
+  USER: {
+    auth: false,
+    arg: 'required',
+    help: 'USER <sp> username',
+    handler({ session, arg, reply }) {
+      if (session.user) return reply(530, 'Already logged in; use REIN to change user.');
+      session.pendingUser = arg;
+      // Always 331, whether or not the user exists (RFC 2577: no user enumeration).
+      reply(331, isAnonymous(session, arg) ? 'Anonymous login ok, send your e-mail address as password.' : 'Please specify the password.');
+    },
+  },
+  PASS: {
+    auth: false,
+    help: 'PASS <sp> password',
+    async handler({ session, arg, reply }) {
+      if (session.user) return reply(503, 'Already logged in.');
+      const username = session.pendingUser;
+      if (username === undefined) return reply(503, 'Login with USER first.');
+      session.pendingUser = undefined;
+      const anonymous = isAnonymous(session, username);
+      let result: AuthResult;
+      try {
+        result = await session.server.options.authenticate({
+          username,
+          password: arg,
+          anonymous,
+          address: session.remoteAddress,
+          secure: session.secure,
+          session,
+        });
+        if (!result || typeof result.fs?.stat !== 'function') throw new Error('authenticate returned no file system');
+      } catch (err) {
+        // AuthError is a refusal; anything else is a fault of the hook, reported as 'error'.
+        const reason = err instanceof AuthError ? err.message : 'Login incorrect.';
+        if (!(err instanceof AuthError)) session.server.emit('error', err instanceof Error ? err : new Error(String(err)), session);
+        session.server.emit('login-failed', { session, username, reason });
+        return reply(530, reason);
+      }
+      const base = anonymous ? READ_ONLY : FULL_ACCESS;
+      const user = {
+        username,
+        anonymous,
+        fs: result.fs,
+        permissions: Object.freeze({ ...base, ...result.permissions }),
+        data: result.data ?? {},
+      };
+      session.loggedIn(user, await homeDirectory(session, result));
+      session.server.emit('login', session);
+      reply(230, 'Login successful.');
+    },
+  },
+  ACCT: {
+    auth: false,
+    help: 'ACCT <sp> account',
+    handler: ({ reply }) => reply(202, 'ACCT not needed.'),
+  },
+  REIN: {
+    auth: false,
+    arg: 'none',
+    help: 'REIN',
+    handler({ session, reply }) {
+      session.reset();
+      reply(220, 'Service ready for new user.');
+    },
+  },
+  QUIT: {
+    auth: false,
+    duringTransfer: true,
+    help: 'QUIT',
+    async handler({ session, reply }) {
+      reply(221, 'Goodbye.');
+      await session.close();
+    },
+  },
+};
+
+/** The home directory if it exists, else `/`. */
+async function homeDirectory(session: Session, result: AuthResult): Promise<string> {
+  if (!result.home) return '/';
+  const home = session.resolve(result.home);
+  try {
+    const stat = await result.fs.stat(home);
+    return stat.type === 'file' ? '/' : home;
+  } catch (err) {
+    if (!(err instanceof FsError)) session.server.emit('error', err as Error, session);
+    return '/';
+  }
+}

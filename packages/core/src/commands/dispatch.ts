@@ -1,0 +1,71 @@
+/**
+ * Runs one command: host middleware first (in registration order), then the checks
+ * every command shares (known verb, login, argument rule), then its handler. Any
+ * error becomes a well-formed reply; nothing a handler throws reaches the socket raw.
+ */
+import { FsError, replyForError } from '../fs/errors.js';
+import { ReplyError } from '../protocol/reply-error.js';
+import type { Session } from '../session.js';
+import type { CommandContext, CommandSpec, SentReply } from './types.js';
+
+/** RFC 959 verbs ftpkit knows but does not offer: 502 rather than 500. */
+const NOT_IMPLEMENTED = new Set(['SMNT']);
+
+export async function dispatch(session: Session, verb: string, arg: string): Promise<void> {
+  const replies: SentReply[] = [];
+  const ctx: CommandContext = {
+    verb,
+    arg,
+    session,
+    replies,
+    reply(code, text) {
+      replies.push({ code, text: typeof text === 'string' ? text : text.join('\n') });
+      session.reply(code, text);
+    },
+  };
+  const server = session.server;
+  if (server.listens('command')) {
+    server.emit('command', { session, verb, arg: verb === 'PASS' ? '****' : arg });
+  }
+  const chain = server.middleware;
+  const run = async (index: number): Promise<void> => {
+    const middleware = chain[index];
+    if (middleware) return middleware(ctx, () => run(index + 1));
+    return runCommand(ctx);
+  };
+  try {
+    await run(0);
+  } catch (err) {
+    answerError(ctx, err);
+  }
+}
+
+async function runCommand(ctx: CommandContext): Promise<void> {
+  const spec = ctx.session.server.commands.get(ctx.verb);
+  if (!spec) {
+    if (NOT_IMPLEMENTED.has(ctx.verb)) return ctx.reply(502, `${ctx.verb} not implemented.`);
+    return ctx.reply(500, 'Unknown command.');
+  }
+  return runSpec(ctx, spec, ctx.arg);
+}
+
+/** Check a descriptor's rules, then run its handler (also used for SITE subcommands). */
+export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: string): Promise<void> {
+  if (spec.auth !== false && !ctx.session.user) return ctx.reply(530, 'Please login with USER and PASS.');
+  const rule = spec.arg ?? 'optional';
+  if (rule === 'required' && arg.trim() === '') return ctx.reply(501, `Syntax: ${spec.help}`);
+  if (rule === 'none' && arg.trim() !== '') return ctx.reply(501, `Syntax: ${spec.help}`);
+  await spec.handler(ctx);
+}
+
+/** Turn anything thrown while running a command into a reply. */
+export function answerError(ctx: CommandContext, err: unknown): void {
+  if (err instanceof ReplyError) return ctx.reply(err.code, err.message);
+  if (err instanceof FsError) {
+    const { code, text } = replyForError(err);
+    return ctx.reply(code, text);
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  ctx.session.server.emit('error', error, ctx.session);
+  ctx.reply(451, 'Local error in processing.');
+}

@@ -1,0 +1,45 @@
+/** Working directory: CWD, CDUP, PWD and their RFC 775 X-aliases. */
+import { parentPath, quotePath } from '../fs/paths.js';
+import { ReplyError } from '../protocol/reply-error.js';
+import type { Session } from '../session.js';
+import type { CommandSpec } from './types.js';
+
+async function changeDirectory(session: Session, target: string): Promise<void> {
+  const user = session.requirePermission('list');
+  const stat = await user.fs.stat(target).catch(() => undefined);
+  if (!stat || stat.type === 'file') throw new ReplyError(550, 'Failed to change directory.');
+  session.cwd = target;
+}
+
+const CWD: CommandSpec = {
+  arg: 'required',
+  help: 'CWD <sp> pathname',
+  async handler({ session, arg, reply }) {
+    await changeDirectory(session, session.resolve(arg));
+    reply(250, 'Directory successfully changed.');
+  },
+};
+
+const CDUP: CommandSpec = {
+  arg: 'none',
+  help: 'CDUP',
+  async handler({ session, reply }) {
+    await changeDirectory(session, parentPath(session.cwd));
+    reply(250, 'Directory successfully changed.');
+  },
+};
+
+const PWD: CommandSpec = {
+  arg: 'none',
+  help: 'PWD',
+  handler: ({ session, reply }) => reply(257, `${quotePath(session.cwd)} is the current directory.`),
+};
+
+export const navigationCommands: Record<string, CommandSpec> = {
+  CWD,
+  XCWD: CWD,
+  CDUP,
+  XCUP: CDUP,
+  PWD,
+  XPWD: PWD,
+};

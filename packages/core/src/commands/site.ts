@@ -1,0 +1,44 @@
+/** SITE and its subcommands (HELP, CHMOD); hosts add their own through the registry. */
+import { runSpec } from './dispatch.js';
+import type { CommandSpec } from './types.js';
+
+export const SITE: CommandSpec = {
+  arg: 'required',
+  help: 'SITE <sp> command [<sp> arguments]',
+  async handler(ctx) {
+    const space = ctx.arg.indexOf(' ');
+    const name = (space === -1 ? ctx.arg : ctx.arg.slice(0, space)).toUpperCase();
+    const spec = ctx.session.server.commands.getSite(name);
+    if (!spec) return ctx.reply(501, `Unknown SITE command ${name}.`);
+    const subArg = space === -1 ? '' : ctx.arg.slice(space + 1);
+    await runSpec({ ...ctx, arg: subArg }, spec, subArg);
+  },
+};
+
+export const siteCommands: Record<string, CommandSpec> = {
+  HELP: {
+    auth: false,
+    help: 'SITE HELP [<sp> command]',
+    handler({ session, arg, reply }) {
+      const registry = session.server.commands;
+      const name = arg.trim().toUpperCase();
+      if (name) {
+        const spec = registry.getSite(name);
+        return spec ? reply(214, `Syntax: ${spec.help}`) : reply(501, `Unknown SITE command ${name}.`);
+      }
+      reply(214, ['SITE commands:', ...registry.siteList().map((n) => ` ${n}`), 'Help OK.']);
+    },
+  },
+  CHMOD: {
+    arg: 'required',
+    help: 'SITE CHMOD <sp> mode <sp> pathname',
+    async handler({ session, arg, reply }) {
+      const user = session.requirePermission('chmod');
+      if (!user.fs.chmod) return reply(502, 'SITE CHMOD is not supported by this file system.');
+      const m = /^([0-7]{1,4}) (.+)$/.exec(arg);
+      if (!m) return reply(501, 'Syntax: SITE CHMOD mode pathname');
+      await user.fs.chmod(session.resolve(m[2]!), parseInt(m[1]!, 8));
+      reply(200, 'SITE CHMOD command ok.');
+    },
+  },
+};

@@ -1,0 +1,157 @@
+/** File transfers: RETR, STOR, STOU, APPE (RFC 959, RFC 1123) and ABOR. */
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { runTransfer } from '../data/run-transfer.js';
+import { pumpDownload, pumpUpload } from '../data/transfer.js';
+import { FsError, isFsError } from '../fs/errors.js';
+import { baseName, joinPath, parentPath } from '../fs/paths.js';
+import { ReplyError } from '../protocol/reply-error.js';
+import type { Session, SessionUser } from '../session.js';
+import type { CommandContext, CommandSpec } from './types.js';
+
+function takeRestOffset(session: Session): number {
+  const offset = session.restOffset;
+  session.restOffset = 0;
+  return offset;
+}
+
+function modeName(session: Session): string {
+  return session.transferType === 'A' ? 'ASCII' : 'BINARY';
+}
+
+/** Yield twice to the event loop, then refuse to commit if the control connection died. */
+async function clientStillThere(session: Session): Promise<void> {
+  // A killed client closes both connections at once; give the control FIN a chance to
+  // be seen before the data connection's end is taken as a complete upload.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  if (session.closed) throw new FsError('Aborted', 'Client disconnected before the upload was confirmed.');
+}
+
+interface UploadOptions {
+  command: 'STOR' | 'APPE' | 'STOU';
+  path: string;
+  user: SessionUser;
+  start?: number;
+  append?: boolean;
+  announce: string;
+  completeText?: string;
+}
+
+async function upload(ctx: CommandContext, options: UploadOptions): Promise<void> {
+  const { session } = ctx;
+  const sizeHint = session.allocateHint;
+  session.allocateHint = undefined;
+  await runTransfer<Writable>(ctx, {
+    command: options.command,
+    path: options.path,
+    direction: 'upload',
+    announce: options.announce,
+    completeText: options.completeText,
+    open: (signal) =>
+      options.user.fs.write(options.path, {
+        signal,
+        ...(options.start ? { start: options.start } : {}),
+        ...(options.append ? { append: true } : {}),
+        ...(sizeHint !== undefined ? { sizeHint } : {}),
+      }),
+    pump: (sink, socket, pump) => pumpUpload(socket, sink, { ...pump, beforeCommit: () => clientStillThere(session) }),
+  });
+}
+
+/** A name in `dir` that does not exist yet. */
+async function uniqueName(user: SessionUser, dir: string, prefix: string): Promise<string> {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const candidate = joinPath(dir, `${prefix}.${randomBytes(4).toString('hex')}`);
+    try {
+      await user.fs.stat(candidate);
+    } catch (err) {
+      if (isFsError(err, 'NotFound')) return candidate;
+      throw err;
+    }
+  }
+  throw new ReplyError(450, 'Could not find a unique file name.');
+}
+
+export const transferCommands: Record<string, CommandSpec> = {
+  RETR: {
+    arg: 'required',
+    help: 'RETR <sp> pathname',
+    async handler(ctx) {
+      const { session } = ctx;
+      const user = session.requirePermission('read');
+      const path = session.resolve(ctx.arg);
+      const start = takeRestOffset(session);
+      const stat = await user.fs.stat(path);
+      if (stat.type === 'directory') throw new ReplyError(550, 'Not a plain file.');
+      if (start > stat.size) throw new ReplyError(554, 'Invalid REST parameter: beyond the end of the file.');
+      await runTransfer(ctx, {
+        command: 'RETR',
+        path,
+        direction: 'download',
+        announce: `Opening ${modeName(session)} mode data connection for ${baseName(path)} (${stat.size - start} bytes).`,
+        open: (signal) => user.fs.read(path, { start, signal }),
+        pump: pumpDownload,
+      });
+    },
+  },
+  STOR: {
+    arg: 'required',
+    help: 'STOR <sp> pathname',
+    async handler(ctx) {
+      const { session } = ctx;
+      const user = session.requirePermission('write');
+      const start = takeRestOffset(session);
+      if (start > 0 && user.fs.capabilities?.resumeUpload === false) {
+        throw new ReplyError(504, 'Resuming uploads (REST before STOR) is not supported here.');
+      }
+      const path = session.resolve(ctx.arg);
+      await upload(ctx, { command: 'STOR', path, user, start, announce: 'Ok to send data.' });
+    },
+  },
+  APPE: {
+    arg: 'required',
+    help: 'APPE <sp> pathname',
+    async handler(ctx) {
+      const { session } = ctx;
+      const user = session.requirePermission('append');
+      if (user.fs.capabilities?.append === false) throw new ReplyError(504, 'APPE is not supported here.');
+      takeRestOffset(session);
+      const path = session.resolve(ctx.arg);
+      await upload(ctx, { command: 'APPE', path, user, append: true, announce: 'Ok to send data.' });
+    },
+  },
+  STOU: {
+    help: 'STOU [<sp> name-prefix]',
+    async handler(ctx) {
+      const { session } = ctx;
+      const user = session.requirePermission('write');
+      takeRestOffset(session);
+      const hint = ctx.arg.trim() ? session.resolve(ctx.arg) : joinPath(session.cwd, 'ftpkit');
+      const path = await uniqueName(user, parentPath(hint), baseName(hint));
+      const name = baseName(path);
+      await upload(ctx, {
+        command: 'STOU',
+        path,
+        user,
+        announce: `FILE: ${name}`,
+        completeText: `Transfer complete (unique file name: ${name}).`,
+      });
+    },
+  },
+  ABOR: {
+    arg: 'none',
+    duringTransfer: true,
+    help: 'ABOR',
+    async handler({ session, reply }) {
+      const transfer = session.transfer;
+      if (transfer) {
+        transfer.abort();
+        await transfer.done; // the transfer answers 426 first
+        return reply(226, 'ABOR successful.');
+      }
+      session.setDataChannel(undefined);
+      reply(225, 'No transfer to ABOR.');
+    },
+  },
+};

@@ -1,0 +1,47 @@
+/** The shapes of commands, their context and command middleware. */
+import type { Session } from '../session.js';
+
+/** A reply as it was sent: code and text. */
+export interface SentReply {
+  code: number;
+  text: string;
+}
+
+/** What a command handler and command middleware see. */
+export interface CommandContext {
+  /** Upper-cased verb, e.g. `STOR`. For SITE subcommands the verb is still `SITE`. */
+  readonly verb: string;
+  /** The argument, verbatim. Middleware may rewrite it before calling `next()`. */
+  arg: string;
+  /** The session the command arrived on. */
+  readonly session: Session;
+  /** Send a reply. A middleware that replies without calling `next()` vetoes the command. */
+  reply(code: number, text: string | readonly string[]): void;
+  /** Every reply sent for this command so far, in order (visible after `await next()`). */
+  readonly replies: readonly SentReply[];
+}
+
+/** How a command's argument is checked before its handler runs (501 when violated). */
+export type ArgumentRule = 'none' | 'optional' | 'required';
+
+/** A command: the same descriptor for built-in verbs, host verbs and SITE subcommands. */
+export interface CommandSpec {
+  /** Runs the command. Throw `ReplyError` or `FsError` to answer with an error. */
+  handler(ctx: CommandContext): Promise<void> | void;
+  /** Requires a logged-in user (530 before login). Default true. */
+  auth?: boolean;
+  /** Argument rule. Default `'optional'`. */
+  arg?: ArgumentRule;
+  /** Syntax shown by `HELP <verb>`, e.g. `RETR <sp> pathname`. */
+  help: string;
+  /**
+   * The FEAT line for this command (without the leading space), or a function that
+   * decides per session (return undefined to leave it out).
+   */
+  feat?: string | ((session: Session) => string | undefined);
+  /** Answered at once while a transfer runs (ABOR, STAT, NOOP, QUIT), instead of queued. */
+  duringTransfer?: boolean;
+}
+
+/** Command middleware: `server.use(async (ctx, next) => { ...; await next(); ... })`. */
+export type CommandMiddleware = (ctx: CommandContext, next: () => Promise<void>) => Promise<void> | void;

@@ -1,0 +1,20 @@
+/** What a session needs from its server; keeps sessions independent of FtpServer itself. */
+import type { CommandMiddleware } from './commands/types.js';
+import type { CommandRegistry } from './commands/registry.js';
+import type { PassivePortPool } from './data/passive.js';
+import type { FtpServerEvents } from './events.js';
+import type { ResolvedOptions } from './options.js';
+import type { Session } from './session.js';
+
+export interface ServerContext {
+  readonly options: ResolvedOptions;
+  readonly commands: CommandRegistry;
+  readonly middleware: readonly CommandMiddleware[];
+  readonly passivePorts: PassivePortPool;
+  /** Emit an event; a throwing listener is reported as 'error', never propagated. */
+  emit<K extends keyof FtpServerEvents>(event: K, ...args: FtpServerEvents[K]): void;
+  /** Whether anyone listens for an event (to skip building costly payloads). */
+  listens(event: keyof FtpServerEvents): boolean;
+  /** Called once when a session's control connection has closed. */
+  sessionClosed(session: Session): void;
+}

@@ -1,0 +1,115 @@
+/**
+ * Data channels: how the data connection of the next transfer gets made. Passive:
+ * the server listens and the client connects; active: the server connects to the
+ * address the client gave in PORT/EPRT. Both are event-driven, never polled.
+ */
+import { connect, type Server, type Socket } from 'node:net';
+import { normalizeAddress } from '../security/address.js';
+
+export interface DataChannel {
+  readonly kind: 'passive' | 'active';
+  /** The data connection, once made; rejects after `timeoutMs`. Call at most once. */
+  connect(timeoutMs: number): Promise<Socket>;
+  /** Release the listener or the pending connection. */
+  close(): void;
+}
+
+/**
+ * A passive listener that accepts exactly one connection, and only from the control
+ * connection's address (RFC 2577 port-stealing protection).
+ */
+export class PassiveChannel implements DataChannel {
+  readonly kind = 'passive';
+  private socket: Socket | undefined;
+  private waiter: ((socket: Socket) => void) | undefined;
+  private handedOut = false;
+  private closed = false;
+
+  /**
+   * @param server a listening server from the port pool
+   * @param allowedAddress the only client address accepted (undefined: any)
+   * @param onRefused told about each refused connection, for logging
+   */
+  constructor(
+    private readonly server: Server,
+    private readonly allowedAddress: string | undefined,
+    private readonly onRefused: (address: string) => void,
+  ) {
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** The port clients should connect to. */
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  private accept(socket: Socket): void {
+    const address = normalizeAddress(socket.remoteAddress);
+    if (this.closed || this.socket || (this.allowedAddress !== undefined && address !== this.allowedAddress)) {
+      if (!this.closed && !this.socket) this.onRefused(address);
+      socket.destroy();
+      return;
+    }
+    this.socket = socket;
+    socket.on('error', () => {}); // surfaced by the transfer that uses it
+    this.server.close();
+    this.waiter?.(socket);
+  }
+
+  connect(timeoutMs: number): Promise<Socket> {
+    this.handedOut = true;
+    if (this.socket) return Promise.resolve(this.socket);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.close();
+        reject(new Error('data connection timed out'));
+      }, timeoutMs);
+      this.waiter = (socket) => {
+        clearTimeout(timer);
+        resolve(socket);
+      };
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.server.close();
+    if (this.socket && !this.handedOut) this.socket.destroy();
+  }
+}
+
+/** An active connection to the client's PORT/EPRT address, made when a transfer starts. */
+export class ActiveChannel implements DataChannel {
+  readonly kind = 'active';
+  private socket: Socket | undefined;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly localAddress: string | undefined,
+  ) {}
+
+  connect(timeoutMs: number): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port, localAddress: this.localAddress, noDelay: true });
+      this.socket = socket;
+      const timer = setTimeout(() => socket.destroy(new Error('data connection timed out')), timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeListener('error', onError);
+        socket.on('error', () => {}); // surfaced by the transfer that uses it
+        resolve(socket);
+      });
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      socket.once('error', onError);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The life of one transfer command, shared by RETR, STOR, APPE, STOU, LIST, NLST and
+ * MLSD: take the data channel, open the file system stream, announce 150, connect,
+ * pump, and answer 226 / 426 / 4xx-5xx with an honest outcome for observers.
+ */
+import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import type { CommandContext } from '../commands/types.js';
+import type { RunningTransfer, Session } from '../session.js';
+import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
+
+/** What a transfer command hands to {@link runTransfer}. */
+export interface TransferPlan<S extends Readable | Writable> {
+  command: string;
+  path: string;
+  direction: TransferDirection;
+  /** Opens the file system stream. Failures here are answered before any 150. */
+  open(signal: AbortSignal): Promise<S>;
+  /** Text of the 150 reply. */
+  announce: string;
+  /** Moves the bytes; resolves when the transfer is complete. */
+  pump(stream: S, socket: Socket, options: PumpOptions): Promise<void>;
+  /** Text of the 226 reply. */
+  completeText?: string;
+  /** A directory listing: always sent as CRLF lines, whatever the TYPE. */
+  listing?: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 1000;
+
+/** Run a transfer to its end; returns its outcome (also emitted as 'transfer-end'). */
+export async function runTransfer<S extends Readable | Writable>(
+  ctx: CommandContext,
+  plan: TransferPlan<S>,
+): Promise<TransferResult> {
+  const { session } = ctx;
+  const channel = session.takeDataChannel();
+  const controller = new AbortController();
+  let stream: S;
+  try {
+    stream = await plan.open(controller.signal);
+  } catch (err) {
+    channel.close();
+    throw err;
+  }
+
+  let finish!: () => void;
+  const startedAt = Date.now();
+  const transfer: RunningTransfer & { bytes: number } = {
+    command: plan.command,
+    path: plan.path,
+    direction: plan.direction,
+    startedAt,
+    bytes: 0,
+    abort: () => controller.abort(),
+    done: new Promise<void>((resolve) => (finish = resolve)),
+  };
+  session.transfer = transfer;
+  session.transferring(true);
+  const server = session.server;
+  let socket: Socket | undefined;
+  let progress: NodeJS.Timeout | undefined;
+  let result: TransferResult;
+  let dataLost = false;
+  try {
+    ctx.reply(150, plan.announce);
+    try {
+      socket = await session.openDataConnection(channel);
+    } catch (err) {
+      stream.destroy(new Error('data connection failed'));
+      result = outcome('failed', startedAt, 0, err, 425, 'Failed to establish data connection.');
+      return result;
+    }
+    const dataSocket = socket;
+    dataSocket.once('error', () => (dataLost = true));
+    server.emit('transfer-start', { ...transfer, session });
+    if (server.listens('transfer-progress')) {
+      progress = setInterval(() => server.emit('transfer-progress', { ...transfer, session }), PROGRESS_INTERVAL_MS);
+    }
+    try {
+      if (controller.signal.aborted) throw new Error('aborted');
+      await plan.pump(stream, dataSocket, {
+        ascii: session.transferType === 'A' && !plan.listing,
+        signal: controller.signal,
+        count: (n) => (transfer.bytes += n),
+      });
+      result = outcome('completed', startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
+    } catch (err) {
+      stream.destroy(err instanceof Error ? err : new Error(String(err)));
+      const failure = classifyFailure(err, controller.signal.aborted, dataLost);
+      result = outcome(failure.status, startedAt, transfer.bytes, err, failure.reply.code, failure.reply.text);
+    }
+    return result;
+  } finally {
+    clearInterval(progress);
+    socket?.destroy();
+    session.transfer = undefined;
+    session.transferring(false);
+    ctx.reply(result!.reply.code, result!.reply.text);
+    server.emit('transfer-end', { ...transfer, session, result: result! });
+    finish();
+  }
+}
+
+function outcome(
+  status: TransferResult['status'],
+  startedAt: number,
+  bytes: number,
+  error: unknown,
+  code: number,
+  text: string,
+): TransferResult {
+  return { status, bytes, durationMs: Date.now() - startedAt, reply: { code, text }, ...(error ? { error } : {}) };
+}

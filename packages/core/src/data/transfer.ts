@@ -1,0 +1,105 @@
+/**
+ * The transfer pipeline: moves bytes between a file system stream and a data
+ * connection with backpressure, TYPE A conversion, byte counts and abort, and decides
+ * the honest outcome of every transfer.
+ */
+import type { Socket } from 'node:net';
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FsError, replyForError } from '../fs/errors.js';
+import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
+
+/** How a transfer ended. */
+export type TransferStatus = 'completed' | 'aborted' | 'failed';
+
+/** Which way the bytes went. */
+export type TransferDirection = 'download' | 'upload';
+
+/** A transfer in progress, as seen by ABOR, STAT and observers. */
+export interface ActiveTransfer {
+  /** The command that started it: RETR, STOR, APPE, STOU, LIST, NLST, MLSD. */
+  readonly command: string;
+  /** Virtual path of the file or directory. */
+  readonly path: string;
+  readonly direction: TransferDirection;
+  /** `Date.now()` when it started. */
+  readonly startedAt: number;
+  /** Bytes moved so far (file bytes, before TYPE A conversion). */
+  readonly bytes: number;
+}
+
+/** The outcome reported when a transfer ends. */
+export interface TransferResult {
+  status: TransferStatus;
+  bytes: number;
+  durationMs: number;
+  /** Why it was aborted or failed. */
+  error?: unknown;
+  /** The reply the client got (226, 426, 451, 552 ...). */
+  reply: { code: number; text: string };
+}
+
+/** The moving parts of one transfer, wired by the session. */
+export interface PumpOptions {
+  ascii: boolean;
+  signal: AbortSignal;
+  /** Called with every chunk's size. */
+  count(bytes: number): void;
+}
+
+/** File system stream → data connection. */
+export async function pumpDownload(source: Readable, socket: Socket, options: PumpOptions): Promise<void> {
+  source.on('data', (chunk: Buffer) => options.count(chunk.length));
+  const streams: (Readable | Writable | Transform)[] = [source];
+  if (options.ascii) streams.push(toNetworkAscii());
+  streams.push(socket);
+  await pipeline(streams as [Readable, Writable], { signal: options.signal });
+}
+
+/** Extra options of an upload. */
+export interface UploadPumpOptions extends PumpOptions {
+  /** Transforms applied to the uploaded bytes before they are stored, in order. */
+  transforms?: Transform[];
+  /**
+   * Decides, once the data connection has ended, whether the upload may be committed.
+   * In stream mode a client that died also ends its data connection cleanly, so the
+   * session checks that the control connection is still alive; throwing aborts.
+   */
+  beforeCommit(): Promise<void>;
+}
+
+/** Data connection → file system stream. */
+export async function pumpUpload(socket: Socket, sink: Writable, options: UploadPumpOptions): Promise<void> {
+  const gate = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      options.count(chunk.length);
+      done(null, chunk);
+    },
+    flush(done) {
+      options.beforeCommit().then(() => done(), done);
+    },
+  });
+  const streams: (Readable | Writable | Transform)[] = [socket, gate];
+  if (options.ascii) streams.push(fromNetworkAscii());
+  streams.push(...(options.transforms ?? []), sink);
+  await pipeline(streams as [Readable, Writable], { signal: options.signal });
+}
+
+/**
+ * Classify a pump failure. `aborted` says whether ABOR (or the session ending) fired
+ * the signal; `dataLost` whether the data connection failed. An adapter's FsError is
+ * answered with its own reply; a broken data connection is an abort (426).
+ */
+export function classifyFailure(
+  error: unknown,
+  aborted: boolean,
+  dataLost: boolean,
+): { status: TransferStatus; reply: { code: number; text: string } } {
+  if (aborted) return { status: 'aborted', reply: { code: 426, text: 'Connection closed; transfer aborted.' } };
+  if (error instanceof FsError && error.code !== 'Aborted') return { status: 'failed', reply: replyForError(error) };
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (dataLost || error instanceof FsError || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE') {
+    return { status: 'aborted', reply: { code: 426, text: 'Data connection closed; transfer aborted.' } };
+  }
+  return { status: 'failed', reply: { code: 451, text: 'Transfer failed: local error in processing.' } };
+}

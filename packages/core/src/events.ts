@@ -1,0 +1,32 @@
+/** The typed events an {@link FtpServer} emits. Listeners that throw never break a session. */
+import type { AddressInfo } from 'node:net';
+import type { ActiveTransfer, TransferResult } from './data/transfer.js';
+import type { Session } from './session.js';
+
+/** A transfer, with the session it belongs to. */
+export interface TransferEvent extends ActiveTransfer {
+  session: Session;
+}
+
+export interface FtpServerEvents {
+  /** The server is listening. */
+  listening: [address: AddressInfo];
+  /** A control connection was accepted (after the connection limits). */
+  connect: [session: Session];
+  /** A user logged in. */
+  login: [session: Session];
+  /** A login was refused. */
+  'login-failed': [event: { session: Session; username: string; reason: string }];
+  /** A command line arrived (PASS arguments are masked). */
+  command: [event: { session: Session; verb: string; arg: string }];
+  'transfer-start': [event: TransferEvent];
+  /** Emitted at most once a second per transfer while it runs. */
+  'transfer-progress': [event: TransferEvent];
+  'transfer-end': [event: TransferEvent & { result: TransferResult }];
+  /** A control connection closed. */
+  disconnect: [session: Session];
+  /** Something went wrong that the client was answered for; never fatal to the server. */
+  error: [error: Error, session?: Session];
+  /** The server closed. */
+  close: [];
+}

@@ -1,0 +1,173 @@
+/** Server options, authentication types and their defaults. */
+import type { FileSystem } from './fs/filesystem.js';
+import type { Session } from './session.js';
+
+/** What a logged-in user may do. Every flag defaults to `true`. */
+export interface Permissions {
+  /** LIST, NLST, MLSD, MLST, STAT path, CWD. */
+  list: boolean;
+  /** RETR. */
+  read: boolean;
+  /** STOR, STOU (new files and overwrites), REST+STOR. */
+  write: boolean;
+  /** APPE. */
+  append: boolean;
+  /** DELE. */
+  delete: boolean;
+  /** RNFR/RNTO. */
+  rename: boolean;
+  /** MKD. */
+  mkdir: boolean;
+  /** RMD. */
+  rmdir: boolean;
+  /** SITE CHMOD. */
+  chmod: boolean;
+  /** MFMT. */
+  setTime: boolean;
+}
+
+/** Permissions of a user that may list and download but change nothing. */
+export const READ_ONLY: Permissions = Object.freeze({
+  list: true,
+  read: true,
+  write: false,
+  append: false,
+  delete: false,
+  rename: false,
+  mkdir: false,
+  rmdir: false,
+  chmod: false,
+  setTime: false,
+});
+
+/** Permissions of a user that may do everything. */
+export const FULL_ACCESS: Permissions = Object.freeze({
+  list: true,
+  read: true,
+  write: true,
+  append: true,
+  delete: true,
+  rename: true,
+  mkdir: true,
+  rmdir: true,
+  chmod: true,
+  setTime: true,
+});
+
+/** What the `authenticate` hook receives. */
+export interface AuthRequest {
+  username: string;
+  password: string;
+  /** True for `anonymous`/`ftp` when the server's `anonymous` option is on. */
+  anonymous: boolean;
+  /** The client's IP address (IPv4-mapped IPv6 addresses are unwrapped). */
+  address: string;
+  /** Whether the control connection is TLS-protected. */
+  secure: boolean;
+  /** The session logging in; its `data` bag can be read, `user` is not set yet. */
+  session: Session;
+}
+
+/** What a successful `authenticate` returns. */
+export interface AuthResult {
+  /** The user's storage; `/` of this file system is the user's root. */
+  fs: FileSystem;
+  /** What the user may do; missing flags default to allowed (anonymous: read-only). */
+  permissions?: Partial<Permissions>;
+  /** Initial working directory (virtual path); defaults to `/`. */
+  home?: string;
+  /** Arbitrary host data kept on the session as `session.user.data`. */
+  data?: Record<string, unknown>;
+}
+
+/** Thrown (or rejected) by `authenticate` to refuse a login with a specific message. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+}
+
+/** Passive data port range, inclusive. */
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+/** Options of {@link FtpServer}. */
+export interface FtpServerOptions {
+  /** Address to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. Default 21. */
+  port?: number;
+  /**
+   * Checks a login and returns the user's file system. Reject (ideally with
+   * {@link AuthError}) to refuse it; the client gets `530`.
+   */
+  authenticate: (request: AuthRequest) => Promise<AuthResult> | AuthResult;
+  /** Treat `anonymous` and `ftp` as anonymous logins with any password. Default false. */
+  anonymous?: boolean;
+  /** The 220 banner text. Default `ftpkit ready`. */
+  greeting?: string;
+  /** Passive ports to use; default: any free port chosen by the OS. */
+  passivePorts?: PortRange;
+  /**
+   * Address advertised in PASV replies: a fixed IPv4 address or host name resolved at
+   * start, or a function of the session (NAT, several interfaces). Default: the local
+   * address of the control connection.
+   */
+  publicHost?: string | ((session: Session) => string | Promise<string>);
+  /** Most simultaneous control connections. Default 1000. */
+  maxConnections?: number;
+  /** Most simultaneous control connections from one IP address. Default 50. */
+  maxConnectionsPerIp?: number;
+  /** Milliseconds a client may take to log in before it is disconnected. Default 60 s. */
+  loginTimeout?: number;
+  /** Milliseconds without a command (and without a transfer) before disconnect. Default 300 s. */
+  idleTimeout?: number;
+  /** Milliseconds to wait for a data connection to be made. Default 30 s. */
+  dataConnectTimeout?: number;
+  /** Longest accepted command line in bytes. Default 8192. */
+  maxLineLength?: number;
+  /** Commands a client may queue while one is running; beyond it reading pauses. Default 32. */
+  maxQueuedCommands?: number;
+  /**
+   * Allow PORT/EPRT to addresses other than the client's own (FXP). Default false:
+   * RFC 2577 bounce protection.
+   */
+  allowForeignDataAddress?: boolean;
+  /** Allow PORT/EPRT to ports below 1024. Default false (RFC 2577). */
+  allowLowDataPorts?: boolean;
+  /** Size of the chunks read from a file system for downloads, in bytes. Default 256 KiB. */
+  readBufferSize?: number;
+}
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<Omit<FtpServerOptions, 'passivePorts' | 'publicHost'>> &
+  Pick<FtpServerOptions, 'passivePorts' | 'publicHost'>;
+
+export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
+  if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');
+  const range = options.passivePorts;
+  if (range && !(range.min > 0 && range.max <= 65535 && range.min <= range.max)) {
+    throw new RangeError('FtpServer: passivePorts must satisfy 0 < min <= max <= 65535');
+  }
+  return {
+    host: '127.0.0.1',
+    port: 21,
+    anonymous: false,
+    greeting: 'ftpkit ready',
+    maxConnections: 1000,
+    maxConnectionsPerIp: 50,
+    loginTimeout: 60_000,
+    idleTimeout: 300_000,
+    dataConnectTimeout: 30_000,
+    maxLineLength: 8192,
+    maxQueuedCommands: 32,
+    allowForeignDataAddress: false,
+    allowLowDataPorts: false,
+    readBufferSize: 256 * 1024,
+    ...stripUndefined(options),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

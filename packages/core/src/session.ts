@@ -1,0 +1,316 @@
+/**
+ * One control connection: its state, the command loop and the reply writer.
+ * Commands run one at a time in arrival order; while a transfer runs, the verbs that
+ * must interrupt it (ABOR, STAT, NOOP, QUIT) are answered at once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { dispatch } from './commands/dispatch.js';
+import type { ServerContext } from './context.js';
+import type { DataChannel } from './data/channel.js';
+import type { ActiveTransfer } from './data/transfer.js';
+import type { FileSystem } from './fs/filesystem.js';
+import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
+import { resolvePath } from './fs/paths.js';
+import type { Permissions } from './options.js';
+import { parseCommandLine, type ParsedCommand } from './protocol/command-line.js';
+import { LineReader } from './protocol/line-reader.js';
+import { formatReply } from './protocol/reply.js';
+import { ReplyError } from './protocol/reply-error.js';
+import { normalizeAddress } from './security/address.js';
+
+/** The logged-in user of a session. */
+export interface SessionUser {
+  readonly username: string;
+  readonly anonymous: boolean;
+  readonly fs: FileSystem;
+  readonly permissions: Readonly<Permissions>;
+  /** Host data returned by `authenticate`. */
+  readonly data: Record<string, unknown>;
+}
+
+/** A transfer in progress, with the controls the session needs. */
+export interface RunningTransfer extends ActiveTransfer {
+  /** Stop the transfer (ABOR, session end). */
+  abort(): void;
+  /** Settles once the transfer command has sent its final reply. */
+  readonly done: Promise<void>;
+}
+
+export class Session {
+  /** Unique id, for logs and host bookkeeping. */
+  readonly id = randomUUID();
+  /** The client's IP address (IPv4-mapped IPv6 unwrapped). */
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** The server address the client connected to. */
+  readonly localAddress: string;
+  /** When the connection was accepted. */
+  readonly connectedAt = new Date();
+  /** Free-form bag for hosts and middleware. */
+  readonly data: Record<string, unknown> = {};
+
+  /** The logged-in user, once PASS succeeded. */
+  user: SessionUser | undefined;
+  /** Current working directory (virtual path). */
+  cwd = '/';
+  /** TYPE: `A` (ASCII, the RFC 959 default) or `I` (binary). */
+  transferType: 'A' | 'I' = 'A';
+  /** Whether the control connection is TLS-protected. */
+  secure = false;
+  /** Whether data connections are TLS-protected (PROT P). */
+  protectData = false;
+
+  /** @internal Name given by USER, awaiting PASS. */
+  pendingUser: string | undefined;
+  /** @internal REST offset for the next transfer. */
+  restOffset = 0;
+  /** @internal Path named by RNFR. */
+  renameFrom: string | undefined;
+  /** @internal Set by EPSV ALL: only EPSV may open data channels. */
+  epsvOnly = false;
+  /** @internal ALLO size hint for the next upload. */
+  allocateHint: number | undefined;
+  /** @internal MLSx facts chosen with OPTS MLST. */
+  mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
+  /** @internal The transfer in progress. */
+  transfer: RunningTransfer | undefined;
+
+  private control: Socket;
+  private readonly reader: LineReader;
+  private readonly queue: ParsedCommand[] = [];
+  private running = false;
+  private dataChannel: DataChannel | undefined;
+  private loginTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private cleanedUp = false;
+  private closedPromise: Promise<void>;
+  private resolveClosed!: () => void;
+
+  /** @internal Created by the server for each accepted connection. */
+  constructor(
+    /** @internal */ readonly server: ServerContext,
+    socket: Socket,
+  ) {
+    this.control = socket;
+    this.remoteAddress = normalizeAddress(socket.remoteAddress);
+    this.remotePort = socket.remotePort ?? 0;
+    this.localAddress = normalizeAddress(socket.localAddress);
+    this.reader = new LineReader(server.options.maxLineLength);
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.attach(socket);
+    this.loginTimer = setTimeout(() => this.timeout('Login timeout, closing control connection.'), server.options.loginTimeout);
+    this.loginTimer.unref();
+  }
+
+  /** Whether the control connection is gone or going. */
+  get closed(): boolean {
+    return this.closing || this.control.destroyed;
+  }
+
+  /** The control socket (a TLS socket after AUTH TLS). */
+  get socket(): Socket {
+    return this.control;
+  }
+
+  /** Resolves once the control connection has closed and the session is cleaned up. */
+  whenClosed(): Promise<void> {
+    return this.closedPromise;
+  }
+
+  /** Send a reply on the control connection. */
+  reply(code: number, text: string | readonly string[]): void {
+    if (this.control.destroyed || this.control.writableEnded) return;
+    this.control.write(formatReply(code, text));
+  }
+
+  /** Resolve a client-supplied path against the working directory. */
+  resolve(path: string): string {
+    return resolvePath(this.cwd, path);
+  }
+
+  /** The logged-in user; throws 530 when there is none (for handlers with `auth: true`). */
+  requireUser(): SessionUser {
+    if (!this.user) throw new ReplyError(530, 'Please login with USER and PASS.');
+    return this.user;
+  }
+
+  /** Throws 550 unless the user holds `permission`. */
+  requirePermission(permission: keyof Permissions): SessionUser {
+    const user = this.requireUser();
+    if (!user.permissions[permission]) throw new ReplyError(550, 'Permission denied.');
+    return user;
+  }
+
+  /**
+   * Switch the control connection to another socket (AUTH TLS wraps the plain one).
+   * @internal
+   */
+  replaceSocket(socket: Socket): void {
+    this.control.removeAllListeners('data');
+    this.control = socket;
+    this.attach(socket);
+  }
+
+  /** @internal Mark the session as logged in. */
+  loggedIn(user: SessionUser, home: string): void {
+    this.user = user;
+    this.pendingUser = undefined;
+    this.cwd = home;
+    clearTimeout(this.loginTimer);
+    this.loginTimer = undefined;
+  }
+
+  /** @internal Forget the user and every per-login state (REIN). */
+  reset(): void {
+    this.transfer?.abort();
+    this.setDataChannel(undefined);
+    const fs = this.user?.fs;
+    this.user = undefined;
+    this.pendingUser = undefined;
+    this.cwd = '/';
+    this.transferType = 'A';
+    this.restOffset = 0;
+    this.renameFrom = undefined;
+    this.epsvOnly = false;
+    this.mlstFacts = new Set(MLST_FACTS);
+    void fs?.close?.().catch(() => {});
+  }
+
+  /** @internal Install the data channel for the next transfer, closing any previous one. */
+  setDataChannel(channel: DataChannel | undefined): void {
+    this.dataChannel?.close();
+    this.dataChannel = channel;
+  }
+
+  /** @internal Take the data channel for a transfer; 425 when none was set up. */
+  takeDataChannel(): DataChannel {
+    const channel = this.dataChannel;
+    this.dataChannel = undefined;
+    if (!channel) throw new ReplyError(425, 'Use PORT, PASV, EPRT or EPSV first.');
+    return channel;
+  }
+
+  /** @internal Whether a data channel is set up and unused. */
+  get hasDataChannel(): boolean {
+    return this.dataChannel !== undefined;
+  }
+
+  /**
+   * Open the data connection of a transfer: the client connects (passive) or the server
+   * does (active). A session with PROT P wraps it in TLS through `secureDataSocket`.
+   * @internal
+   */
+  async openDataConnection(channel: DataChannel): Promise<Socket> {
+    const socket = await channel.connect(this.server.options.dataConnectTimeout);
+    return this.protectData && this.secureDataSocket ? this.secureDataSocket(socket) : socket;
+  }
+
+  /** @internal Installed by the TLS layer: wraps a data socket for PROT P. */
+  secureDataSocket: ((socket: Socket) => Promise<Socket>) | undefined;
+
+  /** Pause the idle timer while a transfer runs; restart it when it ends. @internal */
+  transferring(active: boolean): void {
+    if (active) clearTimeout(this.idleTimer);
+    else this.touch();
+  }
+
+  /**
+   * Close the session: abort any transfer, optionally say why (421), end the control
+   * connection. Resolves when it is closed.
+   */
+  close(reason?: string): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      if (reason) this.reply(421, reason);
+      this.transfer?.abort();
+      this.control.end();
+      // A client that never reads could keep the socket half-open; do not wait on it.
+      setTimeout(() => this.control.destroy(), 2000).unref();
+    }
+    return this.closedPromise;
+  }
+
+  /** @internal Send the banner; called by the server once the connection is accepted. */
+  greet(text: string): void {
+    this.reply(220, text);
+  }
+
+  private attach(socket: Socket): void {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.once('close', () => this.onClose());
+    socket.on('error', () => {}); // the 'close' that follows does the cleanup
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const event of this.reader.push(chunk)) {
+      if ('overflow' in event) {
+        this.enqueue({ verb: '', arg: '' }, true);
+        continue;
+      }
+      if (event.line === '') continue;
+      this.enqueue(parseCommandLine(event.line), false);
+    }
+  }
+
+  private enqueue(command: ParsedCommand, overflow: boolean): void {
+    if (this.closing) return;
+    if (overflow) {
+      // Answered in order with the other replies, by the queue.
+      this.queue.push({ verb: '\0OVERFLOW', arg: '' });
+    } else if (this.transfer && this.server.commands.get(command.verb)?.duringTransfer) {
+      void this.execute(command);
+      return;
+    } else {
+      this.queue.push(command);
+    }
+    if (this.queue.length >= this.server.options.maxQueuedCommands) this.control.pause();
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length > 0 && !this.closing) {
+      const command = this.queue.shift()!;
+      if (this.control.isPaused() && this.queue.length < this.server.options.maxQueuedCommands / 2) {
+        this.control.resume();
+      }
+      if (command.verb === '\0OVERFLOW') this.reply(500, 'Command line too long.');
+      else await this.execute(command);
+    }
+    this.running = false;
+  }
+
+  private async execute(command: ParsedCommand): Promise<void> {
+    this.touch();
+    if (command.verb !== 'RNTO') this.renameFrom = undefined;
+    await dispatch(this, command.verb, command.arg);
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    if (this.closing || this.transfer) return;
+    this.idleTimer = setTimeout(() => this.timeout('Idle timeout, closing control connection.'), this.server.options.idleTimeout);
+    this.idleTimer.unref();
+  }
+
+  private timeout(reason: string): void {
+    if (this.transfer) return;
+    void this.close(reason);
+  }
+
+  private onClose(): void {
+    if (this.cleanedUp || !this.control.destroyed) return;
+    this.cleanedUp = true;
+    this.closing = true;
+    clearTimeout(this.loginTimer);
+    clearTimeout(this.idleTimer);
+    this.transfer?.abort();
+    this.setDataChannel(undefined);
+    void this.user?.fs.close?.().catch(() => {});
+    this.server.sessionClosed(this);
+    this.resolveClosed();
+  }
+}
