@@ -1,1 +1,2 @@
-export { main } from './main.js';
+export { main, startFromConfig, userAuthenticator } from './main.js';
+export { parseCommandLine, UsageError, USAGE, type CliConfig, type BackendConfig } from './args.js';

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { Client } from 'basic-ftp';
+
+const bin = fileURLToPath(new URL('../bin/ftpkit.js', import.meta.url));
+
+/** Start the real program; resolves once it printed its address. */
+async function startCli(args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      const m = /listening on ftp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+  });
+  return { child, port, output: () => stdout };
+}
+
+async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const [code] = await once(child, 'exit');
+  return { code, stderr };
+}
+
+describe('ftpkit program', () => {
+  it('serves the demo with the printed login and stops cleanly on SIGTERM', async () => {
+    const { child, port, output } = await startCli(['--port', '0']);
+    assert.match(output(), /login: user "demo", password "demo"/);
+    const client = new Client();
+    try {
+      await client.access({ host: '127.0.0.1', port, user: 'demo', password: 'demo' });
+      const names = (await client.list()).map((f) => f.name).sort();
+      assert.deepEqual(names, ['README.txt', 'upload']);
+      const chunks: Buffer[] = [];
+      await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), 'README.txt');
+      assert.match(Buffer.concat(chunks).toString(), /Welcome to ftpkit/);
+    } finally {
+      client.close();
+    }
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+  });
+
+  it('makes --read-only users unable to write and accepts --user logins', async () => {
+    const { child, port } = await startCli(['--port', '0', '--user', 'alice:s3cret', '--read-only']);
+    const client = new Client();
+    try {
+      await assert.rejects(client.access({ host: '127.0.0.1', port, user: 'demo', password: 'demo' }), /530/);
+      await client.access({ host: '127.0.0.1', port, user: 'alice', password: 's3cret' });
+      await assert.rejects(client.ensureDir('newdir'), /550/);
+    } finally {
+      client.close();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('exits with status 2 and a one-line reason on bad flags', async () => {
+    for (const args of [['--port', 'x'], ['--bogus'], ['--user', 'nopassword'], ['--memory', '--root', '/tmp'], ['--passive-ports', '9-1']]) {
+      const { code, stderr } = await run(args);
+      assert.equal(code, 2, `${args.join(' ')} → ${stderr}`);
+      assert.equal(stderr.trim().split('\n').length, 1, stderr);
+      assert.match(stderr, /^ftpkit: /);
+    }
+  });
+});
