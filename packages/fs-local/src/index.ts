@@ -1,0 +1,5 @@
+export {
+  LocalFileSystem,
+  type LocalFileSystemOptions,
+  type UploadPolicy,
+} from './local-filesystem.js';

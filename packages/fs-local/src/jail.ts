@@ -1,0 +1,214 @@
+/**
+ * The root jail: maps virtual paths under a real root directory and opens what they name
+ * so that no symbolic link can lead outside it, not even one planted mid-operation.
+ *
+ * On Linux each lookup opens the object with O_PATH (no side effects, even on a FIFO or a
+ * device), reads `/proc/self/fd/<fd>` to learn the real path of what was actually opened,
+ * and refuses it unless that lies under the root. Every later system call goes through
+ * `/proc/self/fd/<fd>[/name]`, which the kernel resolves to that very object, so swapping
+ * a directory for a link after the check changes nothing. Elsewhere the jail falls back
+ * to `realpath` checks plus O_NOFOLLOW on the final component (best effort: a race on an
+ * intermediate directory is possible there).
+ */
+import { constants, existsSync, realpathSync, type Stats } from 'node:fs';
+import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { FsError, baseName, parentPath } from '@ftpkit/core';
+import { errnoOf, toFsError } from './errors.js';
+import { isTempName } from './temp-names.js';
+
+/** open(2) flag O_PATH; the same value on every Linux architecture Node runs on. */
+const O_PATH = 0o10000000;
+
+/** An object inside the root, pinned for the duration of an operation. */
+export interface JailHandle {
+  /** Real host path of the object, verified to lie under the root. */
+  readonly real: string;
+  /** A host path that names exactly this object for later system calls. */
+  readonly ref: string;
+  /** Host path naming the entry `name` inside this directory. */
+  child(name: string): string;
+  /** Release the handle. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * How the final component of a path is treated when it is a symbolic link:
+ * - `follow`: use the link's target (which must be inside the root);
+ * - `link`: use the link itself, but only if its target is inside the root;
+ * - `any`: use the link itself whatever it points at (unlink, rmdir, mkdir never follow).
+ */
+export type FinalLink = 'follow' | 'link' | 'any';
+
+/** A name inside a pinned directory, as needed to create, replace or remove it. */
+export interface JailEntry {
+  readonly dir: JailHandle;
+  readonly name: string;
+  /** lstat of the entry when it exists. */
+  readonly existing?: Stats;
+}
+
+/** Maps virtual paths into a root directory and opens them without escaping it. */
+export class Jail {
+  /** The real (symlink-free) root directory. */
+  readonly root: string;
+  readonly #procfs: boolean;
+
+  /**
+   * @param root host directory to jail into; must exist
+   * @param procfs use `/proc/self/fd` (race-free); detected when omitted
+   */
+  constructor(root: string, procfs?: boolean) {
+    this.root = realpathSync(root);
+    this.#procfs = procfs ?? (process.platform === 'linux' && existsSync('/proc/self/fd'));
+  }
+
+  /** The virtual path of a real host path, or `undefined` when it is outside the root. */
+  virtualOf(real: string): string | undefined {
+    if (this.root === '/') return real;
+    if (real === this.root) return '/';
+    return real.startsWith(`${this.root}/`) ? real.slice(this.root.length) : undefined;
+  }
+
+  /**
+   * Open the existing object at virtual `path`, following symbolic links that stay inside
+   * the root. Throws `PermissionDenied` for anything outside, `NotFound`, and with
+   * `directory` `NotADirectory`.
+   */
+  async open(path: string, directory = false): Promise<JailHandle> {
+    return this.#openHost(this.#hostPath(path), directory);
+  }
+
+  /**
+   * The entry `path` names inside its (pinned, verified) parent directory, for creating,
+   * replacing, renaming or removing it. See {@link FinalLink} for links.
+   */
+  async entry(path: string, final: FinalLink): Promise<JailEntry> {
+    if (path === '/') throw new FsError('PermissionDenied');
+    const dir = await this.open(parentPath(path), true);
+    const name = baseName(path);
+    try {
+      const existing = await lstatOrUndefined(dir.child(name));
+      if (!existing?.isSymbolicLink() || final === 'any') return { dir, name, existing };
+      const target = await this.#linkTarget(dir.child(name));
+      if (target === undefined) throw new FsError('PermissionDenied');
+      if (final === 'link') return { dir, name, existing };
+      const pinned = await this.#entryAt(target);
+      await dir.close();
+      return pinned;
+    } catch (err) {
+      await dir.close();
+      throw toFsError(err);
+    }
+  }
+
+  /**
+   * Virtual path a symbolic link at host path `link` resolves to, or `undefined` when it
+   * dangles or leaves the root.
+   */
+  async linkTargetOf(link: string): Promise<string | undefined> {
+    const real = await this.#linkTarget(link);
+    return real === undefined ? undefined : this.virtualOf(real);
+  }
+
+  /**
+   * Open the object behind `handle` for I/O with open(2) `flags`. The handle already
+   * pins a verified object; the portable fallback adds O_NOFOLLOW.
+   */
+  async openFile(handle: JailHandle, flags: number): Promise<FileHandle> {
+    return this.#procfs ? open(handle.ref, flags) : open(handle.real, flags | constants.O_NOFOLLOW);
+  }
+
+  async #linkTarget(link: string): Promise<string | undefined> {
+    try {
+      const real = await realpath(link);
+      return this.virtualOf(real) === undefined ? undefined : real;
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ELOOP') return undefined;
+      throw err;
+    }
+  }
+
+  /** Pin the directory of the real path `target`; its final name must still be no link. */
+  async #entryAt(target: string): Promise<JailEntry> {
+    const dir = await this.#openHost(dirname(target), true);
+    const name = basename(target);
+    try {
+      const existing = await lstatOrUndefined(dir.child(name));
+      // Swapped for a link or removed since it was resolved: refuse rather than chase it.
+      if (!existing || existing.isSymbolicLink()) throw new FsError('PermissionDenied');
+      return { dir, name, existing };
+    } catch (err) {
+      await dir.close();
+      throw toFsError(err);
+    }
+  }
+
+  /** Validate a core-normalised virtual path and map it under the root. */
+  #hostPath(path: string): string {
+    if (!path.startsWith('/') || path.includes('\0')) throw new FsError('InvalidName');
+    if (path === '/') return this.root;
+    for (const segment of path.slice(1).split('/')) {
+      if (segment === '' || segment === '.' || segment === '..' || isTempName(segment)) {
+        throw new FsError('InvalidName');
+      }
+    }
+    return this.root === '/' ? path : `${this.root}${path}`;
+  }
+
+  async #openHost(host: string, directory: boolean): Promise<JailHandle> {
+    try {
+      return this.#procfs ? await this.#openProc(host, directory) : await this.#openPortable(host, directory);
+    } catch (err) {
+      throw toFsError(err);
+    }
+  }
+
+  async #openProc(host: string, directory: boolean): Promise<JailHandle> {
+    const fh = await open(host, O_PATH | (directory ? constants.O_DIRECTORY : 0));
+    const ref = `/proc/self/fd/${fh.fd}`;
+    let real: string;
+    try {
+      real = await readlink(ref);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    if (this.virtualOf(real) === undefined) {
+      await fh.close();
+      throw new FsError('PermissionDenied');
+    }
+    let closed = false;
+    return {
+      real,
+      ref,
+      child: (name) => `${ref}/${name}`,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await fh.close();
+      },
+    };
+  }
+
+  async #openPortable(host: string, directory: boolean): Promise<JailHandle> {
+    const real = await realpath(host);
+    if (this.virtualOf(real) === undefined) throw new FsError('PermissionDenied');
+    if (directory && !(await stat(real)).isDirectory()) throw new FsError('NotADirectory');
+    return {
+      real,
+      ref: real,
+      child: (name) => `${real}/${name}`,
+      close: async () => {},
+    };
+  }
+}
+
+async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}

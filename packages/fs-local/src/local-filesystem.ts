@@ -1,0 +1,350 @@
+/**
+ * LocalFileSystem: an ftpkit FileSystem on the local disk, jailed at a root directory.
+ * Path safety lives in {@link Jail}; upload endings in {@link FileUpload}; this file only
+ * wires each FileSystem operation to them.
+ */
+import { constants, type Stats } from 'node:fs';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open,
+  opendir,
+  rename,
+  rmdir,
+  stat,
+  statfs,
+  unlink,
+  utimes,
+  type FileHandle,
+} from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import {
+  FsError,
+  baseName,
+  type FileStat,
+  type FileSystem,
+  type FsCapabilities,
+  type OperationOptions,
+  type ReadOptions,
+  type WriteOptions,
+} from '@ftpkit/core';
+import { errnoOf, toFsError, translated } from './errors.js';
+import { toFileStat } from './file-stat.js';
+import { numericIds, systemIdNames, type IdNames } from './id-names.js';
+import { Jail, type JailEntry, type JailHandle } from './jail.js';
+import { destroyOnAbort, throwIfAborted } from './signal.js';
+import { isTempName, tempName } from './temp-names.js';
+import { FileUpload, type UploadSink } from './upload.js';
+
+/**
+ * What happens to a file while it is being uploaded:
+ * - `atomic`: the data goes to a hidden temporary file in the same directory, renamed over
+ *   the target only when the upload completes; an aborted upload leaves the previous
+ *   file untouched and removes the temporary file.
+ * - `in-place`: the target is truncated and written directly; an aborted upload leaves
+ *   the partial data.
+ * Appends (APPE) and resumed uploads (REST + STOR) always write in place.
+ */
+export type UploadPolicy = 'atomic' | 'in-place';
+
+/** Options of {@link LocalFileSystem}. */
+export interface LocalFileSystemOptions {
+  /** Host directory served as `/`. Must exist; symbolic links in it are resolved once. */
+  root: string;
+  /** See {@link UploadPolicy}. Default `'atomic'`, which never loses the previous file. */
+  uploadPolicy?: UploadPolicy;
+  /** Bytes read from disk at a time for downloads. Default 1 MiB. */
+  readBufferSize?: number;
+  /** Bytes an upload buffers before asking the sender to wait. Default 1 MiB. */
+  writeBufferSize?: number;
+  /**
+   * fsync each upload (and, for atomic uploads, its directory) before reporting it
+   * complete, so 'finish' survives a power cut. Default true; false trades that for speed
+   * with many small files.
+   */
+  fsync?: boolean;
+  /** Show owner and group names from /etc/passwd and /etc/group; false shows numeric ids. Default true. */
+  ownerNames?: boolean;
+  /**
+   * Use the portable jail (realpath checks and O_NOFOLLOW) even where the race-free Linux
+   * one (/proc/self/fd) is available. Default false; meant for testing the fallback.
+   */
+  portableJail?: boolean;
+}
+
+const MiB = 1024 * 1024;
+/** Directory entries described concurrently while listing. */
+const LIST_BATCH = 64;
+
+/** A FileSystem serving a local directory; see {@link LocalFileSystemOptions}. */
+export class LocalFileSystem implements FileSystem {
+  readonly capabilities: FsCapabilities = { append: true, resumeUpload: true };
+  readonly #jail: Jail;
+  readonly #policy: UploadPolicy;
+  readonly #readBufferSize: number;
+  readonly #writeBufferSize: number;
+  readonly #fsync: boolean;
+  readonly #ownerNames: boolean;
+
+  /** Throws when `root` does not exist. */
+  constructor(options: LocalFileSystemOptions) {
+    this.#jail = new Jail(options.root, options.portableJail ? false : undefined);
+    this.#policy = options.uploadPolicy ?? 'atomic';
+    this.#readBufferSize = positive(options.readBufferSize, MiB);
+    this.#writeBufferSize = positive(options.writeBufferSize, MiB);
+    this.#fsync = options.fsync ?? true;
+    this.#ownerNames = options.ownerNames ?? true;
+  }
+
+  /** The real host directory served as `/`. */
+  get root(): string {
+    return this.#jail.root;
+  }
+
+  async stat(path: string, options: OperationOptions = {}): Promise<FileStat> {
+    throwIfAborted(options.signal);
+    const ids = await this.#ids();
+    return this.#withHandle(path, false, async (handle) => toFileStat(baseName(path), await stat(handle.ref), ids));
+  }
+
+  async *list(path: string, options: OperationOptions = {}): AsyncIterable<FileStat> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const ids = await this.#ids();
+    const handle = await translated(() => this.#jail.open(path, true));
+    try {
+      let batch: string[] = [];
+      for await (const dirent of await opendir(handle.ref, { bufferSize: 256 })) {
+        if (isTempName(dirent.name)) continue;
+        batch.push(dirent.name);
+        if (batch.length < LIST_BATCH) continue;
+        yield* await this.#describe(handle, batch, ids);
+        batch = [];
+        throwIfAborted(signal);
+      }
+      yield* await this.#describe(handle, batch, ids);
+    } catch (err) {
+      throw toFsError(err);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const { start = 0, signal } = options;
+    throwIfAborted(signal);
+    checkOffset(start);
+    const file = await this.#withHandle(path, false, async (handle) => {
+      const stats = await stat(handle.ref);
+      if (stats.isDirectory()) throw new FsError('IsADirectory');
+      if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+      return this.#jail.openFile(handle, constants.O_RDONLY);
+    });
+    return destroyOnAbort(file.createReadStream({ start, highWaterMark: this.#readBufferSize }), signal);
+  }
+
+  async write(path: string, options: WriteOptions = {}): Promise<Writable> {
+    const { start = 0, append = false, signal } = options;
+    throwIfAborted(signal);
+    checkOffset(start);
+    return translated(async () => {
+      const entry = await this.#jail.entry(path, 'follow');
+      try {
+        const { existing } = entry;
+        if (existing?.isDirectory()) throw new FsError('IsADirectory');
+        if (existing && !existing.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+        if (start > (existing?.size ?? 0)) {
+          throw new FsError('InvalidArgument', 'Restart offset beyond end of file');
+        }
+        const atomic = this.#policy === 'atomic' && !append && start === 0;
+        const sink = atomic ? await this.#atomicSink(entry) : await this.#inPlaceSink(entry, start, append);
+        return destroyOnAbort(new FileUpload(sink, this.#writeBufferSize), signal);
+      } catch (err) {
+        await entry.dir.close();
+        throw err;
+      }
+    });
+  }
+
+  async mkdir(path: string): Promise<void> {
+    if (path === '/') throw new FsError('AlreadyExists');
+    await this.#withEntry(path, 'any', (entry) => mkdir(entry.dir.child(entry.name)));
+  }
+
+  async rmdir(path: string): Promise<void> {
+    await this.#withEntry(path, 'any', (entry) => rmdir(entry.dir.child(entry.name)));
+  }
+
+  async remove(path: string): Promise<void> {
+    // A symbolic link is removed itself, never what it points at.
+    await this.#withEntry(path, 'any', async (entry) => {
+      if (!entry.existing) throw new FsError('NotFound');
+      if (entry.existing.isDirectory()) throw new FsError('IsADirectory');
+      await unlink(entry.dir.child(entry.name));
+    });
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    // Links are moved or replaced themselves, and only when they lead inside the root.
+    await this.#withEntry(from, 'link', async (source) => {
+      if (!source.existing) throw new FsError('NotFound');
+      await this.#withEntry(to, 'link', (target) =>
+        rename(source.dir.child(source.name), target.dir.child(target.name)),
+      );
+    });
+  }
+
+  async setTimes(path: string, mtime: Date): Promise<void> {
+    await this.#withHandle(path, false, async (handle) => {
+      await utimes(handle.ref, (await stat(handle.ref)).atime, mtime);
+    });
+  }
+
+  /** Sets the permission bits; setuid, setgid and sticky bits are never set by clients. */
+  async chmod(path: string, mode: number): Promise<void> {
+    await this.#withHandle(path, false, (handle) => chmod(handle.ref, mode & 0o777));
+  }
+
+  async availableSpace(path: string): Promise<number> {
+    return this.#withHandle(path, false, async (handle) => {
+      const fs = await statfs(handle.ref);
+      return fs.bavail * fs.bsize;
+    });
+  }
+
+  /** Run `fn` on a verified handle for `path`, closing it after and translating errors. */
+  async #withHandle<T>(path: string, directory: boolean, fn: (handle: JailHandle) => Promise<T>): Promise<T> {
+    return translated(async () => {
+      const handle = await this.#jail.open(path, directory);
+      try {
+        return await fn(handle);
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  /** Run `fn` on the jailed entry for `path`, closing it after and translating errors. */
+  async #withEntry<T>(path: string, final: 'link' | 'any', fn: (entry: JailEntry) => Promise<T>): Promise<T> {
+    return translated(async () => {
+      const entry = await this.#jail.entry(path, final);
+      try {
+        return await fn(entry);
+      } finally {
+        await entry.dir.close();
+      }
+    });
+  }
+
+  /** FileStats of `names` inside `dir`; entries that vanished meanwhile are skipped. */
+  async #describe(dir: JailHandle, names: string[], ids: IdNames): Promise<FileStat[]> {
+    const described = await Promise.all(
+      names.map(async (name) => {
+        let stats: Stats;
+        try {
+          stats = await lstat(dir.child(name));
+        } catch (err) {
+          if (errnoOf(err) === 'ENOENT') return undefined;
+          throw err;
+        }
+        const target = stats.isSymbolicLink() ? await this.#jail.linkTargetOf(dir.child(name)) : undefined;
+        return toFileStat(name, stats, ids, target);
+      }),
+    );
+    return described.filter((s): s is FileStat => s !== undefined);
+  }
+
+  /** Write into a hidden temporary file, renamed over the target on success. */
+  async #atomicSink(entry: JailEntry): Promise<UploadSink> {
+    const temp = entry.dir.child(tempName());
+    const target = entry.dir.child(entry.name);
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    const file = await open(temp, flags, 0o666);
+    try {
+      if (entry.existing) await keepOwnership(file, entry.existing);
+    } catch (err) {
+      await file.close();
+      await unlink(temp).catch(() => {});
+      throw err;
+    }
+    return {
+      file,
+      position: 0,
+      fsync: this.#fsync,
+      commit: async () => {
+        await rename(temp, target);
+        if (this.#fsync) await syncDirectory(entry.dir);
+      },
+      abort: async () => {
+        await unlink(temp).catch((err: unknown) => {
+          if (errnoOf(err) !== 'ENOENT') throw err;
+        });
+      },
+      release: () => entry.dir.close(),
+    };
+  }
+
+  /** Write into the target itself: truncated, kept up to `start`, or appended to. */
+  async #inPlaceSink(entry: JailEntry, start: number, append: boolean): Promise<UploadSink> {
+    const truncate = !append && start === 0;
+    const flags =
+      constants.O_WRONLY |
+      constants.O_CREAT |
+      constants.O_NOFOLLOW |
+      constants.O_NONBLOCK | // a FIFO swapped in fails instead of blocking a thread
+      (append ? constants.O_APPEND : 0) |
+      (truncate ? constants.O_TRUNC : 0);
+    const file = await open(entry.dir.child(entry.name), flags, 0o666);
+    try {
+      if (!(await file.stat()).isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+      if (start > 0) await file.truncate(start);
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+    const nothing = async (): Promise<void> => {};
+    return {
+      file,
+      position: append ? null : start,
+      fsync: this.#fsync,
+      commit: nothing,
+      abort: nothing,
+      release: () => entry.dir.close(),
+    };
+  }
+
+  #ids(): Promise<IdNames> {
+    return this.#ownerNames ? systemIdNames() : Promise.resolve(numericIds);
+  }
+}
+
+/** A replacement keeps the previous file's permission bits (minus setuid/setgid) and owner. */
+async function keepOwnership(file: FileHandle, previous: Stats): Promise<void> {
+  await file.chmod(previous.mode & 0o777);
+  const current = await file.stat();
+  if (current.uid !== previous.uid || current.gid !== previous.gid) {
+    // Only a privileged server can give the file away; otherwise it stays the server's.
+    await file.chown(previous.uid, previous.gid).catch(() => {});
+  }
+}
+
+/** fsync a directory so a rename in it is durable. */
+async function syncDirectory(dir: JailHandle): Promise<void> {
+  const handle = await open(dir.ref, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function checkOffset(start: number): void {
+  if (!Number.isSafeInteger(start) || start < 0) throw new FsError('InvalidArgument', 'Invalid offset');
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError('buffer sizes must be positive integers');
+  return value;
+}

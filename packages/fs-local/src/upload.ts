@@ -1,0 +1,114 @@
+/**
+ * The Writable an upload goes into. Bytes are written straight to an open file; how the
+ * upload ends belongs to its {@link UploadSink}: on 'finish' the file is flushed and
+ * committed (an atomic upload renames its temporary file into place), on destroy the
+ * sink cleans up (an atomic upload removes its temporary file).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { FsError } from '@ftpkit/core';
+import { toFsError } from './errors.js';
+
+/** Where an upload's bytes go and what finishing or aborting it means. */
+export interface UploadSink {
+  /** The open file receiving the data. */
+  readonly file: FileHandle;
+  /** Offset of the first byte, or `null` to write at the end of the file (append). */
+  readonly position: number | null;
+  /** fsync the file before committing, so 'finish' means durably stored. */
+  readonly fsync: boolean;
+  /** Make the upload visible (rename into place); runs after the file is closed. */
+  commit(): Promise<void>;
+  /** Clean up after an abort; runs after the file is closed. */
+  abort(): Promise<void>;
+  /** Release what the upload pinned, after either outcome. */
+  release(): Promise<void>;
+}
+
+/** A Writable storing into an {@link UploadSink}; destroy() before 'finish' aborts. */
+export class FileUpload extends Writable {
+  readonly #sink: UploadSink;
+  #position: number | null;
+  #pending: Promise<void> = Promise.resolve();
+  #committed = false;
+
+  /** @param highWaterMark bytes buffered before the writer is asked to wait */
+  constructor(sink: UploadSink, highWaterMark: number) {
+    super({ highWaterMark });
+    this.#sink = sink;
+    this.#position = sink.position;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    this.#track(this.#writeAll([chunk]), callback);
+  }
+
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (err?: Error | null) => void,
+  ): void {
+    this.#track(this.#writeAll(chunks.map((c) => c.chunk)), callback);
+  }
+
+  override _final(callback: (err?: Error | null) => void): void {
+    this.#track(this.#commit(), callback);
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    // Let an in-flight write or commit settle first; anything not committed is aborted.
+    const cleanup = async (): Promise<void> => {
+      await this.#pending.catch(() => {});
+      try {
+        await this.#sink.file.close().catch(() => {});
+        if (!this.#committed) await this.#sink.abort();
+      } finally {
+        await this.#sink.release();
+      }
+    };
+    cleanup().then(
+      () => callback(err),
+      (cleanupErr: unknown) => callback(err ?? (toFsError(cleanupErr) as Error)),
+    );
+  }
+
+  async #commit(): Promise<void> {
+    if (this.#sink.fsync) await this.#sink.file.sync();
+    await this.#sink.file.close();
+    // Destroyed while flushing (ABOR racing the last byte): the upload did not complete.
+    if (this.destroyed) throw new FsError('Aborted');
+    await this.#sink.commit();
+    this.#committed = true;
+  }
+
+  /** writev until every byte is on disk; a short write continues where it stopped. */
+  async #writeAll(buffers: Buffer[]): Promise<void> {
+    let rest = buffers;
+    while (rest.length > 0) {
+      const { bytesWritten } = await this.#sink.file.writev(rest, this.#position ?? undefined);
+      if (this.#position !== null) this.#position += bytesWritten;
+      rest = dropBytes(rest, bytesWritten);
+    }
+  }
+
+  #track(work: Promise<void>, callback: (err?: Error | null) => void): void {
+    this.#pending = work;
+    work.then(
+      () => callback(),
+      (err: unknown) => callback(toFsError(err) as Error),
+    );
+  }
+}
+
+/** `buffers` without their first `count` bytes. */
+function dropBytes(buffers: Buffer[], count: number): Buffer[] {
+  let skip = count;
+  let i = 0;
+  while (i < buffers.length && skip >= (buffers[i]?.length ?? 0)) {
+    skip -= buffers[i]?.length ?? 0;
+    i++;
+  }
+  const rest = buffers.slice(i);
+  const first = rest[0];
+  if (first && skip > 0) rest[0] = first.subarray(skip);
+  return rest;
+}
