@@ -1,6 +1,9 @@
 /** Builds the file system the flags ask for. */
 import type { FileSystem } from '@ftpkit/core';
+import { LocalFileSystem } from '@ftpkit/fs-local';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError, type BackendConfig } from './args.js';
 
 /** A short description for the startup line, e.g. `memory` or `directory /srv/ftp`. */
@@ -25,8 +28,12 @@ export async function createFileSystem(backend: BackendConfig): Promise<FileSyst
   switch (backend.kind) {
     case 'memory':
       return new MemoryFileSystem({ files: DEMO_FILES });
-    case 'local':
-      throw new UsageError('--root needs the @ftpkit/fs-local adapter, which this build does not include yet');
+    case 'local': {
+      const root = resolve(backend.root);
+      const info = await stat(root).catch(() => undefined);
+      if (!info?.isDirectory()) throw new UsageError(`--root ${backend.root} is not a directory`);
+      return new LocalFileSystem({ root });
+    }
     case 's3':
       throw new UsageError('--s3-bucket needs the @ftpkit/fs-s3 adapter, which this build does not include yet');
   }

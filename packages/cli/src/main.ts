@@ -70,9 +70,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const { address, port } = server.address!;
   const host = address.includes(':') ? `[${address}]` : address;
-  process.stdout.write(`ftpkit listening on ftp://${host}:${port} (${describeBackend(config.backend)})\n`);
-  if (config.demo) process.stdout.write(`login: user "demo", password "demo"\n`);
-  if (config.anonymous) process.stdout.write('anonymous logins allowed (read-only)\n');
+  const lines = [`ftpkit listening on ftp://${host}:${port} (${describeBackend(config.backend)})`];
+  if (config.demo) lines.push('login: user "demo", password "demo"');
+  if (config.anonymous) lines.push('anonymous logins allowed (read-only)');
+  process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -35,9 +35,9 @@ async function run(args: string[]): Promise<{ code: number | null; stderr: strin
 describe('ftpkit program', () => {
   it('serves the demo with the printed login and stops cleanly on SIGTERM', async () => {
     const { child, port, output } = await startCli(['--port', '0']);
-    assert.match(output(), /login: user "demo", password "demo"/);
     const client = new Client();
     try {
+      assert.match(output(), /login: user "demo", password "demo"/);
       await client.access({ host: '127.0.0.1', port, user: 'demo', password: 'demo' });
       const names = (await client.list()).map((f) => f.name).sort();
       assert.deepEqual(names, ['README.txt', 'upload']);
@@ -46,8 +46,8 @@ describe('ftpkit program', () => {
       assert.match(Buffer.concat(chunks).toString(), /Welcome to ftpkit/);
     } finally {
       client.close();
+      child.kill('SIGTERM');
     }
-    child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
   });
@@ -73,5 +73,36 @@ describe('ftpkit program', () => {
       assert.equal(stderr.trim().split('\n').length, 1, stderr);
       assert.match(stderr, /^ftpkit: /);
     }
+  });
+});
+
+describe('ftpkit --root', () => {
+  it('serves a directory: uploads land on disk and downloads come from it', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Readable } = await import('node:stream');
+    const root = mkdtempSync(join(tmpdir(), 'ftpkit-cli-'));
+    writeFileSync(join(root, 'served.txt'), 'from disk\n');
+    const { child, port } = await startCli(['--port', '0', '--root', root, '--user', 'bob:pw']);
+    const client = new Client();
+    try {
+      await client.access({ host: '127.0.0.1', port, user: 'bob', password: 'pw' });
+      await client.uploadFrom(Readable.from([Buffer.from('uploaded\n')]), 'new.txt');
+      assert.equal(readFileSync(join(root, 'new.txt'), 'utf8'), 'uploaded\n');
+      const chunks: Buffer[] = [];
+      await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), 'served.txt');
+      assert.equal(Buffer.concat(chunks).toString(), 'from disk\n');
+    } finally {
+      client.close();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('refuses a root that is not a directory', async () => {
+    const { code, stderr } = await run(['--root', '/nonexistent/ftpkit-root']);
+    assert.equal(code, 2);
+    assert.match(stderr, /is not a directory/);
   });
 });
