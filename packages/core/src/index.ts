@@ -38,3 +38,9 @@ export type {
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
 export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';
+export type { Logger } from './logging.js';
+export { TokenBucket, type TokenBucketOptions } from './limits/token-bucket.js';
+export { StorageQuota, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
+export { limitFileSystem, type FileSystemLimits } from './limits/limited-fs.js';
+export { PathRules, WRITE_ONLY, NO_ACCESS, type PathRule } from './permissions/path-rules.js';
+export { pathPermissions, type PathPolicy } from './permissions/path-middleware.js';

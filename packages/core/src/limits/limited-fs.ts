@@ -1,0 +1,148 @@
+/**
+ * A FileSystem wrapper that enforces per-user limits on any adapter: a storage quota,
+ * a largest file size and bandwidth limits. Exceeding a quota fails the upload with
+ * `QuotaExceeded` (552) the moment the next chunk would not fit; the wrapped adapter's
+ * upload stream is destroyed, so its own upload policy decides what is left (an atomic
+ * adapter keeps the previous file).
+ */
+import type { Readable, Writable } from 'node:stream';
+import { FsError, isFsError } from '../fs/errors.js';
+import type { FileStat, FileSystem, OperationOptions, ReadOptions, WriteOptions } from '../fs/filesystem.js';
+import type { StorageQuota } from './storage-quota.js';
+import { LimitedSink, throttleReadable } from './throttle.js';
+import type { TokenBucket } from './token-bucket.js';
+
+/** What {@link limitFileSystem} enforces. Every field is optional. */
+export interface FileSystemLimits {
+  /** Storage quota, usually shared by every session of one user. */
+  quota?: StorageQuota;
+  /** Largest size a file may reach through an upload, in bytes. */
+  maxFileSize?: number;
+  /** Buckets uploads pass through (e.g. one per session and one shared per user). */
+  upload?: readonly TokenBucket[];
+  /** Buckets downloads pass through. */
+  download?: readonly TokenBucket[];
+  /** Whether `close()` closes the wrapped file system too. Default true. */
+  closeWrapped?: boolean;
+}
+
+/** Wrap `fs` so that every upload and download obeys `limits`. */
+export function limitFileSystem(fs: FileSystem, limits: FileSystemLimits): FileSystem {
+  return new LimitedFileSystem(fs, limits);
+}
+
+/** Size of `path`, or 0 when it does not exist. */
+async function sizeOf(fs: FileSystem, path: string, options?: OperationOptions): Promise<number> {
+  try {
+    const stat = await fs.stat(path, options);
+    return stat.type === 'file' ? stat.size : 0;
+  } catch (err) {
+    if (isFsError(err, 'NotFound')) return 0;
+    throw err;
+  }
+}
+
+class LimitedFileSystem implements FileSystem {
+  readonly capabilities: FileSystem['capabilities'];
+  readonly setTimes?: FileSystem['setTimes'];
+  readonly chmod?: FileSystem['chmod'];
+  readonly availableSpace?: FileSystem['availableSpace'];
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly limits: FileSystemLimits,
+  ) {
+    this.capabilities = fs.capabilities;
+    // Only offer what the adapter offers: FEAT and HELP look at these.
+    if (fs.setTimes) this.setTimes = (path, mtime) => fs.setTimes!(path, mtime);
+    if (fs.chmod) this.chmod = (path, mode) => fs.chmod!(path, mode);
+    if (fs.availableSpace || limits.quota) this.availableSpace = (path) => this.spaceLeft(path);
+  }
+
+  stat(path: string, options?: OperationOptions): Promise<FileStat> {
+    return this.fs.stat(path, options);
+  }
+
+  list(path: string, options?: OperationOptions): AsyncIterable<FileStat> {
+    return this.fs.list(path, options);
+  }
+
+  async read(path: string, options?: ReadOptions): Promise<Readable> {
+    const source = await this.fs.read(path, options);
+    const buckets = this.limits.download ?? [];
+    return buckets.length > 0 ? throttleReadable(source, buckets) : source;
+  }
+
+  async write(path: string, options: WriteOptions = {}): Promise<Writable> {
+    const { quota, maxFileSize } = this.limits;
+    const buckets = this.limits.upload ?? [];
+    if (!quota && maxFileSize === undefined && buckets.length === 0) return this.fs.write(path, options);
+
+    const signal = options.signal ? { signal: options.signal } : undefined;
+    const existing = quota || (maxFileSize !== undefined && options.append) ? await sizeOf(this.fs, path, signal) : 0;
+    // Where the new bytes start in the file: REST offset, end of file (APPE) or 0.
+    const base = options.start ?? (options.append ? existing : 0);
+    const announced = options.sizeHint !== undefined ? base + options.sizeHint : undefined;
+    if (maxFileSize !== undefined && announced !== undefined && announced > maxFileSize) throw tooLarge(maxFileSize);
+    if (quota && announced !== undefined && announced - existing > quota.availableBytes) {
+      throw new FsError('QuotaExceeded', `Storage quota exceeded (${quota.maxBytes} bytes)`);
+    }
+
+    const inner = await this.fs.write(path, options);
+    let written = 0;
+    let claimed = 0; // growth of the file beyond its old size, reserved in the quota
+    return new LimitedSink(inner, {
+      buckets,
+      admit: (bytes) => {
+        const size = base + written + bytes;
+        if (maxFileSize !== undefined && size > maxFileSize) throw tooLarge(maxFileSize);
+        if (quota) {
+          const growth = Math.max(0, size - existing);
+          quota.reserve(growth - claimed);
+          claimed = growth;
+        }
+        written += bytes;
+      },
+      settle: async () => {
+        if (!quota) return;
+        quota.release(claimed);
+        // Whatever the backend kept (all, part or none of it) is what counts.
+        quota.adjust((await sizeOf(this.fs, path).catch(() => existing)) - existing);
+      },
+    });
+  }
+
+  mkdir(path: string): Promise<void> {
+    return this.fs.mkdir(path);
+  }
+
+  rmdir(path: string): Promise<void> {
+    return this.fs.rmdir(path);
+  }
+
+  async remove(path: string): Promise<void> {
+    const size = this.limits.quota ? await sizeOf(this.fs, path) : 0;
+    await this.fs.remove(path);
+    this.limits.quota?.adjust(-size);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    // A file replaced by the rename no longer takes space.
+    const replaced = this.limits.quota && from !== to ? await sizeOf(this.fs, to) : 0;
+    await this.fs.rename(from, to);
+    this.limits.quota?.adjust(-replaced);
+  }
+
+  private async spaceLeft(path: string): Promise<number> {
+    const inner = this.fs.availableSpace ? await this.fs.availableSpace(path) : Infinity;
+    return Math.min(inner, this.limits.quota?.availableBytes ?? Infinity);
+  }
+
+  async close(): Promise<void> {
+    if (this.limits.closeWrapped !== false) await this.fs.close?.();
+  }
+}
+
+function tooLarge(maxFileSize: number): FsError {
+  return new FsError('QuotaExceeded', `File size limit exceeded (${maxFileSize} bytes)`);
+}

@@ -1,0 +1,63 @@
+/**
+ * A token bucket for bandwidth limits: tokens are bytes, refilled at a steady rate up to
+ * a small burst. One bucket can be shared by several streams (every session of a user);
+ * each stream only waits for its own bytes, so other sessions are never slowed.
+ */
+
+/** Options of a {@link TokenBucket}. */
+export interface TokenBucketOptions {
+  /** Sustained rate in bytes per second (> 0). */
+  bytesPerSecond: number;
+  /**
+   * Bytes that may pass at once after an idle period. Default: 50 ms of the rate (at
+   * least 16 KiB), small enough that measured rates stay close to the limit.
+   */
+  burstBytes?: number;
+}
+
+export class TokenBucket {
+  /** Sustained rate in bytes per second. */
+  readonly bytesPerSecond: number;
+  /** Largest number of tokens the bucket holds. */
+  readonly burstBytes: number;
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(options: TokenBucketOptions) {
+    const rate = options.bytesPerSecond;
+    if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError('TokenBucket: bytesPerSecond must be a positive number');
+    this.bytesPerSecond = rate;
+    this.burstBytes = Math.max(1, options.burstBytes ?? Math.max(16 * 1024, Math.floor(rate / 20)));
+    this.tokens = this.burstBytes;
+    this.refilledAt = performance.now();
+  }
+
+  /**
+   * Take `bytes` tokens, going into debt when there are not enough; returns the
+   * milliseconds to wait before those bytes may be sent (0 when they may go now).
+   * Debt keeps several streams sharing the bucket at the rate in total.
+   */
+  take(bytes: number): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.burstBytes, this.tokens + ((now - this.refilledAt) * this.bytesPerSecond) / 1000);
+    this.refilledAt = now;
+    this.tokens -= bytes;
+    return this.tokens >= 0 ? 0 : (-this.tokens * 1000) / this.bytesPerSecond;
+  }
+}
+
+/** The longest wait any of `buckets` asks for `bytes` (each bucket is charged). */
+export function takeFromAll(buckets: readonly TokenBucket[], bytes: number): number {
+  let wait = 0;
+  for (const bucket of buckets) wait = Math.max(wait, bucket.take(bytes));
+  return wait;
+}
+
+/**
+ * Largest piece to send at once under `buckets`: about 50 ms of the slowest rate, so a
+ * 256 KiB chunk is spread out rather than sent in one burst and then waited for.
+ */
+export function pieceSize(buckets: readonly TokenBucket[]): number {
+  const slowest = Math.min(...buckets.map((b) => b.bytesPerSecond));
+  return Math.max(1024, Math.min(64 * 1024, Math.floor(slowest / 20)));
+}
