@@ -19,6 +19,8 @@ export interface FtpServerEvents {
   'login-failed': [event: { session: Session; username: string; reason: string }];
   /** A command line arrived (PASS arguments are masked). */
   command: [event: { session: Session; verb: string; arg: string }];
+  /** A command has been answered: its last reply code and how long it took (transfers included). */
+  'command-end': [event: { session: Session; verb: string; reply: number | undefined; durationMs: number }];
   'transfer-start': [event: TransferEvent];
   /** Emitted at most once a second per transfer while it runs. */
   'transfer-progress': [event: TransferEvent];

@@ -1,5 +1,6 @@
 /** Server options, authentication types and their defaults. */
 import type { FileSystem } from './fs/filesystem.js';
+import type { Logger } from './logging.js';
 import type { Session } from './session.js';
 
 /** What a logged-in user may do. Every flag defaults to `true`. */
@@ -137,11 +138,16 @@ export interface FtpServerOptions {
   allowLowDataPorts?: boolean;
   /** Size of the chunks read from a file system for downloads, in bytes. Default 256 KiB. */
   readBufferSize?: number;
+  /**
+   * A pino-compatible logger (`debug/info/warn/error(obj, msg)`) for connections,
+   * logins, transfers and errors. Default: no logging.
+   */
+  logger?: Logger;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<FtpServerOptions, 'passivePorts' | 'publicHost'>> &
-  Pick<FtpServerOptions, 'passivePorts' | 'publicHost'>;
+export type ResolvedOptions = Required<Omit<FtpServerOptions, 'passivePorts' | 'publicHost' | 'logger'>> &
+  Pick<FtpServerOptions, 'passivePorts' | 'publicHost' | 'logger'>;
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');

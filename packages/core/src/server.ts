@@ -11,6 +11,7 @@ import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
 import { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
+import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { normalizeAddress } from './security/address.js';
 import { Session } from './session.js';
@@ -44,6 +45,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       listens: (event) => this.listenerCount(event) > 0,
       sessionClosed: (session) => this.forget(session),
     };
+    if (this.options.logger) attachLogger(this, this.options.logger);
   }
 
   /** The address the server listens on, once listening. */

@@ -12,6 +12,7 @@ import type { CommandContext, CommandSpec, SentReply } from './types.js';
 const NOT_IMPLEMENTED = new Set(['SMNT']);
 
 export async function dispatch(session: Session, verb: string, arg: string): Promise<void> {
+  const startedAt = performance.now();
   const replies: SentReply[] = [];
   const ctx: CommandContext = {
     verb,
@@ -37,6 +38,9 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
     await run(0);
   } catch (err) {
     answerError(ctx, err);
+  }
+  if (server.listens('command-end')) {
+    server.emit('command-end', { session, verb, reply: replies.at(-1)?.code, durationMs: performance.now() - startedAt });
   }
 }
 
