@@ -1,7 +1,7 @@
 /** Command-line flags of the `ftpkit` program: parsing and validation. */
 import { parseArgs } from 'node:util';
 
-/** A bad command line; printed as one line and the program exits with status 2. */
+/** A bad command line or config file; printed as one line and the program exits with status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -9,7 +9,7 @@ export class UsageError extends Error {
 /** Where files are stored. */
 export type BackendConfig =
   | { kind: 'memory' }
-  | { kind: 'local'; root: string }
+  | { kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
   | {
       kind: 's3';
       bucket: string;
@@ -19,26 +19,35 @@ export type BackendConfig =
       forcePathStyle: boolean;
     };
 
-/** Everything the flags describe. */
-export interface CliConfig {
-  host: string;
-  port: number;
-  backend: BackendConfig;
-  users: { name: string; password: string }[];
-  anonymous: boolean;
-  readOnly: boolean;
-  passivePorts?: { min: number; max: number };
-  publicHost?: string;
-  logLevel: LogLevel;
-  /** True when no user was given: the demo login is used and printed. */
-  demo: boolean;
-}
-
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const USAGE = `Usage: ftpkit [options]
+export const XFERLOG_FORMATS = ['xferlog', 'json'] as const;
+export type XferlogFormat = (typeof XFERLOG_FORMATS)[number];
 
+/** What the flags say; absent fields leave the config file's value (or the default). */
+export interface Flags {
+  config?: string;
+  host?: string;
+  port?: number;
+  backend?: BackendConfig;
+  /** `--user NAME:PASSWORD`, plain passwords. */
+  users: { name: string; password: string }[];
+  anonymous?: boolean;
+  readOnly?: boolean;
+  passivePorts?: { min: number; max: number };
+  publicHost?: string;
+  logLevel?: LogLevel;
+  xferlog?: string;
+  xferlogFormat?: XferlogFormat;
+  metricsPort?: number;
+  metricsHost?: string;
+}
+
+export const USAGE = `Usage: ftpkit [options]
+       ftpkit hash-password          print the scrypt hash of a password read from stdin
+
+  --config FILE             read settings from a JSON file (flags override it)
   --host ADDR               address to listen on (default 127.0.0.1)
   --port N                  port to listen on (default 2121)
   --memory                  serve an in-memory file system (default)
@@ -54,19 +63,39 @@ export const USAGE = `Usage: ftpkit [options]
   --passive-ports MIN-MAX   passive data port range
   --public-host HOST        address advertised in PASV replies
   --log-level LEVEL         silent, error, warn, info (default) or debug
+  --xferlog FILE            append one line per file transfer to FILE
+  --xferlog-format FORMAT   xferlog (vsftpd/wu-ftpd lines, default) or json
+  --metrics-port N          serve Prometheus metrics on http://127.0.0.1:N/metrics
+  --metrics-host ADDR       address of the metrics endpoint (default 127.0.0.1)
   --help                    show this help
 `;
 
 /** The login of the no-flags demo. */
 export const DEMO_USER = { name: 'demo', password: 'demo' };
 
-function parsePort(text: string, flag: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got "${text}"`);
+/** A port number, or a {@link UsageError} naming where it came from. */
+export function parsePort(text: string, where: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`${where} must be a port number (0-65535), got "${text}"`);
   return Number(text);
 }
 
+/** `MIN-MAX` within 1-65535, or a {@link UsageError} naming where it came from. */
+export function parsePortRange(text: string, where: string): { min: number; max: number } {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2]);
+  if (!m || min < 1 || max > 65535 || min > max) throw new UsageError(`${where} must be MIN-MAX within 1-65535, got "${text}"`);
+  return { min, max };
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
 /** Parse argv (without node and the script); throws {@link UsageError}. */
-export function parseCommandLine(argv: string[]): CliConfig | 'help' {
+export function parseCommandLine(argv: string[]): Flags | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -74,6 +103,7 @@ export function parseCommandLine(argv: string[]): CliConfig | 'help' {
       strict: true,
       allowPositionals: false,
       options: {
+        config: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         memory: { type: 'boolean' },
@@ -89,6 +119,10 @@ export function parseCommandLine(argv: string[]): CliConfig | 'help' {
         'passive-ports': { type: 'string' },
         'public-host': { type: 'string' },
         'log-level': { type: 'string' },
+        xferlog: { type: 'string' },
+        'xferlog-format': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -104,7 +138,7 @@ export function parseCommandLine(argv: string[]): CliConfig | 'help' {
   for (const flag of s3Only) {
     if (v[flag] !== undefined && v['s3-bucket'] === undefined) throw new UsageError(`--${flag} needs --s3-bucket`);
   }
-  let backend: BackendConfig = { kind: 'memory' };
+  let backend: BackendConfig | undefined = v.memory ? { kind: 'memory' } : undefined;
   if (v.root !== undefined) {
     if (!v.root) throw new UsageError('--root needs a directory');
     backend = { kind: 'local', root: v.root };
@@ -125,29 +159,24 @@ export function parseCommandLine(argv: string[]): CliConfig | 'help' {
     if (colon <= 0 || colon === spec.length - 1) throw new UsageError(`--user must be NAME:PASSWORD, got "${spec}"`);
     return { name: spec.slice(0, colon), password: spec.slice(colon + 1) };
   });
+  if (v.config === '') throw new UsageError('--config needs a file');
+  if (v.xferlog === '') throw new UsageError('--xferlog needs a file');
 
-  let passivePorts: CliConfig['passivePorts'];
-  if (v['passive-ports'] !== undefined) {
-    const m = /^(\d{1,5})-(\d{1,5})$/.exec(v['passive-ports']);
-    const min = Number(m?.[1]);
-    const max = Number(m?.[2]);
-    if (!m || min < 1 || max > 65535 || min > max) throw new UsageError(`--passive-ports must be MIN-MAX within 1-65535, got "${v['passive-ports']}"`);
-    passivePorts = { min, max };
-  }
-
-  const logLevel = (v['log-level'] ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-
-  return {
-    host: v.host ?? '127.0.0.1',
-    port: v.port !== undefined ? parsePort(v.port, '--port') : 2121,
-    backend,
-    users: users.length > 0 || v.anonymous ? users : [DEMO_USER],
-    demo: users.length === 0 && !v.anonymous,
-    anonymous: v.anonymous ?? false,
-    readOnly: v['read-only'] ?? false,
-    logLevel,
-    ...(passivePorts ? { passivePorts } : {}),
-    ...(v['public-host'] !== undefined ? { publicHost: v['public-host'] } : {}),
-  };
+  const flags: Flags = { users };
+  if (v.config !== undefined) flags.config = v.config;
+  if (v.host !== undefined) flags.host = v.host;
+  if (v.port !== undefined) flags.port = parsePort(v.port, '--port');
+  if (backend) flags.backend = backend;
+  if (v.anonymous !== undefined) flags.anonymous = v.anonymous;
+  if (v['read-only'] !== undefined) flags.readOnly = v['read-only'];
+  if (v['passive-ports'] !== undefined) flags.passivePorts = parsePortRange(v['passive-ports'], '--passive-ports');
+  if (v['public-host'] !== undefined) flags.publicHost = v['public-host'];
+  const logLevel = oneOf(v['log-level'], LOG_LEVELS, '--log-level');
+  if (logLevel) flags.logLevel = logLevel;
+  if (v.xferlog !== undefined) flags.xferlog = v.xferlog;
+  const xferlogFormat = oneOf(v['xferlog-format'], XFERLOG_FORMATS, '--xferlog-format');
+  if (xferlogFormat) flags.xferlogFormat = xferlogFormat;
+  if (v['metrics-port'] !== undefined) flags.metricsPort = parsePort(v['metrics-port'], '--metrics-port');
+  if (v['metrics-host'] !== undefined) flags.metricsHost = v['metrics-host'];
+  return flags;
 }

@@ -1,9 +1,9 @@
-/** Builds the file system the flags ask for. */
+/** Builds the file systems the config asks for: one per storage and user root, shared by sessions. */
 import type { FileSystem } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { UsageError, type BackendConfig } from './args.js';
 
 /** A short description for the startup line, e.g. `memory` or `directory /srv/ftp`. */
@@ -23,18 +23,39 @@ const DEMO_FILES = {
   '/upload': null,
 };
 
-/** One file system shared by every user of the server. */
-export async function createFileSystem(backend: BackendConfig): Promise<FileSystem> {
+/**
+ * The file systems of a running server, created once per distinct storage and root:
+ * a user's `root` is a directory of the storage (on disk a sub-directory, created when
+ * missing; in memory a tree of its own).
+ */
+export class Storages {
+  private readonly cache = new Map<string, Promise<FileSystem>>();
+
+  /** The file system whose `/` is `root` of `backend`. */
+  get(backend: BackendConfig, root = '/'): Promise<FileSystem> {
+    const key = JSON.stringify([backend, root]);
+    let fs = this.cache.get(key);
+    if (!fs) {
+      fs = create(backend, root);
+      this.cache.set(key, fs);
+      fs.catch(() => this.cache.delete(key));
+    }
+    return fs;
+  }
+}
+
+async function create(backend: BackendConfig, root: string): Promise<FileSystem> {
   switch (backend.kind) {
     case 'memory':
-      return new MemoryFileSystem({ files: DEMO_FILES });
+      return new MemoryFileSystem(root === '/' ? { files: DEMO_FILES } : {});
     case 'local': {
-      const root = resolve(backend.root);
-      const info = await stat(root).catch(() => undefined);
-      if (!info?.isDirectory()) throw new UsageError(`--root ${backend.root} is not a directory`);
-      return new LocalFileSystem({ root });
+      const top = await stat(backend.root).catch(() => undefined);
+      if (!top?.isDirectory()) throw new UsageError(`storage root ${backend.root} is not a directory`);
+      const dir = join(resolve(backend.root), root);
+      if (root !== '/') await mkdir(dir, { recursive: true });
+      return new LocalFileSystem({ root: dir, ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}) });
     }
     case 's3':
-      throw new UsageError('--s3-bucket needs the @ftpkit/fs-s3 adapter, which this build does not include yet');
+      throw new UsageError('S3 storage needs the @ftpkit/fs-s3 adapter, which this build does not include yet');
   }
 }

@@ -1,2 +1,6 @@
-export { main, startFromConfig, userAuthenticator } from './main.js';
-export { parseCommandLine, UsageError, USAGE, type CliConfig, type BackendConfig } from './args.js';
+export { main, loadConfig, startFromConfig, type Running } from './main.js';
+export { parseCommandLine, UsageError, USAGE, type Flags, type BackendConfig } from './args.js';
+export { resolveConfig, type CliConfig, type UserConfig } from './config/resolve.js';
+export { loadConfigFile } from './config/file.js';
+export { ConfigError } from './config/json-source.js';
+export { hashPassword, verifyPassword } from './password.js';

@@ -1,18 +1,16 @@
-/** A small leveled logger writing one line per event to stderr. */
+/**
+ * The program's logger: pino, readable (pino-pretty) when stderr is a terminal and one
+ * JSON object per line otherwise, for log collectors. The server writes its connection,
+ * login, transfer and error records through it.
+ */
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from './args.js';
 
-export interface Logger {
-  error(message: string): void;
-  warn(message: string): void;
-  info(message: string): void;
-  debug(message: string): void;
-}
+export type { Logger };
 
-const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
-
-export function createLogger(level: LogLevel): Logger {
-  const at = (name: Exclude<LogLevel, 'silent'>) => (message: string) => {
-    if (RANK[level] >= RANK[name]) process.stderr.write(`${new Date().toISOString()} ${name} ${message}\n`);
-  };
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+export function createLogger(level: LogLevel, terminal = process.stderr.isTTY === true): Logger {
+  const options = { level, base: { pid: process.pid } };
+  if (terminal) return pino(options, pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }));
+  return pino(options, pino.destination({ dest: 2, sync: true }));
 }

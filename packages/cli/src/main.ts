@@ -1,76 +1,106 @@
 /** Entry point of the `ftpkit` program. */
-import { AuthError, FtpServer, READ_ONLY, type AuthResult, type FileSystem } from '@ftpkit/core';
-import { timingSafeEqual } from 'node:crypto';
-import { parseCommandLine, USAGE, UsageError, type CliConfig } from './args.js';
-import { createFileSystem, describeBackend } from './backend.js';
+import { FtpServer, pathPermissions } from '@ftpkit/core';
+import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
+import { describeBackend, Storages } from './backend.js';
+import { loadConfigFile } from './config/file.js';
+import { resolveConfig, type CliConfig } from './config/resolve.js';
+import { hashPasswordCommand } from './hash-password.js';
 import { createLogger } from './logger.js';
+import { createMetrics, serveMetrics } from './metrics.js';
+import { UserDirectory } from './users.js';
+import { attachXferlog } from './xferlog.js';
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** The settings for `flags`: the config file they name (if any) overridden by the flags. */
+export async function loadConfig(flags: Flags): Promise<CliConfig> {
+  return resolveConfig(flags, flags.config ? await loadConfigFile(flags.config) : undefined);
 }
 
-/** The `authenticate` hook for the users given on the command line. */
-export function userAuthenticator(config: CliConfig, fs: FileSystem) {
-  return ({ username, password, anonymous }: { username: string; password: string; anonymous: boolean }): AuthResult => {
-    if (anonymous) return { fs, permissions: READ_ONLY };
-    const user = config.users.find((u) => u.name === username);
-    if (!user || !sameSecret(user.password, password)) throw new AuthError('Login incorrect.');
-    return config.readOnly ? { fs, permissions: READ_ONLY } : { fs };
-  };
+/** A started program: the FTP server and, when asked for, the metrics endpoint. */
+export interface Running {
+  server: FtpServer;
+  /** `http://host:port/metrics`, when metrics are served. */
+  metricsUrl?: string;
+  /** Stop the metrics endpoint and the server (running transfers get `timeout` ms). */
+  close(timeout?: number): Promise<void>;
 }
 
-/** Build and start the server the flags describe; resolves with it once listening. */
-export async function startFromConfig(config: CliConfig): Promise<FtpServer> {
-  const fs = await createFileSystem(config.backend);
-  const log = createLogger(config.logLevel);
+/** Build and start the server `config` describes; resolves once it is listening. */
+export async function startFromConfig(config: CliConfig): Promise<Running> {
+  if (config.tls) throw new UsageError('tls: FTPS is not available in this build of ftpkit yet');
+  const storages = new Storages();
+  // Fail at startup, not at the first login, when a storage is unusable.
+  await storages.get(config.backend);
+  for (const user of config.users) await storages.get(user.backend, user.root);
+  const users = new UserDirectory(config, storages);
   const server = new FtpServer({
     host: config.host,
     port: config.port,
     anonymous: config.anonymous,
-    authenticate: userAuthenticator(config, fs),
+    authenticate: users.authenticate,
+    logger: createLogger(config.logLevel),
+    ...config.limits,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
   });
-  server.on('login', (s) => log.info(`login ${s.user?.username} from ${s.remoteAddress}`));
-  server.on('login-failed', ({ session, username }) => log.warn(`failed login ${username} from ${session.remoteAddress}`));
-  server.on('transfer-end', (t) =>
-    log.info(`${t.command} ${t.path} ${t.result.status} ${t.result.bytes} bytes ${t.result.durationMs} ms (${t.session.user?.username})`),
-  );
-  server.on('error', (err) => log.error(err.message));
+  server.use(pathPermissions(users.policyOf));
+  if (config.xferlog) {
+    await attachXferlog(server, config.xferlog.file, config.xferlog.format).catch((err: Error) => {
+      throw new UsageError(`cannot open xferlog ${config.xferlog!.file}: ${err.message}`);
+    });
+  }
+  const metrics = config.metrics ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port) : undefined;
   try {
     await server.listen();
   } catch (err) {
+    metrics?.server.close();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
-  return server;
+  const where = metrics?.address;
+  return {
+    server,
+    ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
+    async close(timeout = 5000) {
+      metrics?.server.close();
+      await server.close({ timeout });
+    },
+  };
+}
+
+function fail(err: unknown): never {
+  process.stderr.write(`ftpkit: ${(err as Error).message}${err instanceof UsageError ? ' (see ftpkit --help)' : ''}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
 }
 
 /** Run the program: parse flags, start, print the address, stop cleanly on SIGINT/SIGTERM. */
 export async function main(argv: string[]): Promise<void> {
-  let config: CliConfig | 'help';
-  try {
-    config = parseCommandLine(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`ftpkit: ${err.message} (see ftpkit --help)\n`);
-    process.exit(2);
-  }
-  if (config === 'help') {
-    process.stdout.write(USAGE);
+  if (argv[0] === 'hash-password') {
+    process.exitCode = await hashPasswordCommand(argv.slice(1));
     return;
   }
-  let server: FtpServer;
+  let flags: Flags | 'help';
+  let config: CliConfig;
   try {
-    server = await startFromConfig(config);
+    flags = parseCommandLine(argv);
+    if (flags === 'help') {
+      process.stdout.write(USAGE);
+      return;
+    }
+    config = await loadConfig(flags);
   } catch (err) {
-    process.stderr.write(`ftpkit: ${(err as Error).message}\n`);
-    process.exit(err instanceof UsageError ? 2 : 1);
+    if (!(err instanceof UsageError)) throw err;
+    fail(err);
   }
-  const { address, port } = server.address!;
+  let running: Running;
+  try {
+    running = await startFromConfig(config);
+  } catch (err) {
+    fail(err);
+  }
+  const { address, port } = running.server.address!;
   const host = address.includes(':') ? `[${address}]` : address;
+  // One write, so that a reader sees the whole startup message at once.
   const lines = [`ftpkit listening on ftp://${host}:${port} (${describeBackend(config.backend)})`];
+  if (running.metricsUrl) lines.push(`metrics on ${running.metricsUrl}`);
   if (config.demo) lines.push('login: user "demo", password "demo"');
   if (config.anonymous) lines.push('anonymous logins allowed (read-only)');
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -80,7 +110,7 @@ export async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: closing\n`);
-    server.close({ timeout: 5000 }).then(
+    running.close(5000).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -1,0 +1,191 @@
+/**
+ * The settings in force: defaults, then the config file, then the flags. Also the
+ * checks the schema cannot express (port ranges, unique user names), each naming the
+ * key and its line.
+ */
+import { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions } from '@ftpkit/core';
+import { dirname, resolve as resolveFsPath } from 'node:path';
+import { DEMO_USER, parsePortRange, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
+import type { LoadedConfig } from './file.js';
+import type { JsonPath } from './json-source.js';
+import type { PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
+import { parseSize } from './units.js';
+import { isPasswordHash } from '../password.js';
+
+/** A user of the server, fully resolved. */
+export interface UserConfig {
+  name: string;
+  /** An scrypt hash (config file) or a plain password (`--user`). */
+  secret: { hash: string } | { plain: string };
+  /** The storage this user's root lives in. */
+  backend: BackendConfig;
+  /** Directory of `backend` that is the user's `/`; `/` for all of it. */
+  root: string;
+  home?: string;
+  /** The user's permissions outside any per-directory rule. */
+  permissions: Permissions;
+  /** Per-directory rules, deepest match wins. */
+  rules: PathRule[];
+  quota: { maxBytes?: number; maxFileSize?: number };
+  /** Bytes per second: per user (all sessions together) and per session. */
+  bandwidth: { upload?: number; download?: number; sessionUpload?: number; sessionDownload?: number };
+}
+
+/** Everything the program runs with. */
+export interface CliConfig {
+  host: string;
+  port: number;
+  /** The server's storage: anonymous users and users without one of their own. */
+  backend: BackendConfig;
+  users: UserConfig[];
+  anonymous: boolean;
+  readOnly: boolean;
+  passivePorts?: { min: number; max: number };
+  publicHost?: string;
+  logLevel: LogLevel;
+  /** True when no user was given: the demo login is used and printed. */
+  demo: boolean;
+  /** FTPS settings, passed through to the server's `tls` option. */
+  tls?: TlsFileConfig;
+  /** Connection limits; timeouts in milliseconds. */
+  limits: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
+  xferlog?: { file: string; format: XferlogFormat };
+  metrics?: { host: string; port: number };
+}
+
+const PRESETS: Record<Exclude<PermissionsValue, object>, Permissions> = {
+  full: FULL_ACCESS,
+  'read-only': READ_ONLY,
+  'write-only': WRITE_ONLY,
+  none: NO_ACCESS,
+};
+
+function permissionsOf(value: PermissionsValue | undefined, base: Permissions): Permissions {
+  if (value === undefined) return { ...base };
+  return typeof value === 'string' ? { ...PRESETS[value] } : { ...base, ...value };
+}
+
+function storageOf(storage: StorageFileConfig, baseDir: string): BackendConfig {
+  switch (storage.type) {
+    case 'memory':
+      return { kind: 'memory' };
+    case 'local':
+      return { kind: 'local', root: resolveFsPath(baseDir, storage.root), ...(storage.uploadPolicy ? { uploadPolicy: storage.uploadPolicy } : {}) };
+    case 's3': {
+      const { type: _type, forcePathStyle, ...rest } = storage;
+      return { kind: 's3', ...rest, forcePathStyle: forcePathStyle ?? false };
+    }
+  }
+}
+
+/** Merge defaults, the config file (if any) and the flags. */
+export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
+  const file = loaded?.config ?? {};
+  const at = (path: JsonPath, message: string) => loaded!.source.errorAt(path, message);
+  // Relative paths in the file are relative to the file itself.
+  const baseDir = loaded ? dirname(resolveFsPath(loaded.source.file)) : process.cwd();
+
+  let passivePorts = flags.passivePorts;
+  if (!passivePorts && file.passivePorts !== undefined) {
+    const range = file.passivePorts;
+    if (typeof range === 'string') {
+      try {
+        passivePorts = parsePortRange(range, 'passivePorts');
+      } catch (err) {
+        throw at(['passivePorts'], `must be MIN-MAX within 1-65535, got "${range}"`);
+      }
+    } else if (range.min < 1 || range.min > range.max) {
+      throw at(['passivePorts'], 'must satisfy 1 <= min <= max');
+    } else {
+      passivePorts = range;
+    }
+  }
+
+  const backend = flags.backend ?? (file.storage ? storageOf(file.storage, baseDir) : { kind: 'memory' });
+  const fileUsers = (file.users ?? []).map((user, index) => userOf(user, index, backend, baseDir, at));
+  const seen = new Map<string, number>();
+  fileUsers.forEach((user, index) => {
+    if (seen.has(user.name)) throw at(['users', index, 'name'], `user "${user.name}" is already defined at users[${seen.get(user.name)}]`);
+    seen.set(user.name, index);
+  });
+  // --user adds users, replacing a file user of the same name.
+  const flagUsers = flags.users.map((u) => plainUser(u.name, u.password, backend));
+  const users = [...fileUsers.filter((u) => !flagUsers.some((f) => f.name === u.name)), ...flagUsers];
+  const anonymous = flags.anonymous ?? file.anonymous ?? false;
+  const demo = users.length === 0 && !anonymous;
+
+  const xferlogFile = flags.xferlog ?? (file.log?.xferlog !== undefined ? resolveFsPath(baseDir, file.log.xferlog) : undefined);
+  const metricsPort = flags.metricsPort ?? file.metrics?.port;
+  const limits = file.limits ?? {};
+  const tls = file.tls && {
+    ...file.tls,
+    certFile: resolveFsPath(baseDir, file.tls.certFile),
+    keyFile: resolveFsPath(baseDir, file.tls.keyFile),
+    ...(file.tls.caFile ? { caFile: resolveFsPath(baseDir, file.tls.caFile) } : {}),
+  };
+
+  return {
+    host: flags.host ?? file.host ?? '127.0.0.1',
+    port: flags.port ?? file.port ?? 2121,
+    backend,
+    users: demo ? [plainUser(DEMO_USER.name, DEMO_USER.password, backend)] : users,
+    anonymous,
+    readOnly: flags.readOnly ?? file.readOnly ?? false,
+    logLevel: flags.logLevel ?? file.log?.level ?? 'info',
+    demo,
+    limits: {
+      ...(limits.maxConnections !== undefined ? { maxConnections: limits.maxConnections } : {}),
+      ...(limits.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: limits.maxConnectionsPerIp } : {}),
+      ...(limits.loginTimeout !== undefined ? { loginTimeout: limits.loginTimeout * 1000 } : {}),
+      ...(limits.idleTimeout !== undefined ? { idleTimeout: limits.idleTimeout * 1000 } : {}),
+    },
+    ...(passivePorts ? { passivePorts } : {}),
+    ...((flags.publicHost ?? file.publicHost) !== undefined ? { publicHost: flags.publicHost ?? file.publicHost } : {}),
+    ...(tls ? { tls } : {}),
+    ...(xferlogFile ? { xferlog: { file: xferlogFile, format: flags.xferlogFormat ?? file.log?.xferlogFormat ?? 'xferlog' } } : {}),
+    ...(metricsPort !== undefined ? { metrics: { port: metricsPort, host: flags.metricsHost ?? file.metrics?.host ?? '127.0.0.1' } } : {}),
+  };
+}
+
+function plainUser(name: string, password: string, backend: BackendConfig): UserConfig {
+  return { name, secret: { plain: password }, backend, root: '/', permissions: { ...FULL_ACCESS }, rules: [], quota: {}, bandwidth: {} };
+}
+
+function userOf(
+  user: UserFileConfig,
+  index: number,
+  serverBackend: BackendConfig,
+  baseDir: string,
+  at: (path: JsonPath, message: string) => Error,
+): UserConfig {
+  const size = (key: 'quota' | 'bandwidth', field: string, value: number | string | undefined) => {
+    if (value === undefined) return undefined;
+    const bytes = parseSize(value);
+    if (bytes === undefined) throw at(['users', index, key, field], `not a size: ${JSON.stringify(value)}`);
+    if (key === 'bandwidth' && bytes === 0) throw at(['users', index, key, field], 'a bandwidth limit must be above 0');
+    return bytes;
+  };
+  if (!isPasswordHash(user.password)) {
+    throw at(['users', index, 'password'], 'not an scrypt hash: make one with `ftpkit hash-password`');
+  }
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return {
+    name: user.name,
+    secret: { hash: user.password },
+    backend: user.storage ? storageOf(user.storage, baseDir) : serverBackend,
+    root: user.root ?? '/',
+    ...(user.home ? { home: user.home } : {}),
+    permissions: permissionsOf(user.permissions, FULL_ACCESS),
+    rules: (user.directories ?? []).map((rule) => ({
+      path: rule.path,
+      permissions: typeof rule.permissions === 'string' ? PRESETS[rule.permissions] : rule.permissions,
+    })),
+    quota: defined({ maxBytes: size('quota', 'maxBytes', user.quota?.maxBytes), maxFileSize: size('quota', 'maxFileSize', user.quota?.maxFileSize) }),
+    bandwidth: defined({
+      upload: size('bandwidth', 'upload', user.bandwidth?.upload),
+      download: size('bandwidth', 'download', user.bandwidth?.download),
+      sessionUpload: size('bandwidth', 'sessionUpload', user.bandwidth?.sessionUpload),
+      sessionDownload: size('bandwidth', 'sessionDownload', user.bandwidth?.sessionDownload),
+    }),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Prometheus metrics for the program, built from the server's events with prom-client
+ * and served on `/metrics` by a small HTTP listener of its own (keep it on a private
+ * address: it needs no login).
+ */
+import type { FtpServer } from '@ftpkit/core';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Every metric of one server, in a registry of its own. */
+export function createMetrics(server: FtpServer): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ftpkit_process_' });
+  const sessions = new Counter({ name: 'ftpkit_sessions_total', help: 'Control connections accepted.', registers: [registry] });
+  new Gauge({
+    name: 'ftpkit_sessions_active',
+    help: 'Control connections open now.',
+    registers: [registry],
+    collect() {
+      this.set(server.sessions.size);
+    },
+  });
+  const logins = new Counter({ name: 'ftpkit_logins_total', help: 'Login attempts by outcome.', labelNames: ['outcome'], registers: [registry] });
+  const bytes = new Counter({
+    name: 'ftpkit_transfer_bytes_total',
+    help: 'Bytes moved over data connections, by direction (in: uploads, out: downloads and listings).',
+    labelNames: ['direction'],
+    registers: [registry],
+  });
+  const transfers = new Counter({
+    name: 'ftpkit_transfers_total',
+    help: 'Transfers by command and outcome (completed, aborted, failed).',
+    labelNames: ['command', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'ftpkit_command_duration_seconds',
+    help: 'Time from a command to its final reply (transfer commands include the transfer).',
+    labelNames: ['verb'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
+  for (const outcome of ['success', 'failure']) logins.inc({ outcome }, 0);
+  for (const direction of ['in', 'out']) bytes.inc({ direction }, 0);
+
+  server.on('connect', () => sessions.inc());
+  server.on('login', () => logins.inc({ outcome: 'success' }));
+  server.on('login-failed', () => logins.inc({ outcome: 'failure' }));
+  server.on('transfer-end', (t) => {
+    bytes.inc({ direction: t.direction === 'upload' ? 'in' : 'out' }, t.result.bytes);
+    transfers.inc({ command: t.command, status: t.result.status });
+  });
+  server.on('command-end', ({ verb, reply, durationMs }) => {
+    // Verbs the server does not know would let clients invent label values.
+    latency.observe({ verb: reply === 500 || reply === 502 ? 'unknown' : verb }, durationMs / 1000);
+  });
+  return registry;
+}
+
+/** Serve `registry` on `http://host:port/metrics`; resolves once listening. */
+export function serveMetrics(registry: Registry, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
+  const http = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: try /metrics\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen({ host, port }, () => {
+      http.off('error', reject);
+      resolve({ server: http, address: http.address() as AddressInfo });
+    });
+  });
+}
