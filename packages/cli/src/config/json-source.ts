@@ -31,7 +31,8 @@ export class JsonSource {
     const first = errors[0];
     if (first || !root) {
       const offset = first?.offset ?? 0;
-      throw this.error(offset, `invalid JSON: ${first ? printParseErrorCode(first.error) : 'empty file'}`);
+      const what = first ? printParseErrorCode(first.error).replace(/[A-Z]/g, (c, i: number) => (i ? ' ' : '') + c.toLowerCase()) : 'empty file';
+      throw this.error(offset, `invalid JSON: ${what}`);
     }
     this.root = root;
     this.checkDuplicateKeys(root, []);

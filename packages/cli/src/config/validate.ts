@@ -43,16 +43,21 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** The allowed key closest to an unknown one, if one is close. */
+function suggestion(error: ErrorObject): string | undefined {
+  const key = String(error.params.additionalProperty);
+  const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  return known.find((k) => distance(k, key) <= 2);
+}
+
 function describe(error: ErrorObject): { path: JsonPath; message: string } {
   const path = pathOf(error.instancePath);
   const parent = error.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(parent?.properties ?? {});
-      const close = known.find((k) => distance(k, key) <= 2);
-      return { path: [...path, key], message: `unknown key${close ? ` (did you mean "${close}"?)` : ''}` };
+      const close = suggestion(error);
+      return { path: [...path, String(params.additionalProperty)], message: `unknown key${close ? ` (did you mean "${close}"?)` : ''}` };
     }
     case 'required':
       return { path, message: `missing required key "${String(params.missingProperty)}"` };
@@ -83,7 +88,12 @@ export function validateConfig(source: JsonSource): FileConfig {
   // A failed oneOf explains itself; the failures of its branches are noise.
   const failedOneOf = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
   const relevant = errors.filter((e) => e.keyword !== 'if' && !failedOneOf.some((prefix) => e.schemaPath.startsWith(prefix)));
-  const problems = relevant.map(describe).map((p) => ({ ...p, line: source.lineOf(p.path) }));
+  // A misspelt key is reported once, as unknown with a suggestion, not also as missing.
+  const suggested = new Set(relevant.filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.instancePath} ${suggestion(e)}`));
+  const problems = relevant
+    .filter((e) => !(e.keyword === 'required' && suggested.has(`${e.instancePath} ${String(e.params.missingProperty)}`)))
+    .map(describe)
+    .map((p) => ({ ...p, line: source.lineOf(p.path) }));
   problems.sort((a, b) => a.line - b.line);
   const unique = [...new Map(problems.map((p) => [`${p.line} ${p.message}`, p])).values()];
   const first = unique[0]!;
