@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const bin = fileURLToPath(new URL('../bin/ftpkit.js', import.meta.url));
 
 /** Start the program; resolves once it printed its address (and its whole startup message). */
-export async function startCli(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string; stop(): Promise<number | null> }> {
+export async function startCli(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string; errors: () => string; stop(): Promise<number | null> }> {
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -24,6 +24,7 @@ export async function startCli(args: string[]): Promise<{ child: ChildProcess; p
     child,
     port,
     output: () => stdout,
+    errors: () => stderr,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
