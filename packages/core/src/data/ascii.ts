@@ -34,6 +34,7 @@ export function fromNetworkAscii(): Transform {
   let pendingCr = false;
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
+      if (chunk.length === 0) return done(); // a pending CR waits for a real byte
       const out = Buffer.allocUnsafe(chunk.length + 1);
       let n = 0;
       let i = 0;
