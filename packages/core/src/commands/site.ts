@@ -3,13 +3,18 @@ import { runSpec } from './dispatch.js';
 import type { CommandSpec } from './types.js';
 
 export const SITE: CommandSpec = {
+  // Each subcommand declares its own login rule (SITE HELP works before login).
+  auth: false,
   arg: 'required',
   help: 'SITE <sp> command [<sp> arguments]',
   async handler(ctx) {
     const space = ctx.arg.indexOf(' ');
     const name = (space === -1 ? ctx.arg : ctx.arg.slice(0, space)).toUpperCase();
     const spec = ctx.session.server.commands.getSite(name);
-    if (!spec) return ctx.reply(501, `Unknown SITE command ${name}.`);
+    if (!spec) {
+      if (!ctx.session.user) return ctx.reply(530, 'Please login with USER and PASS.');
+      return ctx.reply(501, `Unknown SITE command ${name}.`);
+    }
     const subArg = space === -1 ? '' : ctx.arg.slice(space + 1);
     await runSpec({ ...ctx, arg: subArg }, spec, subArg);
   },
