@@ -200,10 +200,11 @@ export class Session {
   /**
    * Open the data connection of a transfer: the client connects (passive) or the server
    * does (active). A session with PROT P wraps it in TLS through `secureDataSocket`.
+   * `signal` (ABOR) stops the wait.
    * @internal
    */
-  async openDataConnection(channel: DataChannel): Promise<Socket> {
-    const socket = await channel.connect(this.server.options.dataConnectTimeout);
+  async openDataConnection(channel: DataChannel, signal?: AbortSignal): Promise<Socket> {
+    const socket = await channel.connect(this.server.options.dataConnectTimeout, signal);
     return this.protectData && this.secureDataSocket ? this.secureDataSocket(socket) : socket;
   }
 

@@ -81,6 +81,12 @@ export const authCommands: Record<string, CommandSpec> = {
     duringTransfer: true,
     help: 'QUIT',
     async handler({ session, reply }) {
+      // RFC 959: a running transfer gets its result reply (426 here) before the 221.
+      const transfer = session.transfer;
+      if (transfer) {
+        transfer.abort();
+        await transfer.done;
+      }
       reply(221, 'Goodbye.');
       await session.close();
     },

@@ -8,8 +8,11 @@ import { normalizeAddress } from '../security/address.js';
 
 export interface DataChannel {
   readonly kind: 'passive' | 'active';
-  /** The data connection, once made; rejects after `timeoutMs`. Call at most once. */
-  connect(timeoutMs: number): Promise<Socket>;
+  /**
+   * The data connection, once made; rejects after `timeoutMs`, or at once when `signal`
+   * fires (ABOR while waiting). Call at most once.
+   */
+  connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket>;
   /** Release the listener or the pending connection. */
   close(): void;
 }
@@ -57,16 +60,23 @@ export class PassiveChannel implements DataChannel {
     this.waiter?.(socket);
   }
 
-  connect(timeoutMs: number): Promise<Socket> {
+  connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
     this.handedOut = true;
     if (this.socket) return Promise.resolve(this.socket);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (message: string) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.close();
-        reject(new Error('data connection timed out'));
-      }, timeoutMs);
+        reject(new Error(message));
+      };
+      const onAbort = () => fail('data connection aborted');
+      const timer = setTimeout(() => fail('data connection timed out'), timeoutMs);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiter = (socket) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(socket);
       };
     });
@@ -90,19 +100,24 @@ export class ActiveChannel implements DataChannel {
     private readonly localAddress: string | undefined,
   ) {}
 
-  connect(timeoutMs: number): Promise<Socket> {
+  connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.host, port: this.port, localAddress: this.localAddress, noDelay: true });
       this.socket = socket;
       const timer = setTimeout(() => socket.destroy(new Error('data connection timed out')), timeoutMs);
+      const onAbort = () => socket.destroy(new Error('data connection aborted'));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('connect', () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         socket.removeListener('error', onError);
         socket.on('error', () => {}); // surfaced by the transfer that uses it
         resolve(socket);
       });
       const onError = (err: Error) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         reject(err);
       };
       socket.once('error', onError);

@@ -43,6 +43,9 @@ export async function runTransfer<S extends Readable | Writable>(
     channel.close();
     throw err;
   }
+  // The pump reports the stream's errors. Outside it (waiting for the data connection,
+  // destroyed on abort) an unhandled 'error' would crash the host process.
+  stream.on('error', () => {});
 
   let finish!: () => void;
   const startedAt = Date.now();
@@ -65,10 +68,12 @@ export async function runTransfer<S extends Readable | Writable>(
   try {
     ctx.reply(150, plan.announce);
     try {
-      socket = await session.openDataConnection(channel);
+      socket = await session.openDataConnection(channel, controller.signal);
     } catch (err) {
       stream.destroy(new Error('data connection failed'));
-      result = outcome('failed', startedAt, 0, err, 425, 'Failed to establish data connection.');
+      result = controller.signal.aborted
+        ? outcome('aborted', startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.')
+        : outcome('failed', startedAt, 0, err, 425, 'Failed to establish data connection.');
       return result;
     }
     const dataSocket = socket;
