@@ -75,11 +75,11 @@ describe('curl', { skip: skipUnless('curl') }, () => {
   });
 
   it('converts line endings with --use-ascii (TYPE A) both ways', async () => {
-    // curl sends the file as it is: the CRLFs on the wire become LF on the server.
-    await writeFile(join(dir, 'text.txt'), 'one\r\ntwo\r\n');
+    // curl sends LF as CRLF; the server stores LF again (unconverted it would keep CRLF).
+    await writeFile(join(dir, 'text.txt'), 'one\ntwo\n');
     await curl('--use-ascii', '-T', join(dir, 'text.txt'), url('/curl-ascii.txt'));
     assert.equal((await stored('/curl-ascii.txt')).toString(), 'one\ntwo\n');
-    // The server sends CRLF; curl turns it back into local LF line endings.
+    // The server sends CRLF (checked byte-exact in the protocol tests); curl makes it LF again.
     await writeAll(t.fs, '/curl-ascii-down.txt', 'a\nb\n');
     assert.equal((await curl('--use-ascii', url('/curl-ascii-down.txt'))).stdout, 'a\nb\n');
   });
