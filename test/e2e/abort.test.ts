@@ -111,10 +111,10 @@ describe('transfers in progress', () => {
     const { socket } = await startTransfer(client, 'STOR /vanished.bin');
     socket.write(Buffer.alloc(100_000, 2));
     await sleep(50);
-    const ended = once(t.server.server, 'transfer-end');
+    const ended = new Promise<TransferResult>((resolve) => t.server.server.once('transfer-end', ({ result }) => resolve(result)));
     client.close();
     socket.end();
-    const [{ result }] = (await ended) as [{ result: TransferResult }];
+    const result = await ended;
     assert.notEqual(result.status, 'completed');
     await assert.rejects(fs.stat('/vanished.bin'));
   });
