@@ -1,0 +1,107 @@
+/**
+ * Server-side TLS handshakes over sockets that are already connected: the control
+ * connection after AUTH TLS, an implicit-FTPS connection from its first byte, and the
+ * data connections of a PROT P session.
+ */
+import type { Socket } from 'node:net';
+import { Server as TlsServer, TLSSocket, type PeerCertificate, type SecureContext } from 'node:tls';
+import { TlsContexts } from './contexts.js';
+import type { TlsCertificate, TlsOptions, TlsPolicy, VirtualHost } from './options.js';
+import { SessionCache } from './session-cache.js';
+
+/** Thrown when a handshake fails or times out; the message says which. */
+export class TlsHandshakeError extends Error {
+  override readonly name = 'TlsHandshakeError';
+}
+
+export class TlsEngine {
+  readonly contexts: TlsContexts;
+  /** Server-wide policy. */
+  readonly policy: Readonly<TlsPolicy>;
+  // Never listens: it only carries the TLS 1.2 session-id cache callbacks for sockets
+  // made with `new TLSSocket` (tickets need no cache).
+  private readonly sessionEvents = new TlsServer();
+
+  constructor(
+    readonly options: TlsOptions,
+    virtualHosts?: Record<string, VirtualHost>,
+  ) {
+    this.contexts = new TlsContexts(options, virtualHosts);
+    const { requireTls = false, requireProtectedData = false, requireSessionReuse = false } = options;
+    this.policy = Object.freeze({ requireTls, requireProtectedData, requireSessionReuse });
+    new SessionCache().attach(this.sessionEvents);
+  }
+
+  /** Replace the default certificate; see {@link TlsContexts.replaceDefault}. */
+  setSecureContext(certificate?: TlsCertificate): void {
+    this.contexts.replaceDefault(certificate);
+  }
+
+  /**
+   * Start TLS on a control connection; the socket is returned at once (so the caller
+   * can take it over before any byte is read), {@link handshake} waits for it.
+   * `virtualHost` (chosen by HOST) picks the certificate; otherwise the SNI name does.
+   */
+  secureControl(socket: Socket, virtualHost: string | undefined): TLSSocket {
+    const { requestCert = false, rejectUnauthorized = false } = this.options;
+    return new TLSSocket(socket, {
+      isServer: true,
+      server: this.sessionEvents,
+      secureContext: this.contexts.select(undefined, virtualHost),
+      SNICallback: (name, done) => done(null, this.contexts.select(name, virtualHost)),
+      requestCert,
+      rejectUnauthorized: requestCert && rejectUnauthorized,
+    });
+  }
+
+  /**
+   * Handshake on a data connection with the control connection's certificate. With
+   * `requireReuse`, a handshake that did not resume a session of this server fails.
+   */
+  async secureData(socket: Socket, control: TLSSocket, virtualHost: string | undefined, requireReuse: boolean): Promise<TLSSocket> {
+    const servername = typeof control.servername === 'string' ? control.servername : undefined;
+    const context: SecureContext = this.contexts.select(servername, virtualHost);
+    const secured = await this.handshake(
+      new TLSSocket(socket, { isServer: true, server: this.sessionEvents, secureContext: context, SNICallback: (_name, done) => done(null, context) }),
+    );
+    if (requireReuse && !secured.isSessionReused()) {
+      secured.destroy();
+      throw new TlsHandshakeError('TLS session of the data connection not resumed; session reuse is required.');
+    }
+    return secured;
+  }
+
+  /** The client's certificate when it presented one that verified against `ca`. */
+  static verifiedPeerCertificate(socket: TLSSocket): PeerCertificate | undefined {
+    if (!socket.authorized) return undefined;
+    const certificate = socket.getPeerCertificate(true);
+    return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
+  }
+
+  /** Resolves once the handshake completed; on failure or timeout destroys the socket. */
+  handshake(socket: TLSSocket): Promise<TLSSocket> {
+    const timeoutMs = this.options.handshakeTimeout ?? 10_000;
+    return new Promise((resolve, reject) => {
+      const fail = (reason: string) => {
+        cleanup();
+        socket.destroy();
+        reject(new TlsHandshakeError(reason));
+      };
+      const timer = setTimeout(() => fail('TLS handshake timed out'), timeoutMs);
+      const onError = (err: Error) => fail(`TLS handshake failed: ${err.message}`);
+      const onClose = () => fail('connection closed during the TLS handshake');
+      const cleanup = () => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+      };
+      socket.once('error', onError);
+      socket.once('close', onClose);
+      socket.once('secure', () => {
+        cleanup();
+        socket.on('error', () => {}); // later errors surface through the stream users
+        resolve(socket);
+      });
+    });
+  }
+}
