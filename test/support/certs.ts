@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** PEM text, and the same as files (pass one or the other to the server). */
 export interface CertPair {
   cert: string;
   key: string;
-  certFile: string;
-  keyFile: string;
+  files: { certFile: string; keyFile: string };
 }
 
 export interface TestCerts {
@@ -39,7 +39,7 @@ function openssl(dir: string, args: string[]): void {
 function pair(dir: string, name: string): CertPair {
   const certFile = join(dir, `${name}.crt`);
   const keyFile = join(dir, `${name}.key`);
-  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), certFile, keyFile };
+  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), files: { certFile, keyFile } };
 }
 
 export function createTestCerts(): TestCerts {

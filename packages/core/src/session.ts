@@ -258,7 +258,10 @@ export class Session {
   }
 
   private onData(chunk: Buffer): void {
+    const socket = this.control;
     for (const event of this.reader.push(chunk)) {
+      // A command of this chunk switched sockets (AUTH TLS): the rest is stale plaintext.
+      if (this.control !== socket) return;
       if ('overflow' in event) {
         this.enqueue({ verb: '', arg: '' }, true);
         continue;

@@ -21,6 +21,8 @@ export class TlsEngine {
   // Never listens: it only carries the TLS 1.2 session-id cache callbacks for sockets
   // made with `new TLSSocket` (tickets need no cache).
   private readonly sessionEvents = new TlsServer();
+  /** Control sockets that asked for a client certificate, checked after the handshake. */
+  private readonly requestingCert = new WeakSet<TLSSocket>();
 
   constructor(
     readonly options: TlsOptions,
@@ -44,7 +46,7 @@ export class TlsEngine {
    */
   secureControl(socket: Socket, virtualHost: string | undefined): TLSSocket {
     const { requestCert = false, rejectUnauthorized = false } = this.options;
-    return new TLSSocket(socket, {
+    const secured = new TLSSocket(socket, {
       isServer: true,
       server: this.sessionEvents,
       secureContext: this.contexts.select(undefined, virtualHost),
@@ -52,6 +54,8 @@ export class TlsEngine {
       requestCert,
       rejectUnauthorized: requestCert && rejectUnauthorized,
     });
+    if (requestCert) this.requestingCert.add(secured);
+    return secured;
   }
 
   /**
@@ -78,8 +82,26 @@ export class TlsEngine {
     return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
   }
 
-  /** Resolves once the handshake completed; on failure or timeout destroys the socket. */
+  /**
+   * Record whether the client certificate verified, as `tls.Server` does for its own
+   * sockets (it is not done for a `TLSSocket` made directly). OpenSSL verified the
+   * chain during the handshake; its verdict is only reachable through the handle.
+   * Fails closed if that ever changes. Returns false when the socket must be refused.
+   */
+  private authorize(socket: TLSSocket): boolean {
+    const handle = (socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
+    const error = typeof handle?.verifyError === 'function' ? handle.verifyError() : new Error('unverifiable');
+    if (error) socket.authorizationError = error;
+    socket.authorized = !error;
+    return socket.authorized || !(this.options.rejectUnauthorized ?? false);
+  }
+
+  /**
+   * Resolves once the handshake completed (and, with `requestCert`, the client
+   * certificate was checked); on failure or timeout destroys the socket.
+   */
   handshake(socket: TLSSocket): Promise<TLSSocket> {
+    const checkPeer = this.requestingCert.has(socket);
     const timeoutMs = this.options.handshakeTimeout ?? 10_000;
     return new Promise((resolve, reject) => {
       const fail = (reason: string) => {
@@ -98,6 +120,7 @@ export class TlsEngine {
       socket.once('error', onError);
       socket.once('close', onClose);
       socket.once('secure', () => {
+        if (checkPeer && !this.authorize(socket)) return fail('client certificate not trusted');
         cleanup();
         socket.on('error', () => {}); // later errors surface through the stream users
         resolve(socket);
