@@ -110,7 +110,8 @@ export class TlsEngine {
         reject(new TlsHandshakeError(reason));
       };
       const timer = setTimeout(() => fail('TLS handshake timed out'), timeoutMs);
-      const onError = (err: Error) => fail(`TLS handshake failed: ${err.message}`);
+      // OpenSSL messages span lines and name source files; its `reason` is the readable part.
+      const onError = (err: Error & { reason?: string }) => fail(`TLS handshake failed: ${err.reason ?? err.message.split('\n')[0]}`);
       const onClose = () => fail('connection closed during the TLS handshake');
       const cleanup = () => {
         clearTimeout(timer);
@@ -123,7 +124,9 @@ export class TlsEngine {
         if (checkPeer && !this.authorize(socket)) return fail('client certificate not trusted');
         cleanup();
         socket.on('error', () => {}); // later errors surface through the stream users
-        resolve(socket);
+        // TLS 1.3: 'secure' fires before OpenSSL has written its session tickets; until
+        // it has, an end() cannot send close_notify and clients see a truncated stream.
+        setImmediate(() => resolve(socket));
       });
     });
   }
