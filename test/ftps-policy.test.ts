@@ -218,6 +218,21 @@ describe('TLS policy', { skip }, () => {
       }
     });
 
+    it('keeps resuming after the certificate was replaced', async () => {
+      const t = await server({ tls: { requireSessionReuse: true } });
+      const client = new Client(10_000);
+      try {
+        await client.access({ host: '127.0.0.1', port: t.port, user: 'user', password: 'pass', secure: true, secureOptions: { rejectUnauthorized: false } });
+        await client.list('/');
+        const renewed = certs.issue('renewed.test', ['127.0.0.1']);
+        t.server.setSecureContext({ cert: renewed.cert, key: renewed.key });
+        await client.ensureDir('/after-renewal');
+        assert.deepEqual((await client.list('/')).map((f) => f.name), ['after-renewal']);
+      } finally {
+        client.close();
+      }
+    });
+
     it('lets lftp in, which resumes the session', { skip: noLftp }, async () => {
       const t = await server({ tls: { requireSessionReuse: true } });
       const settings = 'set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:verify-certificate no; set net:max-retries 1';

@@ -254,6 +254,38 @@ describe('client-certificate login', { skip }, () => {
     client.close();
   });
 
+  it('fails the handshake of a client without a trusted certificate under rejectUnauthorized', async () => {
+    const main = certs.issue('strict.test', ['127.0.0.1']);
+    const strict = await startTestServer({
+      tls: { cert: main.cert, key: main.key, ca: certs.ca.cert, requestCert: true, rejectUnauthorized: true },
+    });
+    try {
+      const { client } = await RawClient.connect(strict.port);
+      assert.equal((await client.send('AUTH TLS')).code, 234);
+      // Under TLS 1.3 the client's side of the handshake completes before the server
+      // refuses; the server then closes without ever answering.
+      const outcome = await client.upgrade().then(
+        () =>
+          new Promise<string>((resolve) => {
+            client.socket.once('close', () => resolve('closed'));
+            client.read(5000).then((r) => resolve(`reply ${r.code}`), () => resolve('no close'));
+            client.write('NOOP\r\n');
+          }),
+        () => 'handshake failed',
+      );
+      assert.ok(outcome === 'closed' || outcome === 'handshake failed', outcome);
+      client.close();
+      const trusted = certs.issue('dave', [], 'client');
+      const { client: ok } = await RawClient.connect(strict.port);
+      assert.equal((await ok.send('AUTH TLS')).code, 234);
+      await ok.upgrade({ cert: trusted.cert, key: trusted.key });
+      assert.equal((await ok.send('NOOP')).code, 200);
+      ok.close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('passes no certificate when the client has none or an untrusted one', async () => {
     const { client } = await RawClient.connect(t.port);
     assert.equal((await client.send('AUTH TLS')).code, 234);
