@@ -84,7 +84,9 @@ describe('FTPS protocol', { skip }, () => {
     assert.match(ccc.text, /refused/);
     await client.login();
     assert.match((await client.send('STAT')).text, /Control connection TLS-protected; data protected/);
+    const gone = new Promise((resolve) => t.server.once('disconnect', resolve));
     client.close();
+    await gone; // the session over the TLS socket is cleaned up when the client leaves
   });
 
   it('never executes plaintext commands pipelined after AUTH TLS', async () => {

@@ -45,6 +45,9 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     super();
     this.options = resolveOptions(options);
     const passivePorts = new PassivePortPool(this.options.passivePorts);
+    if (!this.options.tls && Object.values(this.options.virtualHosts ?? {}).some((host) => host.tls)) {
+      throw new TypeError('FtpServer: virtualHosts with a certificate need the tls option');
+    }
     if (this.options.tls) {
       this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts);
       for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
