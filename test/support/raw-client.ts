@@ -3,6 +3,7 @@
  * send malformed or split input, and open data connections by hand.
  */
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
 export interface Reply {
   code: number;
@@ -17,11 +18,31 @@ export class RawClient {
   private pendingLines: string[] = [];
   closed = false;
 
-  private constructor(readonly socket: Socket) {
+  private constructor(public socket: Socket) {
+    this.attach(socket);
+  }
+
+  private attach(socket: Socket): void {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('close', () => (this.closed = true));
     socket.on('error', () => {});
+  }
+
+  /** Connect with TLS from the first byte (implicit FTPS) and read the banner. */
+  static async connectTls(port: number, options: ConnectionOptions = {}): Promise<{ client: RawClient; banner: Reply }> {
+    const socket = await handshake(tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ...options }));
+    const client = new RawClient(socket);
+    return { client, banner: await client.read() };
+  }
+
+  /** Start TLS on the control connection (after the caller got 234 to AUTH TLS). */
+  async upgrade(options: ConnectionOptions = {}): Promise<TLSSocket> {
+    this.socket.removeAllListeners('data');
+    const secured = await handshake(tlsConnect({ socket: this.socket, rejectUnauthorized: false, ...options }));
+    this.socket = secured;
+    this.attach(secured);
+    return secured;
   }
 
   /** Connect and read the banner. */
@@ -103,6 +124,13 @@ export class RawClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+function handshake(socket: TLSSocket): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    socket.once('secureConnect', () => resolve(socket));
+    socket.once('error', reject);
+  });
 }
 
 /** Everything a socket sends until it closes. */

@@ -5,12 +5,15 @@ import type { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { Session } from './session.js';
+import type { TlsEngine } from './tls/engine.js';
 
 export interface ServerContext {
   readonly options: ResolvedOptions;
   readonly commands: CommandRegistry;
   readonly middleware: readonly CommandMiddleware[];
   readonly passivePorts: PassivePortPool;
+  /** The TLS machinery, when the `tls` option is set. */
+  readonly tls: TlsEngine | undefined;
   /** Emit an event; a throwing listener is reported as 'error', never propagated. */
   emit<K extends keyof FtpServerEvents>(event: K, ...args: FtpServerEvents[K]): void;
   /** Whether anyone listens for an event (to skip building costly payloads). */

@@ -16,6 +16,13 @@ export {
   type Permissions,
   type PortRange,
 } from './options.js';
+export type {
+  PemInput,
+  TlsCertificate,
+  TlsOptions,
+  TlsPolicy,
+  VirtualHost,
+} from './tls/options.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
 export type {
   ArgumentRule,

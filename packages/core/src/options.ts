@@ -1,7 +1,9 @@
 /** Server options, authentication types and their defaults. */
+import type { PeerCertificate } from 'node:tls';
 import type { FileSystem } from './fs/filesystem.js';
 import type { Logger } from './logging.js';
 import type { Session } from './session.js';
+import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
 
 /** What a logged-in user may do. Every flag defaults to `true`. */
 export interface Permissions {
@@ -65,12 +67,20 @@ export interface AuthRequest {
   address: string;
   /** Whether the control connection is TLS-protected. */
   secure: boolean;
+  /** The client's certificate, when `tls.requestCert` is on and it verified against `tls.ca`. */
+  certificate?: PeerCertificate;
+  /** The virtual host chosen with HOST, lower-cased. */
+  host?: string;
   /** The session logging in; its `data` bag can be read, `user` is not set yet. */
   session: Session;
 }
 
-/** What a successful `authenticate` returns. */
-export interface AuthResult {
+/**
+ * What a successful `authenticate` returns. The {@link TlsPolicy} flags tighten the
+ * server-wide TLS policy for this user (`requireTls` refuses this login unless it came
+ * over TLS).
+ */
+export interface AuthResult extends TlsPolicy {
   /** The user's storage; `/` of this file system is the user's root. */
   fs: FileSystem;
   /** What the user may do; missing flags default to allowed (anonymous: read-only). */
@@ -143,11 +153,18 @@ export interface FtpServerOptions {
    * logins, transfers and errors. Default: no logging.
    */
   logger?: Logger;
+  /** FTPS: certificates, implicit listener and TLS policy. Without it there is no TLS. */
+  tls?: TlsOptions;
+  /**
+   * Virtual hosts selected with HOST (RFC 7151) before login, by lower-case host name:
+   * each may have its own certificate and `authenticate`. HOST of another name gets 504.
+   */
+  virtualHosts?: Record<string, VirtualHost>;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<FtpServerOptions, 'passivePorts' | 'publicHost' | 'logger'>> &
-  Pick<FtpServerOptions, 'passivePorts' | 'publicHost' | 'logger'>;
+type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts';
+export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions>> & Pick<FtpServerOptions, OptionalOptions>;
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');

@@ -5,8 +5,10 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { hostCommands } from './commands/host.js';
 import { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
+import { tlsCommands } from './commands/tls.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
 import { PassivePortPool } from './data/passive.js';
@@ -15,6 +17,9 @@ import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { normalizeAddress } from './security/address.js';
 import { Session } from './session.js';
+import { TlsEngine } from './tls/engine.js';
+import type { TlsCertificate } from './tls/options.js';
+import { secureDataSocket } from './tls/policy.js';
 
 /** Options of {@link FtpServer.close}. */
 export interface CloseOptions {
@@ -31,16 +36,29 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly perAddress = new Map<string, number>();
   private readonly context: ServerContext;
   private listener: Server | undefined;
+  private implicitListener: Server | undefined;
+  private readonly tls: TlsEngine | undefined;
+  /** Implicit-FTPS connections still in their handshake (not sessions yet). */
+  private readonly handshaking = new Set<Socket>();
 
   constructor(options: FtpServerOptions) {
     super();
     this.options = resolveOptions(options);
     const passivePorts = new PassivePortPool(this.options.passivePorts);
+    if (!this.options.tls && Object.values(this.options.virtualHosts ?? {}).some((host) => host.tls)) {
+      throw new TypeError('FtpServer: virtualHosts with a certificate need the tls option');
+    }
+    if (this.options.tls) {
+      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts);
+      for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
+    }
+    if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
     this.context = {
       options: this.options,
       commands: this.registry,
       middleware: this.middleware,
       passivePorts,
+      tls: this.tls,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
       sessionClosed: (session) => this.forget(session),
@@ -52,6 +70,22 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   get address(): AddressInfo | undefined {
     const address = this.listener?.address();
     return typeof address === 'object' && address ? address : undefined;
+  }
+
+  /** The address of the implicit-FTPS listener (`tls.implicitPort`), once listening. */
+  get implicitAddress(): AddressInfo | undefined {
+    const address = this.implicitListener?.address();
+    return typeof address === 'object' && address ? address : undefined;
+  }
+
+  /**
+   * Replace the TLS certificate for new handshakes without dropping any session
+   * (established connections keep theirs; TLS sessions still resume). Without an
+   * argument, re-read the files named in the `tls` option (certificate renewal).
+   */
+  setSecureContext(certificate?: TlsCertificate): void {
+    if (!this.tls) throw new Error('FtpServer: TLS is not configured (no tls option)');
+    this.tls.setSecureContext(certificate);
   }
 
   /** The sessions currently connected. */
@@ -89,18 +123,32 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   }
 
   /** Start listening; resolves with the bound address (port 0 picks a free port). */
-  listen(): Promise<AddressInfo> {
-    if (this.listener) return Promise.reject(new Error('FtpServer is already listening'));
-    const listener = createServer({ noDelay: true }, (socket) => this.admit(socket));
-    this.listener = listener;
+  async listen(): Promise<AddressInfo> {
+    if (this.listener) throw new Error('FtpServer is already listening');
+    const implicitPort = this.options.tls?.implicitPort;
+    this.listener = createServer({ noDelay: true }, (socket) => this.admit(socket, this.options.tls?.implicit === true));
+    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.admit(socket, true));
+    try {
+      await this.bind(this.listener, this.options.port);
+      if (this.implicitListener) await this.bind(this.implicitListener, implicitPort!);
+    } catch (err) {
+      this.listener.close();
+      this.implicitListener?.close();
+      this.listener = this.implicitListener = undefined;
+      throw err;
+    }
+    const address = this.address!;
+    this.safeEmit('listening', [address]);
+    return address;
+  }
+
+  private bind(listener: Server, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen({ host: this.options.host, port: this.options.port }, () => {
+      listener.listen({ host: this.options.host, port }, () => {
         listener.off('error', reject);
         listener.on('error', (err) => this.safeEmit('error', [err]));
-        const address = this.address!;
-        this.safeEmit('listening', [address]);
-        resolve(address);
+        resolve();
       });
     });
   }
@@ -110,8 +158,10 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
    * end every session with 421. Resolves when every control connection has closed.
    */
   async close(options: CloseOptions = {}): Promise<void> {
-    const listener = this.listener;
-    const closed = listener ? new Promise<void>((resolve) => listener.close(() => resolve())) : Promise.resolve();
+    const closed = Promise.all(
+      [this.listener, this.implicitListener].map((l) => (l ? new Promise<void>((resolve) => l.close(() => resolve())) : undefined)),
+    );
+    for (const socket of this.handshaking) socket.destroy();
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, options.timeout ?? 10_000).unref());
     await Promise.all(
       [...this.live].map(async (session) => {
@@ -120,11 +170,11 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       }),
     );
     await closed;
-    this.listener = undefined;
+    this.listener = this.implicitListener = undefined;
     this.safeEmit('close', []);
   }
 
-  private admit(socket: Socket): void {
+  private admit(socket: Socket, implicitTls: boolean): void {
     const address = normalizeAddress(socket.remoteAddress);
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (this.live.size >= this.options.maxConnections || fromAddress >= this.options.maxConnectionsPerIp) {
@@ -134,17 +184,44 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
+    if (!implicitTls) return this.start(socket, false);
+    // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
+    socket.on('error', () => {});
+    const secured = this.tls!.secureControl(socket, undefined);
+    this.handshaking.add(secured);
+    this.tls!.handshake(secured).then(
+      () => {
+        this.handshaking.delete(secured);
+        this.start(secured, true);
+      },
+      () => {
+        this.handshaking.delete(secured);
+        this.release(address);
+      },
+    );
+  }
+
+  private start(socket: Socket, secure: boolean): void {
     const session = new Session(this.context, socket);
+    if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
+    if (secure) {
+      // Implicit FTPS protects data connections unless the client asks for PROT C.
+      session.secure = session.protectData = session.pbszSet = true;
+    }
     this.live.add(session);
     this.safeEmit('connect', [session]);
     session.greet(this.options.greeting);
   }
 
+  private release(address: string): void {
+    const count = (this.perAddress.get(address) ?? 1) - 1;
+    if (count > 0) this.perAddress.set(address, count);
+    else this.perAddress.delete(address);
+  }
+
   private forget(session: Session): void {
     if (!this.live.delete(session)) return;
-    const count = (this.perAddress.get(session.remoteAddress) ?? 1) - 1;
-    if (count > 0) this.perAddress.set(session.remoteAddress, count);
-    else this.perAddress.delete(session.remoteAddress);
+    this.release(session.remoteAddress);
     this.safeEmit('disconnect', [session]);
   }
 

@@ -18,6 +18,7 @@ import { LineReader } from './protocol/line-reader.js';
 import { formatReply } from './protocol/reply.js';
 import { ReplyError } from './protocol/reply-error.js';
 import { normalizeAddress } from './security/address.js';
+import type { TlsPolicy } from './tls/options.js';
 
 /** The logged-in user of a session. */
 export interface SessionUser {
@@ -60,6 +61,8 @@ export class Session {
   secure = false;
   /** Whether data connections are TLS-protected (PROT P). */
   protectData = false;
+  /** The virtual host chosen with HOST (RFC 7151), lower-cased. */
+  virtualHost: string | undefined;
 
   /** @internal Name given by USER, awaiting PASS. */
   pendingUser: string | undefined;
@@ -75,6 +78,10 @@ export class Session {
   mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
   /** @internal The transfer in progress. */
   transfer: RunningTransfer | undefined;
+  /** @internal PBSZ was accepted on this TLS session (PROT needs it, RFC 4217). */
+  pbszSet = false;
+  /** @internal The TLS policy the logged-in user's `AuthResult` added. */
+  userTlsPolicy: TlsPolicy = {};
 
   private control: Socket;
   private readonly reader: LineReader;
@@ -145,10 +152,14 @@ export class Session {
 
   /**
    * Switch the control connection to another socket (AUTH TLS wraps the plain one).
+   * Commands that arrived after the one switching, and a partial line, are dropped:
+   * plaintext pipelined behind AUTH TLS must never run as if protected (RFC 4217 4.1).
    * @internal
    */
   replaceSocket(socket: Socket): void {
     this.control.removeAllListeners('data');
+    this.queue.length = 0;
+    this.reader.reset();
     this.control = socket;
     this.attach(socket);
   }
@@ -175,6 +186,8 @@ export class Session {
     this.renameFrom = undefined;
     this.epsvOnly = false;
     this.mlstFacts = new Set(MLST_FACTS);
+    this.virtualHost = undefined;
+    this.userTlsPolicy = {};
     void fs?.close?.().catch(() => {});
   }
 
@@ -246,7 +259,10 @@ export class Session {
   }
 
   private onData(chunk: Buffer): void {
+    const socket = this.control;
     for (const event of this.reader.push(chunk)) {
+      // A command of this chunk switched sockets (AUTH TLS): the rest is stale plaintext.
+      if (this.control !== socket) return;
       if ('overflow' in event) {
         this.enqueue({ verb: '', arg: '' }, true);
         continue;

@@ -1,7 +1,11 @@
 /** Login and session lifecycle: USER, PASS, ACCT, REIN, QUIT (RFC 959 4.1.1). */
+import type { TLSSocket } from 'node:tls';
 import { FsError } from '../fs/errors.js';
 import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
 import type { Session } from '../session.js';
+import { TlsEngine } from '../tls/engine.js';
+import { findVirtualHost } from '../tls/options.js';
+import { loginRefusal } from '../tls/policy.js';
 import type { CommandSpec } from './types.js';
 
 const ANONYMOUS_NAMES = new Set(['anonymous', 'ftp']);
@@ -17,6 +21,8 @@ export const authCommands: Record<string, CommandSpec> = {
     help: 'USER <sp> username',
     handler({ session, arg, reply }) {
       if (session.user) return reply(530, 'Already logged in; use REIN to change user.');
+      const refusal = loginRefusal(session);
+      if (refusal) return reply(530, refusal);
       session.pendingUser = arg;
       // Always 331, whether or not the user exists (RFC 2577: no user enumeration).
       reply(331, isAnonymous(session, arg) ? 'Anonymous login ok, send your e-mail address as password.' : 'Please specify the password.');
@@ -32,16 +38,22 @@ export const authCommands: Record<string, CommandSpec> = {
       session.pendingUser = undefined;
       const anonymous = isAnonymous(session, username);
       let result: AuthResult;
+      const authenticate = findVirtualHost(session.server.options.virtualHosts, session.virtualHost)?.authenticate;
+      const certificate = session.secure ? TlsEngine.verifiedPeerCertificate(session.socket as TLSSocket) : undefined;
       try {
-        result = await session.server.options.authenticate({
+        result = await (authenticate ?? session.server.options.authenticate)({
           username,
           password: arg,
           anonymous,
           address: session.remoteAddress,
           secure: session.secure,
+          ...(certificate ? { certificate } : {}),
+          ...(session.virtualHost !== undefined ? { host: session.virtualHost } : {}),
           session,
         });
         if (!result || typeof result.fs?.stat !== 'function') throw new Error('authenticate returned no file system');
+        const refusal = loginRefusal(session, result);
+        if (refusal) throw new AuthError(refusal);
       } catch (err) {
         // AuthError is a refusal; anything else is a fault of the hook, reported as 'error'.
         const reason = err instanceof AuthError ? err.message : 'Login incorrect.';
@@ -57,6 +69,8 @@ export const authCommands: Record<string, CommandSpec> = {
         permissions: Object.freeze({ ...base, ...result.permissions }),
         data: result.data ?? {},
       };
+      const { requireTls, requireProtectedData, requireSessionReuse } = result;
+      session.userTlsPolicy = { requireTls, requireProtectedData, requireSessionReuse };
       session.loggedIn(user, await homeDirectory(session, result));
       session.server.emit('login', session);
       reply(230, 'Login successful.');

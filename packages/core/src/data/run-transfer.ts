@@ -6,7 +6,9 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandContext } from '../commands/types.js';
+import { ReplyError } from '../protocol/reply-error.js';
 import type { RunningTransfer, Session } from '../session.js';
+import { requireDataProtection } from '../tls/policy.js';
 import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
 
 /** What a transfer command hands to {@link runTransfer}. */
@@ -34,6 +36,7 @@ export async function runTransfer<S extends Readable | Writable>(
   plan: TransferPlan<S>,
 ): Promise<TransferResult> {
   const { session } = ctx;
+  requireDataProtection(session);
   const channel = session.takeDataChannel();
   const controller = new AbortController();
   let stream: S;
@@ -71,9 +74,12 @@ export async function runTransfer<S extends Readable | Writable>(
       socket = await session.openDataConnection(channel, controller.signal);
     } catch (err) {
       stream.destroy(new Error('data connection failed'));
-      result = controller.signal.aborted
-        ? outcome('aborted', startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.')
-        : outcome('failed', startedAt, 0, err, 425, 'Failed to establish data connection.');
+      if (controller.signal.aborted) {
+        result = outcome('aborted', startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.');
+      } else {
+        const reply = err instanceof ReplyError ? err : { code: 425, message: 'Failed to establish data connection.' };
+        result = outcome('failed', startedAt, 0, err, reply.code, reply.message);
+      }
       return result;
     }
     const dataSocket = socket;
@@ -98,13 +104,35 @@ export async function runTransfer<S extends Readable | Writable>(
     return result;
   } finally {
     clearInterval(progress);
-    socket?.destroy();
+    if (socket && result!.status === 'completed') await closeGracefully(socket);
+    else socket?.destroy();
     session.transfer = undefined;
     session.transferring(false);
     ctx.reply(result!.reply.code, result!.reply.text);
     server.emit('transfer-end', { ...transfer, session, result: result! });
     finish();
   }
+}
+
+/**
+ * End a data connection whose transfer completed and wait until the end is flushed,
+ * before the 226: under TLS this sends close_notify, without which clients may report
+ * a truncated file (and Python's ftplib waits for it after an upload).
+ */
+async function closeGracefully(socket: Socket): Promise<void> {
+  if (!socket.writableFinished && !socket.destroyed) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      socket.once('finish', done);
+      socket.once('close', done);
+      socket.end();
+    });
+  }
+  socket.destroy();
 }
 
 function outcome(

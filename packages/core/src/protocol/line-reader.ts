@@ -58,6 +58,13 @@ export class LineReader {
     return events;
   }
 
+  /** Forget a partial line and any Telnet sequence in progress. */
+  reset(): void {
+    this.length = 0;
+    this.overflowed = false;
+    this.iac = IacState.Data;
+  }
+
   private append(byte: number): void {
     if (this.overflowed) return;
     if (this.length > this.maxLineLength) {
