@@ -42,6 +42,11 @@ export interface Flags {
   xferlogFormat?: XferlogFormat;
   metricsPort?: number;
   metricsHost?: string;
+  /** `--tls-cert`/`--tls-key`: PEM files for FTPS. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  implicitTls?: boolean;
+  requireTls?: boolean;
 }
 
 export const USAGE = `Usage: ftpkit [options]
@@ -62,6 +67,10 @@ export const USAGE = `Usage: ftpkit [options]
   --read-only               every user may only list and download
   --passive-ports MIN-MAX   passive data port range
   --public-host HOST        address advertised in PASV replies
+  --tls-cert FILE           TLS certificate chain (PEM): enables FTPS (AUTH TLS)
+  --tls-key FILE            TLS private key (PEM)
+  --implicit-tls            TLS from the first byte (implicit FTPS) on --port
+  --require-tls             refuse logins and transfers without TLS (and PROT P)
   --log-level LEVEL         silent, error, warn, info (default) or debug
   --xferlog FILE            append one line per file transfer to FILE
   --xferlog-format FORMAT   xferlog (vsftpd/wu-ftpd lines, default) or json
@@ -123,6 +132,10 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         'xferlog-format': { type: 'string' },
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'implicit-tls': { type: 'boolean' },
+        'require-tls': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -178,5 +191,12 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   if (xferlogFormat) flags.xferlogFormat = xferlogFormat;
   if (v['metrics-port'] !== undefined) flags.metricsPort = parsePort(v['metrics-port'], '--metrics-port');
   if (v['metrics-host'] !== undefined) flags.metricsHost = v['metrics-host'];
+  if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined) || v['tls-cert'] === '' || v['tls-key'] === '') {
+    throw new UsageError('--tls-cert and --tls-key go together, each naming a PEM file');
+  }
+  if (v['tls-cert'] !== undefined) flags.tlsCertFile = v['tls-cert'];
+  if (v['tls-key'] !== undefined) flags.tlsKeyFile = v['tls-key'];
+  if (v['implicit-tls'] !== undefined) flags.implicitTls = v['implicit-tls'];
+  if (v['require-tls'] !== undefined) flags.requireTls = v['require-tls'];
   return flags;
 }

@@ -26,7 +26,6 @@ export interface Running {
 
 /** Build and start the server `config` describes; resolves once it is listening. */
 export async function startFromConfig(config: CliConfig): Promise<Running> {
-  if (config.tls) throw new UsageError('tls: FTPS is not available in this build of ftpkit yet');
   const storages = new Storages();
   // Fail at startup, not at the first login, when a storage is unusable.
   await storages.get(config.backend);
@@ -41,6 +40,7 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
     ...config.limits,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
+    ...(config.tls ? { tls: config.tls } : {}),
   });
   server.use(pathPermissions(users.policyOf));
   if (config.xferlog) {
@@ -99,7 +99,12 @@ export async function main(argv: string[]): Promise<void> {
   const { address, port } = running.server.address!;
   const host = address.includes(':') ? `[${address}]` : address;
   // One write, so that a reader sees the whole startup message at once.
-  const lines = [`ftpkit listening on ftp://${host}:${port} (${describeBackend(config.backend)})`];
+  const scheme = config.tls?.implicit ? 'ftps' : 'ftp';
+  const lines = [`ftpkit listening on ${scheme}://${host}:${port} (${describeBackend(config.backend)})`];
+  if (config.tls) {
+    lines.push(config.tls.implicit ? 'implicit FTPS: TLS from the first byte' : 'explicit FTPS available (AUTH TLS)');
+    if (config.tls.requireTls) lines.push('TLS required for logins and data');
+  }
   if (running.metricsUrl) lines.push(`metrics on ${running.metricsUrl}`);
   if (config.demo) lines.push('login: user "demo", password "demo"');
   if (config.anonymous) lines.push('anonymous logins allowed (read-only)');

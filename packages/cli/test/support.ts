@@ -15,7 +15,7 @@ export async function startCli(args: string[]): Promise<{ child: ChildProcess; p
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.on('data', (chunk: string) => {
       stdout += chunk;
-      const m = /listening on ftp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      const m = /listening on ftps?:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
       if (m) resolve(Number(m[1]));
     });
     child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));

@@ -5,10 +5,10 @@
  */
 import { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions } from '@ftpkit/core';
 import { dirname, resolve as resolveFsPath } from 'node:path';
-import { DEMO_USER, parsePortRange, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
+import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
 import type { LoadedConfig } from './file.js';
 import type { JsonPath } from './json-source.js';
-import type { PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
+import type { FileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
 import { parseSize } from './units.js';
 import { isPasswordHash } from '../password.js';
 
@@ -117,12 +117,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
   const xferlogFile = flags.xferlog ?? (file.log?.xferlog !== undefined ? resolveFsPath(baseDir, file.log.xferlog) : undefined);
   const metricsPort = flags.metricsPort ?? file.metrics?.port;
   const limits = file.limits ?? {};
-  const tls = file.tls && {
-    ...file.tls,
-    certFile: resolveFsPath(baseDir, file.tls.certFile),
-    keyFile: resolveFsPath(baseDir, file.tls.keyFile),
-    ...(file.tls.caFile ? { caFile: resolveFsPath(baseDir, file.tls.caFile) } : {}),
-  };
+  const tls = tlsOf(flags, file, baseDir);
 
   return {
     host: flags.host ?? file.host ?? '127.0.0.1',
@@ -187,5 +182,30 @@ function userOf(
       sessionUpload: size('bandwidth', 'sessionUpload', user.bandwidth?.sessionUpload),
       sessionDownload: size('bandwidth', 'sessionDownload', user.bandwidth?.sessionDownload),
     }),
+  };
+}
+
+/** FTPS settings: the file's `tls` block with the `--tls-*` flags laid over it. */
+function tlsOf(flags: Flags, file: FileConfig, baseDir: string): TlsFileConfig | undefined {
+  const fromFile = file.tls && {
+    ...file.tls,
+    certFile: resolveFsPath(baseDir, file.tls.certFile),
+    keyFile: resolveFsPath(baseDir, file.tls.keyFile),
+    ...(file.tls.caFile ? { caFile: resolveFsPath(baseDir, file.tls.caFile) } : {}),
+  };
+  const certFile = flags.tlsCertFile ?? fromFile?.certFile;
+  const keyFile = flags.tlsKeyFile ?? fromFile?.keyFile;
+  if (!certFile || !keyFile) {
+    if (flags.implicitTls || flags.requireTls) {
+      throw new UsageError(`${flags.implicitTls ? '--implicit-tls' : '--require-tls'} needs --tls-cert and --tls-key`);
+    }
+    return undefined;
+  }
+  return {
+    ...fromFile,
+    certFile,
+    keyFile,
+    ...(flags.implicitTls !== undefined ? { implicit: flags.implicitTls } : {}),
+    ...(flags.requireTls !== undefined ? { requireTls: flags.requireTls, requireProtectedData: flags.requireTls } : {}),
   };
 }
