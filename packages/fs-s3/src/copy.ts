@@ -1,0 +1,95 @@
+/**
+ * Server-side copies, used by rename. Objects up to 5 GiB take one CopyObject; larger
+ * ones a multipart copy (UploadPartCopy), which is aborted if any part fails.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  UploadPartCopyCommand,
+  type CompletedPart,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { FsError } from '@ftpkit/core';
+import { s3 } from './errors.js';
+import { forEachLimited } from './limit.js';
+import { MAX_PART_SIZE, MAX_PARTS } from './options.js';
+
+/** Parts of a multipart copy: large, since copying them costs no local memory. */
+const COPY_PART_SIZE = 512 * 1024 * 1024;
+
+export interface CopyContext {
+  client: S3Client;
+  bucket: string;
+  /** Parallel UploadPartCopy requests of one large copy. */
+  concurrency: number;
+}
+
+/** The `x-amz-copy-source` value: bucket and key, URL-encoded segment by segment. */
+function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Copy `from` to `to` in the same bucket; `size` is the source's size in bytes. */
+export async function copyObject(ctx: CopyContext, from: string, to: string, size: number): Promise<void> {
+  const { client, bucket } = ctx;
+  if (size <= MAX_PART_SIZE) {
+    await s3(client.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource(bucket, from) })));
+    return;
+  }
+  await multipartCopy(ctx, from, to, size);
+}
+
+async function multipartCopy(ctx: CopyContext, from: string, to: string, size: number): Promise<void> {
+  const { client, bucket } = ctx;
+  const partSize = Math.max(COPY_PART_SIZE, Math.ceil(size / MAX_PARTS));
+  // Carry the content type and user metadata over, as CopyObject does.
+  const head = await s3(client.send(new HeadObjectCommand({ Bucket: bucket, Key: from })));
+  const created = await s3(
+    client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: to,
+        ContentType: head.ContentType,
+        Metadata: head.Metadata,
+      }),
+    ),
+  );
+  const uploadId = created.UploadId;
+  if (!uploadId) throw new FsError('Unavailable', 'S3 returned no upload id');
+  const ranges = Array.from({ length: Math.ceil(size / partSize) }, (_, i) => ({
+    start: i * partSize,
+    end: Math.min(size, (i + 1) * partSize) - 1,
+  }));
+  const parts: CompletedPart[] = [];
+  try {
+    await forEachLimited(ranges, ctx.concurrency, async ({ start, end }, i) => {
+      const out = await s3(
+        client.send(
+          new UploadPartCopyCommand({
+            Bucket: bucket,
+            Key: to,
+            UploadId: uploadId,
+            PartNumber: i + 1,
+            CopySource: copySource(bucket, from),
+            CopySourceRange: `bytes=${start}-${end}`,
+            CopySourceIfMatch: head.ETag,
+          }),
+        ),
+      );
+      parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag };
+    });
+    await s3(
+      client.send(
+        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      ),
+    );
+  } catch (err) {
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId }))
+      .catch(() => undefined); // the copy's own failure is the one to report
+    throw err;
+  }
+}

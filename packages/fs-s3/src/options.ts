@@ -1,0 +1,74 @@
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+
+const MiB = 1024 * 1024;
+
+/** S3's smallest allowed part (except the last one of an upload). */
+export const MIN_PART_SIZE = 5 * MiB;
+/** S3's largest allowed part, and the largest object a single CopyObject can copy. */
+export const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** S3's limit on the number of parts of one multipart upload. */
+export const MAX_PARTS = 10_000;
+
+/** How an {@link S3FileSystem} reaches its bucket and how it bounds its work. */
+export interface S3FileSystemOptions {
+  /** The bucket to serve. */
+  bucket: string;
+  /**
+   * Key prefix that becomes the file system's root, e.g. `users/alice` (a trailing
+   * slash is added). Nothing outside it is reachable. Default: the whole bucket.
+   */
+  prefix?: string;
+  /** A ready client. When given, `clientConfig` is ignored and `close()` leaves it open. */
+  client?: S3Client;
+  /**
+   * Options for a client the file system creates (and destroys on `close()`): endpoint,
+   * region, credentials, `forcePathStyle`. Omitted: the SDK's defaults, i.e. the
+   * standard AWS environment variables, profiles and instance roles.
+   */
+  clientConfig?: S3ClientConfig;
+  /** Bytes per multipart-upload part; at least 5 MiB. Default 8 MiB. */
+  partSize?: number;
+  /**
+   * Parts of one upload sent in parallel. An upload holds at most
+   * `partSize × (queueSize + 1)` bytes in memory. Default 4.
+   */
+  queueSize?: number;
+  /**
+   * Largest existing object that APPE or REST+STOR may extend: its kept bytes are
+   * streamed back into a new upload, so this bounds the extra transfer. 0 turns append
+   * and resumed uploads off (and they are not advertised). Default 256 MiB.
+   */
+  maxAppendSize?: number;
+  /** Most objects a directory rename may copy; larger renames are refused. Default 1000. */
+  maxRenameObjects?: number;
+  /** Copies (and multipart-copy parts) run in parallel during a rename. Default 8. */
+  copyConcurrency?: number;
+  /** Keys per ListObjectsV2 page, 1–1000. Default 1000. */
+  listPageSize?: number;
+}
+
+/** Options with every default filled in and every limit checked. */
+export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix'>>;
+
+function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`S3FileSystem: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Fill in defaults; throws RangeError on an out-of-range option. */
+export function resolveOptions(options: S3FileSystemOptions): ResolvedOptions {
+  if (typeof options.bucket !== 'string' || options.bucket === '') {
+    throw new TypeError('S3FileSystem: bucket is required');
+  }
+  return {
+    bucket: options.bucket,
+    partSize: checkInteger('partSize', options.partSize ?? 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE),
+    queueSize: checkInteger('queueSize', options.queueSize ?? 4, 1, 64),
+    maxAppendSize: checkInteger('maxAppendSize', options.maxAppendSize ?? 256 * MiB, 0),
+    maxRenameObjects: checkInteger('maxRenameObjects', options.maxRenameObjects ?? 1000, 0),
+    copyConcurrency: checkInteger('copyConcurrency', options.copyConcurrency ?? 8, 1, 64),
+    listPageSize: checkInteger('listPageSize', options.listPageSize ?? 1000, 1, 1000),
+  };
+}

@@ -1,0 +1,279 @@
+import { Readable, type Writable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type HeadObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import {
+  FsError,
+  baseName,
+  isFsError,
+  parentPath,
+  type FileStat,
+  type FileSystem,
+  type FsCapabilities,
+  type OperationOptions,
+  type ReadOptions,
+  type WriteOptions,
+} from '@ftpkit/core';
+import { guardBody } from './body.js';
+import { copyObject, type CopyContext } from './copy.js';
+import { s3 } from './errors.js';
+import { KeyMap } from './keys.js';
+import { dirStat, fileStat, listEntries, probe, type ListContext } from './listing.js';
+import { MAX_PART_SIZE, MAX_PARTS, resolveOptions, type ResolvedOptions, type S3FileSystemOptions } from './options.js';
+import { renamePrefix, type RenameContext } from './rename.js';
+import { S3UploadStream } from './upload.js';
+
+const MiB = 1024 * 1024;
+
+function formatSize(bytes: number): string {
+  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * A {@link FileSystem} backed by one S3 bucket (or a key prefix of it): AWS S3, MinIO,
+ * R2 or any S3-compatible store.
+ *
+ * Directories are key prefixes: `mkdir` writes a zero-byte `dir/` marker so an empty
+ * directory exists, and a prefix holding objects is a directory with or without one.
+ * Uploads stream as multipart uploads with bounded memory; downloads stream GetObject.
+ * S3 cannot set times or permissions, so `setTimes` and `chmod` are absent, and
+ * append/resume and directory rename work up to the configured limits.
+ *
+ * @example
+ * const fs = new S3FileSystem({ bucket: 'uploads', prefix: `users/${username}` });
+ */
+export class S3FileSystem implements FileSystem {
+  /** APPE and REST+STOR are offered only when `maxAppendSize` allows them. */
+  readonly capabilities: FsCapabilities;
+  /** The client in use (given, or created from `clientConfig`). */
+  readonly client: S3Client;
+  readonly #options: ResolvedOptions;
+  readonly #keys: KeyMap;
+  readonly #ownsClient: boolean;
+
+  constructor(options: S3FileSystemOptions) {
+    this.#options = resolveOptions(options);
+    this.#keys = new KeyMap(options.prefix);
+    this.#ownsClient = options.client === undefined;
+    this.client = options.client ?? new S3Client(options.clientConfig ?? {});
+    const appendable = this.#options.maxAppendSize > 0;
+    this.capabilities = { append: appendable, resumeUpload: appendable };
+  }
+
+  /** The bucket served. */
+  get bucket(): string {
+    return this.#options.bucket;
+  }
+
+  async stat(path: string, options?: OperationOptions): Promise<FileStat> {
+    if (path === '/') return dirStat('/');
+    const found = await this.#lookup(path, options?.signal);
+    if (!found) throw new FsError('NotFound');
+    return found;
+  }
+
+  async *list(path: string, options?: OperationOptions): AsyncIterable<FileStat> {
+    let found = path === '/';
+    yield* listEntries(this.#listContext(options?.signal), this.#keys.dir(path), () => {
+      found = true;
+    });
+    if (found) return;
+    if (await this.#head(path, options?.signal)) throw new FsError('NotADirectory');
+    throw new FsError('NotFound');
+  }
+
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const { signal, start = 0 } = options;
+    if (path === '/') throw new FsError('IsADirectory');
+    try {
+      const out = await s3(
+        this.client.send(
+          new GetObjectCommand({
+            Bucket: this.bucket,
+            Key: this.#keys.file(path),
+            Range: start > 0 ? `bytes=${start}-` : undefined,
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      return guardBody(out.Body, signal);
+    } catch (err) {
+      if (isFsError(err, 'NotFound') && (await this.#probeDir(path, signal))) {
+        throw new FsError('IsADirectory');
+      }
+      if (isFsError(err, 'InvalidArgument') && start > 0) {
+        // S3 refuses a range starting at the end; REST to the exact size reads nothing.
+        const head = await this.#head(path, signal);
+        if (head?.ContentLength === start) return guardBody(Readable.from([]), signal);
+        throw new FsError('InvalidArgument', 'Restart offset is beyond the end of the file');
+      }
+      throw err;
+    }
+  }
+
+  async write(path: string, options: WriteOptions = {}): Promise<Writable> {
+    const { signal } = options;
+    if (path === '/') throw new FsError('IsADirectory');
+    if (signal?.aborted) throw new FsError('Aborted');
+    const start = options.append ? 0 : (options.start ?? 0);
+    const extending = options.append === true || start > 0;
+    const [, dir, existing] = await Promise.all([
+      this.#requireDirectory(parentPath(path), signal),
+      this.#probeDir(path, signal),
+      extending ? this.#head(path, signal) : null,
+    ]);
+    if (dir) throw new FsError('IsADirectory');
+
+    const size = existing?.ContentLength ?? 0;
+    const keep = options.append ? size : start;
+    if (keep > size) throw new FsError('InvalidArgument', 'Restart offset is beyond the end of the file');
+    if (keep > this.#options.maxAppendSize) throw this.#appendRefusal();
+
+    const key = this.#keys.file(path);
+    const hinted = options.sizeHint === undefined ? 0 : Math.ceil((keep + options.sizeHint) / MAX_PARTS);
+    const stream = new S3UploadStream({
+      client: this.client,
+      bucket: this.bucket,
+      key,
+      partSize: Math.min(MAX_PART_SIZE, Math.max(this.#options.partSize, hinted)),
+      queueSize: this.#options.queueSize,
+      head:
+        keep > 0
+          ? async (abortSignal) => {
+              const out = await s3(
+                this.client.send(
+                  new GetObjectCommand({
+                    Bucket: this.bucket,
+                    Key: key,
+                    Range: `bytes=0-${keep - 1}`,
+                    IfMatch: existing?.ETag,
+                  }),
+                  { abortSignal },
+                ),
+              );
+              return guardBody(out.Body, abortSignal);
+            }
+          : undefined,
+    });
+    if (signal) {
+      const onAbort = (): void => {
+        stream.destroy(new FsError('Aborted'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    return stream;
+  }
+
+  async mkdir(path: string): Promise<void> {
+    if (path === '/') throw new FsError('AlreadyExists');
+    await this.#requireDirectory(parentPath(path));
+    if (await this.#lookup(path)) throw new FsError('AlreadyExists');
+    await s3(this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.#keys.dir(path), Body: '' })));
+  }
+
+  async rmdir(path: string): Promise<void> {
+    if (path === '/') throw new FsError('PermissionDenied', 'Cannot remove the root directory');
+    const marker = this.#keys.dir(path);
+    const first = await probe(this.#listContext(), marker, 2);
+    if (first.some((o) => o.Key !== marker)) throw new FsError('NotEmpty');
+    if (first.length === 0) {
+      throw new FsError((await this.#head(path)) ? 'NotADirectory' : 'NotFound');
+    }
+    await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: marker })));
+  }
+
+  async remove(path: string): Promise<void> {
+    if (path === '/' || !(await this.#head(path))) {
+      throw new FsError((await this.#probeDir(path)) ? 'IsADirectory' : 'NotFound');
+    }
+    await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(path) })));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    if (from === '/') throw new FsError('PermissionDenied', 'Cannot rename the root directory');
+    const source = await this.stat(from);
+    if (from === to) return;
+    if (to === '/') throw new FsError('AlreadyExists');
+    await this.#requireDirectory(parentPath(to));
+    if (source.type === 'file') {
+      if (await this.#probeDir(to)) throw new FsError('IsADirectory');
+      await copyObject(this.#copyContext(), this.#keys.file(from), this.#keys.file(to), source.size);
+      await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(from) })));
+      return;
+    }
+    if (to.startsWith(`${from}/`)) throw new FsError('InvalidArgument', 'Cannot move a directory into itself');
+    if (await this.#lookup(to)) throw new FsError('AlreadyExists');
+    const context: RenameContext = {
+      ...this.#copyContext(),
+      pageSize: this.#options.listPageSize,
+      maxObjects: this.#options.maxRenameObjects,
+    };
+    await renamePrefix(context, this.#keys.dir(from), this.#keys.dir(to));
+  }
+
+  /** Destroys the client if this file system created it. */
+  async close(): Promise<void> {
+    if (this.#ownsClient) this.client.destroy();
+  }
+
+  /** HeadObject of the file at `path`; null when there is no such object. */
+  async #head(path: string, signal?: AbortSignal): Promise<HeadObjectCommandOutput | null> {
+    if (path === '/') return null;
+    try {
+      return await s3(
+        this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(path) }), {
+          abortSignal: signal,
+        }),
+      );
+    } catch (err) {
+      if (isFsError(err, 'NotFound')) return null;
+      throw err;
+    }
+  }
+
+  /** The directory at `path` when its prefix holds anything (its marker or objects). */
+  async #probeDir(path: string, signal?: AbortSignal): Promise<FileStat | null> {
+    if (path === '/') return dirStat('/');
+    const prefix = this.#keys.dir(path);
+    const [first] = await probe({ client: this.client, bucket: this.bucket, signal }, prefix, 1);
+    if (!first) return null;
+    return dirStat(baseName(path), first.Key === prefix ? first.LastModified : undefined);
+  }
+
+  /** What is at `path`: HeadObject first, then a prefix probe. */
+  async #lookup(path: string, signal?: AbortSignal): Promise<FileStat | null> {
+    const head = await this.#head(path, signal);
+    if (head) return fileStat(baseName(path), head.ContentLength, head.LastModified);
+    return this.#probeDir(path, signal);
+  }
+
+  /** Throws NotFound or NotADirectory unless `path` is a directory. */
+  async #requireDirectory(path: string, signal?: AbortSignal): Promise<void> {
+    if (await this.#probeDir(path, signal)) return;
+    throw new FsError((await this.#head(path, signal)) ? 'NotADirectory' : 'NotFound');
+  }
+
+  #appendRefusal(): FsError {
+    const limit = this.#options.maxAppendSize;
+    return new FsError(
+      'Unsupported',
+      limit === 0
+        ? 'Append and resumed uploads are not supported on this storage'
+        : `Append and resumed uploads are limited to files up to ${formatSize(limit)} on this storage`,
+    );
+  }
+
+  #listContext(signal?: AbortSignal): ListContext {
+    return { client: this.client, bucket: this.bucket, pageSize: this.#options.listPageSize, signal };
+  }
+
+  #copyContext(): CopyContext {
+    return { client: this.client, bucket: this.bucket, concurrency: this.#options.copyConcurrency };
+  }
+}

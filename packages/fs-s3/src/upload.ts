@@ -1,0 +1,228 @@
+/**
+ * A Writable that streams into one S3 object with bounded memory.
+ *
+ * Bytes collect into a part buffer; each full part goes out as an UploadPart while
+ * later bytes keep arriving, at most `queueSize` parts at a time (writes wait for a
+ * free slot, which is the backpressure), so the stream holds at most about
+ * `partSize × (queueSize + 1)` bytes. A body that never fills one part becomes a
+ * single PutObject. `'finish'` is emitted only after PutObject or
+ * CompleteMultipartUpload succeeded; `destroy()` cancels in-flight parts and aborts
+ * the multipart upload, so S3 keeps no parts and any older object stays as it was.
+ *
+ * Written here rather than with lib-storage's `Upload` so that the abort path is
+ * exact: a CreateMultipartUpload is never cancelled mid-flight (its upload id would be
+ * lost and its parts orphaned), and parts are settled before the abort is sent.
+ */
+import { Writable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { FsError, isFsError } from '@ftpkit/core';
+import { s3, toFsError } from './errors.js';
+import { MAX_PARTS } from './options.js';
+
+/** Where and how an {@link S3UploadStream} stores its bytes. */
+export interface UploadTarget {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  /** Bytes per part (≥ 5 MiB except the last part). */
+  partSize: number;
+  /** Parts in flight at once. */
+  queueSize: number;
+  /**
+   * Bytes stored ahead of everything written to the stream (the kept part of an
+   * existing object for append and resume). Iterated before the first write; it gets
+   * a signal that fires when the upload is destroyed.
+   */
+  head?: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array>>;
+}
+
+export class S3UploadStream extends Writable {
+  readonly #target: UploadTarget;
+  /** Cancels part uploads and the head read when the stream is destroyed. */
+  readonly #abort = new AbortController();
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  #uploadId: Promise<string> | undefined;
+  #partNumber = 0;
+  readonly #parts: CompletedPart[] = [];
+  /** Part uploads in flight; they never reject (failures go to #failure). */
+  readonly #inflight = new Set<Promise<void>>();
+  #failure: FsError | undefined;
+  #completed = false;
+
+  constructor(target: UploadTarget) {
+    super({ highWaterMark: 64 * 1024 });
+    this.#target = target;
+  }
+
+  /** Stops in-flight work at once, even while the head is still being copied. */
+  override destroy(error?: Error): this {
+    if (!this.#completed) this.#abort.abort();
+    return super.destroy(error);
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    const head = this.#target.head;
+    if (!head) return callback();
+    (async () => {
+      for await (const chunk of await head(this.#abort.signal)) await this.#add(Buffer.from(chunk));
+    })().then(() => callback(), (err: unknown) => callback(toFsError(err)));
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#add(chunk).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#complete().then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#cancel().then(
+      () => callback(error),
+      (cleanupError: unknown) => callback(error ?? toFsError(cleanupError)),
+    );
+  }
+
+  async #add(chunk: Buffer): Promise<void> {
+    this.#throwIfStopped();
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    // Strictly more than a part, so a body of exactly one part stays a single PutObject.
+    while (this.#buffered > this.#target.partSize) {
+      const all = Buffer.concat(this.#chunks, this.#buffered);
+      const part = all.subarray(0, this.#target.partSize);
+      const rest = all.subarray(this.#target.partSize);
+      this.#chunks = [rest];
+      this.#buffered = rest.length;
+      await this.#startPart(part);
+    }
+  }
+
+  #throwIfStopped(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#abort.signal.aborted) throw new FsError('Aborted');
+  }
+
+  /** Starts uploading `body` as the next part once fewer than `queueSize` are in flight. */
+  async #startPart(body: Buffer): Promise<void> {
+    while (this.#inflight.size >= this.#target.queueSize) await Promise.race(this.#inflight);
+    this.#throwIfStopped();
+    const partNumber = ++this.#partNumber;
+    if (partNumber > MAX_PARTS) {
+      throw new FsError(
+        'QuotaExceeded',
+        `File too large: S3 allows ${MAX_PARTS} parts of ${this.#target.partSize} bytes`,
+      );
+    }
+    const { client, bucket, key } = this.#target;
+    this.#uploadId ??= s3(
+      // No abort signal: a cancelled create would leave an upload we cannot abort.
+      client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })),
+    ).then((out) => {
+      if (!out.UploadId) throw new FsError('Unavailable', 'S3 returned no upload id');
+      return out.UploadId;
+    });
+    const task = (async () => {
+      const uploadId = await this.#uploadId!;
+      this.#throwIfStopped();
+      const out = await s3(
+        client.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.length,
+          }),
+          { abortSignal: this.#abort.signal },
+        ),
+      );
+      const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
+      this.#parts.push({
+        PartNumber: partNumber,
+        ETag,
+        ChecksumCRC32,
+        ChecksumCRC32C,
+        ChecksumCRC64NVME,
+        ChecksumSHA1,
+        ChecksumSHA256,
+      });
+    })().catch((err: unknown) => {
+      if (this.#abort.signal.aborted) return;
+      this.#failure ??= toFsError(err);
+      // Nothing may be writing right now, so fail the stream from here.
+      this.destroy(this.#failure);
+    });
+    this.#inflight.add(task);
+    void task.finally(() => this.#inflight.delete(task));
+  }
+
+  async #complete(): Promise<void> {
+    const { client, bucket, key } = this.#target;
+    if (!this.#uploadId) {
+      const body = Buffer.concat(this.#chunks, this.#buffered);
+      this.#chunks = [];
+      await s3(
+        client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length }), {
+          abortSignal: this.#abort.signal,
+        }),
+      );
+      this.#completed = true;
+      return;
+    }
+    if (this.#buffered > 0) {
+      const last = Buffer.concat(this.#chunks, this.#buffered);
+      this.#chunks = [];
+      this.#buffered = 0;
+      await this.#startPart(last);
+    }
+    await Promise.all(this.#inflight);
+    this.#throwIfStopped();
+    const uploadId = await this.#uploadId;
+    const parts = [...this.#parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    await s3(
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+        { abortSignal: this.#abort.signal },
+      ),
+    );
+    this.#completed = true;
+  }
+
+  async #cancel(): Promise<void> {
+    this.#chunks = [];
+    this.#buffered = 0;
+    if (this.#completed) return;
+    this.#abort.abort();
+    await Promise.all(this.#inflight);
+    if (!this.#uploadId) return;
+    let uploadId: string;
+    try {
+      uploadId = await this.#uploadId;
+    } catch {
+      return; // the upload was never created
+    }
+    const { client, bucket, key } = this.#target;
+    try {
+      await s3(client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })));
+    } catch (err) {
+      // NoSuchUpload: a racing CompleteMultipartUpload got there first; nothing is left over.
+      if (!isFsError(err, 'NotFound')) throw err;
+    }
+  }
+}
