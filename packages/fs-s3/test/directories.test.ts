@@ -133,4 +133,30 @@ describe('S3FileSystem directories and listings', () => {
     assert.ok(log.count('ListObjectsV2Command') - before >= 6);
     paged.destroy();
   });
+
+  test('a 10,000-object directory streams completely, the first entry after one page', async () => {
+    const observed = server.client();
+    const log = recordCommands(observed);
+    const big = new S3FileSystem({ bucket: server.bucket, client: observed });
+    const count = 10_000;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < count) {
+          const i = next++;
+          await putRaw(`big/entry-${i}`, String(i));
+        }
+      }),
+    );
+    const before = log.count('ListObjectsV2Command');
+    const seen = new Set<string>();
+    for await (const entry of big.list('/big')) {
+      if (seen.size === 0) assert.equal(log.count('ListObjectsV2Command') - before, 1);
+      assert.ok(!seen.has(entry.name), `${entry.name} twice`);
+      seen.add(entry.name);
+    }
+    assert.equal(seen.size, count);
+    assert.equal(log.count('ListObjectsV2Command') - before, count / 1000);
+    observed.destroy();
+  });
 });
