@@ -48,8 +48,11 @@ export class S3UploadStream extends Writable {
   readonly #target: UploadTarget;
   /** Cancels part uploads and the head read when the stream is destroyed. */
   readonly #abort = new AbortController();
+  /** Bytes received but not yet in a part, as written. */
   #chunks: Buffer[] = [];
   #buffered = 0;
+  /** Part buffers whose upload finished, reused so a long upload makes no part garbage. */
+  readonly #spare: Buffer[] = [];
   #uploadId: Promise<string> | undefined;
   #partNumber = 0;
   readonly #parts: CompletedPart[] = [];
@@ -97,14 +100,22 @@ export class S3UploadStream extends Writable {
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     // Strictly more than a part, so a body of exactly one part stays a single PutObject.
-    while (this.#buffered > this.#target.partSize) {
-      const all = Buffer.concat(this.#chunks, this.#buffered);
-      const part = all.subarray(0, this.#target.partSize);
-      const rest = all.subarray(this.#target.partSize);
-      this.#chunks = [rest];
-      this.#buffered = rest.length;
-      await this.#startPart(part);
+    while (this.#buffered > this.#target.partSize) await this.#startPart(this.#target.partSize);
+  }
+
+  /** Moves the first `size` buffered bytes into a part buffer (a spare one if any). */
+  #takePart(size: number): Buffer {
+    const part = this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#target.partSize);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this.#chunks[0]!;
+      const n = chunk.copy(part, filled, 0, Math.min(chunk.length, size - filled));
+      filled += n;
+      if (n === chunk.length) this.#chunks.shift();
+      else this.#chunks[0] = chunk.subarray(n);
     }
+    this.#buffered -= size;
+    return part;
   }
 
   #throwIfStopped(): void {
@@ -112,10 +123,15 @@ export class S3UploadStream extends Writable {
     if (this.#abort.signal.aborted) throw new FsError('Aborted');
   }
 
-  /** Starts uploading `body` as the next part once fewer than `queueSize` are in flight. */
-  async #startPart(body: Buffer): Promise<void> {
+  /**
+   * Once fewer than `queueSize` parts are in flight, starts uploading the next `size`
+   * buffered bytes as a part.
+   */
+  async #startPart(size: number): Promise<void> {
     while (this.#inflight.size >= this.#target.queueSize) await Promise.race(this.#inflight);
     this.#throwIfStopped();
+    const buffer = this.#takePart(size);
+    const body = buffer.subarray(0, size);
     const partNumber = ++this.#partNumber;
     if (partNumber > MAX_PARTS) {
       throw new FsError(
@@ -157,6 +173,8 @@ export class S3UploadStream extends Writable {
         ChecksumSHA1,
         ChecksumSHA256,
       });
+      // S3 has the whole body now; nothing else holds the buffer.
+      this.#spare.push(buffer);
     })().catch((err: unknown) => {
       if (this.#abort.signal.aborted) return;
       this.#failure ??= toFsError(err);
@@ -180,12 +198,7 @@ export class S3UploadStream extends Writable {
       this.#completed = true;
       return;
     }
-    if (this.#buffered > 0) {
-      const last = Buffer.concat(this.#chunks, this.#buffered);
-      this.#chunks = [];
-      this.#buffered = 0;
-      await this.#startPart(last);
-    }
+    if (this.#buffered > 0) await this.#startPart(this.#buffered);
     await Promise.all(this.#inflight);
     this.#throwIfStopped();
     const uploadId = await this.#uploadId;
@@ -207,6 +220,7 @@ export class S3UploadStream extends Writable {
   async #cancel(): Promise<void> {
     this.#chunks = [];
     this.#buffered = 0;
+    this.#spare.length = 0;
     if (this.#completed) return;
     this.#abort.abort();
     await Promise.all(this.#inflight);
