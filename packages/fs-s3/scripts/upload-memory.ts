@@ -56,8 +56,12 @@ try {
   const intact = stat.size === totalMiB * MiB && stored.digest('hex') === sent.digest('hex');
 
   console.log(`uploaded ${totalMiB} MiB in ${seconds.toFixed(1)} s (${(totalMiB / seconds).toFixed(0)} MiB/s)`);
-  console.log(`part size ${partSize / MiB} MiB, ${queueSize} parts in flight: bound ≈ ${(partSize * (queueSize + 1)) / MiB} MiB`);
-  console.log(`RSS baseline ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, growth ${((peak - baseline) / MiB).toFixed(0)} MiB (Buffers peak ${(peakBuffers / MiB).toFixed(0)} MiB)`);
+  const mib = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`;
+  console.log(`part size ${mib(partSize)}, ${queueSize} parts in flight: bound ≈ ${mib(partSize * (queueSize + 1))}`);
+  console.log(
+    `RSS baseline ${mib(baseline)}, peak ${mib(peak)}, growth ${mib(peak - baseline)}` +
+      ` (Buffers peak ${mib(peakBuffers)})`,
+  );
   console.log(`stored object: ${stat.size} bytes, content ${intact ? 'matches' : 'DIFFERS'}`);
   if (!intact) process.exitCode = 1;
 } finally {

@@ -81,11 +81,13 @@ async function multipartCopy(ctx: CopyContext, from: string, to: string, size: n
       );
       parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag };
     });
-    await s3(
-      client.send(
-        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
-      ),
-    );
+    const complete = new CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: to,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts },
+    });
+    await s3(client.send(complete));
   } catch (err) {
     await client
       .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId }))

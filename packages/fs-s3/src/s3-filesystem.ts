@@ -174,7 +174,8 @@ export class S3FileSystem implements FileSystem {
     if (path === '/') throw new FsError('AlreadyExists');
     await this.#requireDirectory(parentPath(path));
     if (await this.#lookup(path)) throw new FsError('AlreadyExists');
-    await s3(this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.#keys.dir(path), Body: '' })));
+    const marker = new PutObjectCommand({ Bucket: this.bucket, Key: this.#keys.dir(path), Body: '', ContentLength: 0 });
+    await s3(this.client.send(marker));
   }
 
   async rmdir(path: string): Promise<void> {

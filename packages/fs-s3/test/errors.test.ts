@@ -8,7 +8,8 @@ import { listNames } from './helpers.js';
 import { startS3rver, type S3rverInstance } from './s3rver.js';
 
 function serviceError(name: string, status: number): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  const $fault = status >= 500 ? 'server' : 'client';
+  return new S3ServiceException({ name, $fault, $metadata: { httpStatusCode: status } });
 }
 
 describe('S3 error mapping', () => {
