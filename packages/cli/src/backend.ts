@@ -2,6 +2,7 @@
 import type { FileSystem } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { S3FileSystem } from '@ftpkit/fs-s3';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type BackendConfig } from './args.js';
@@ -56,6 +57,34 @@ async function create(backend: BackendConfig, root: string): Promise<FileSystem>
       return new LocalFileSystem({ root: dir, ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}) });
     }
     case 's3':
-      throw new UsageError('S3 storage needs the @ftpkit/fs-s3 adapter, which this build does not include yet');
+      return openBucket(backend, root);
   }
+}
+
+/**
+ * An S3 file system under `prefix`/`root`. Credentials come from the SDK's standard
+ * chain (AWS_* environment variables, profiles, instance roles). The bucket is listed
+ * once so that a wrong name, endpoint or credential fails at startup, not at login.
+ */
+async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root: string): Promise<FileSystem> {
+  const prefix = [backend.prefix, root].map((p) => p?.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  const fs = new S3FileSystem({
+    bucket: backend.bucket,
+    ...(prefix ? { prefix } : {}),
+    clientConfig: {
+      region: backend.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      forcePathStyle: backend.forcePathStyle,
+      ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
+    },
+  });
+  try {
+    for await (const entry of fs.list('/')) {
+      void entry;
+      break;
+    }
+  } catch (err) {
+    await fs.close?.();
+    throw new UsageError(`cannot use S3 bucket ${backend.bucket}: ${(err as Error).message}`);
+  }
+  return fs;
 }
