@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthError, limitFileSystem, TokenBucket, type FileSystem } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { tryDownload, tryUpload } from './support/data.js';
 import { RawClient } from './support/raw-client.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { rawDownload, rawUpload } from './support/transfer.js';
 
 const KiB = 1024;
 const LIMIT = 512 * KiB; // bytes per second
@@ -53,9 +53,9 @@ describe('bandwidth limits over the wire', () => {
     const slow = await login('slow');
     const fast = await login('fast');
     try {
-      const throttled = rawDownload(slow, '/big.bin');
+      const throttled = tryDownload(slow, 'RETR /big.bin');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const unthrottled = await rawDownload(fast, '/huge.bin');
+      const unthrottled = await tryDownload(fast, 'RETR /huge.bin');
       assert.equal(unthrottled.final.code, 226);
       assert.equal(unthrottled.data.length, 4096 * KiB);
       // 4 MiB at the limit would take 8 s; unthrottled it takes a fraction of that.
@@ -74,7 +74,7 @@ describe('bandwidth limits over the wire', () => {
     const slow = await login('slow');
     try {
       const started = performance.now();
-      const { final } = await rawUpload(slow, 'STOR', '/up.bin', Buffer.alloc(1024 * KiB, 9));
+      const { final } = await tryUpload(slow, 'STOR /up.bin', Buffer.alloc(1024 * KiB, 9));
       const ms = performance.now() - started;
       assert.equal(final.code, 226, final.text);
       assert.equal((await disk.stat('/up.bin')).size, 1024 * KiB);
@@ -89,7 +89,7 @@ describe('bandwidth limits over the wire', () => {
     const two = await login('shared');
     try {
       const started = performance.now();
-      const [a, b] = await Promise.all([rawDownload(one, '/half.bin'), rawDownload(two, '/half.bin')]);
+      const [a, b] = await Promise.all([tryDownload(one, 'RETR /half.bin'), tryDownload(two, 'RETR /half.bin')]);
       const ms = performance.now() - started;
       assert.equal(a.final.code, 226);
       assert.equal(b.final.code, 226);

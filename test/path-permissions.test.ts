@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthError, FULL_ACCESS, pathPermissions, PathRules, READ_ONLY, WRITE_ONLY, type PathPolicy } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { collect, RawClient } from './support/raw-client.js';
+import { tryDownload, tryUpload } from './support/data.js';
+import { RawClient } from './support/raw-client.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { rawDownload, rawUpload } from './support/transfer.js';
 
 describe('per-directory permissions over the wire', () => {
   let server: TestServer;
@@ -46,20 +46,12 @@ describe('per-directory permissions over the wire', () => {
   });
 
   async function list(command: string, path: string): Promise<{ code: number; text: string }> {
-    const socket = await client.passive();
-    const received = collect(socket);
-    const first = await client.send(`${command} ${path}`);
-    if (first.code !== 150) {
-      socket.destroy();
-      return first;
-    }
-    const text = (await received).toString();
-    const final = await client.read();
-    return { code: final.code, text };
+    const { final, data } = await tryDownload(client, `${command} ${path}`);
+    return { code: final.code, text: data.toString() };
   }
 
   it('lets a write-only directory take uploads but never be listed or read', async () => {
-    assert.equal((await rawUpload(client, 'STOR', '/incoming/new.txt', Buffer.from('data'))).final.code, 226);
+    assert.equal((await tryUpload(client, 'STOR /incoming/new.txt', Buffer.from('data'))).final.code, 226);
     assert.equal((await fs.stat('/incoming/new.txt')).size, 4);
     assert.equal((await list('LIST', '/incoming')).code, 550);
     assert.equal((await list('NLST', '/incoming')).code, 550);
@@ -67,8 +59,8 @@ describe('per-directory permissions over the wire', () => {
     assert.equal((await client.send('MLST /incoming/secret.txt')).code, 550);
     assert.equal((await client.send('SIZE /incoming/secret.txt')).code, 550);
     assert.equal((await client.send('STAT /incoming')).code, 550);
-    const read = await rawDownload(client, '/incoming/secret.txt');
-    assert.equal(read.first.code, 550);
+    const read = await tryDownload(client, 'RETR /incoming/secret.txt');
+    assert.equal(read.preliminary.code, 550);
     assert.equal(read.data.length, 0);
     assert.equal((await client.send('DELE /incoming/secret.txt')).code, 550);
   });
@@ -76,18 +68,18 @@ describe('per-directory permissions over the wire', () => {
   it('lets a client enter a write-only directory and upload with relative names', async () => {
     assert.equal((await client.send('CWD /incoming')).code, 250);
     assert.equal((await list('LIST', '')).code, 550);
-    assert.equal((await rawUpload(client, 'STOR', 'relative.txt', Buffer.from('x'))).final.code, 226);
+    assert.equal((await tryUpload(client, 'STOR relative.txt', Buffer.from('x'))).final.code, 226);
     assert.equal((await client.send('CWD /')).code, 250);
   });
 
   it('keeps a read-only directory readable and unchanged', async () => {
-    const read = await rawDownload(client, '/outgoing/report.txt');
+    const read = await tryDownload(client, 'RETR /outgoing/report.txt');
     assert.equal(read.final.code, 226);
     assert.equal(read.data.toString(), 'for partners');
     const listing = await list('NLST', '/outgoing');
     assert.equal(listing.code, 226);
     assert.match(listing.text, /report\.txt/);
-    assert.equal((await rawUpload(client, 'STOR', '/outgoing/new.txt', Buffer.from('x'))).first.code, 550);
+    assert.equal((await tryUpload(client, 'STOR /outgoing/new.txt', Buffer.from('x'))).preliminary.code, 550);
     assert.equal((await client.send('DELE /outgoing/report.txt')).code, 550);
     assert.equal((await client.send('RNFR /outgoing/report.txt')).code, 550);
     assert.equal((await client.send('MKD /outgoing/sub')).code, 550);
@@ -95,13 +87,13 @@ describe('per-directory permissions over the wire', () => {
   });
 
   it('lets the deeper rule win: a writable folder inside the read-only one', async () => {
-    assert.equal((await rawUpload(client, 'STOR', '/outgoing/drop/in.txt', Buffer.from('x'))).final.code, 226);
+    assert.equal((await tryUpload(client, 'STOR /outgoing/drop/in.txt', Buffer.from('x'))).final.code, 226);
     assert.equal((await client.send('DELE /outgoing/drop/in.txt')).code, 550, 'delete is still inherited from /outgoing');
   });
 
   it('applies glob rules anywhere in the tree, and leaves other paths alone', async () => {
-    assert.equal((await rawUpload(client, 'STOR', '/public/tool.exe', Buffer.from('MZ'))).first.code, 550);
-    assert.equal((await rawUpload(client, 'STOR', '/public/tool.txt', Buffer.from('ok'))).final.code, 226);
+    assert.equal((await tryUpload(client, 'STOR /public/tool.exe', Buffer.from('MZ'))).preliminary.code, 550);
+    assert.equal((await tryUpload(client, 'STOR /public/tool.txt', Buffer.from('ok'))).final.code, 226);
     assert.equal((await client.send('RNFR /public/tool.txt')).code, 350);
     assert.equal((await client.send('RNTO /outgoing/tool.txt')).code, 550, 'rename into a read-only directory');
     assert.equal((await client.send('DELE /public/tool.txt')).code, 250);

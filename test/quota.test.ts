@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AuthError, limitFileSystem, measureUsage, StorageQuota } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
+import { tryUpload } from './support/data.js';
 import { RawClient } from './support/raw-client.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { rawUpload } from './support/transfer.js';
 
 const KiB = 1024;
 
@@ -48,8 +48,8 @@ describe('storage quota and file size limit over the wire', () => {
   it('answers 552 when an upload outgrows the file size limit, and the atomic backend keeps the previous file', async () => {
     const client = await login();
     try {
-      const { first, final } = await rawUpload(client, 'STOR', 'report.bin', Buffer.alloc(200 * KiB, 2));
-      assert.equal(first.code, 150);
+      const { preliminary, final } = await tryUpload(client, 'STOR report.bin', Buffer.alloc(200 * KiB, 2));
+      assert.equal(preliminary.code, 150);
       assert.equal(final.code, 552, final.text);
       assert.match(final.text, /File size limit exceeded/);
       assert.deepEqual(await readFile(join(dir, 'report.bin')), Buffer.alloc(10 * KiB, 1));
@@ -63,12 +63,12 @@ describe('storage quota and file size limit over the wire', () => {
   it('answers 552 mid-upload when the storage quota is used up, and frees it again after DELE', async () => {
     const client = await login();
     try {
-      const a = await rawUpload(client, 'STOR', 'a.bin', Buffer.alloc(60 * KiB, 3));
+      const a = await tryUpload(client, 'STOR a.bin', Buffer.alloc(60 * KiB, 3));
       assert.equal(a.final.code, 226, a.final.text);
       assert.equal(quota.usedBytes, 70 * KiB);
       // 60 KiB more would make 130 KiB of a 100 KiB quota.
-      const b = await rawUpload(client, 'STOR', 'b.bin', Buffer.alloc(60 * KiB, 4));
-      assert.equal(b.first.code, 150);
+      const b = await tryUpload(client, 'STOR b.bin', Buffer.alloc(60 * KiB, 4));
+      assert.equal(b.preliminary.code, 150);
       assert.equal(b.final.code, 552, b.final.text);
       assert.match(b.final.text, /quota exceeded/i);
       await assert.rejects(readFile(join(dir, 'b.bin')), { code: 'ENOENT' });
@@ -76,7 +76,7 @@ describe('storage quota and file size limit over the wire', () => {
 
       assert.equal((await client.send('DELE a.bin')).code, 250);
       assert.equal(quota.usedBytes, 10 * KiB);
-      const c = await rawUpload(client, 'STOR', 'b.bin', Buffer.alloc(60 * KiB, 4));
+      const c = await tryUpload(client, 'STOR b.bin', Buffer.alloc(60 * KiB, 4));
       assert.equal(c.final.code, 226, c.final.text);
       assert.equal((await readFile(join(dir, 'b.bin'))).length, 60 * KiB);
     } finally {
@@ -88,12 +88,12 @@ describe('storage quota and file size limit over the wire', () => {
     const client = await login();
     try {
       // Replacing the 60 KiB b.bin with 50 KiB fits: the old bytes are freed.
-      const replaced = await rawUpload(client, 'STOR', 'b.bin', Buffer.alloc(50 * KiB, 5));
+      const replaced = await tryUpload(client, 'STOR b.bin', Buffer.alloc(50 * KiB, 5));
       assert.equal(replaced.final.code, 226, replaced.final.text);
       assert.equal(quota.usedBytes, 60 * KiB);
       assert.equal((await client.send(`ALLO ${100 * KiB}`)).code, 202);
-      const refused = await rawUpload(client, 'STOR', 'big.bin', Buffer.alloc(KiB));
-      assert.equal(refused.first.code, 552, refused.first.text);
+      const refused = await tryUpload(client, 'STOR big.bin', Buffer.alloc(KiB));
+      assert.equal(refused.preliminary.code, 552, refused.preliminary.text);
     } finally {
       client.close();
     }
@@ -102,9 +102,9 @@ describe('storage quota and file size limit over the wire', () => {
   it('applies the file size limit to appends', async () => {
     const client = await login();
     try {
-      const appended = await rawUpload(client, 'APPE', 'report.bin', Buffer.alloc(60 * KiB, 6));
+      const appended = await tryUpload(client, 'APPE report.bin', Buffer.alloc(60 * KiB, 6));
       assert.equal(appended.final.code, 552, appended.final.text);
-      const ok = await rawUpload(client, 'APPE', 'report.bin', Buffer.alloc(20 * KiB, 6));
+      const ok = await tryUpload(client, 'APPE report.bin', Buffer.alloc(20 * KiB, 6));
       assert.equal(ok.final.code, 226, ok.final.text);
       assert.equal((await readFile(join(dir, 'report.bin'))).length, 30 * KiB);
       assert.equal(quota.usedBytes, 80 * KiB);

@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readAll, writeAll } from '@ftpkit/fs-testkit';
 import { useServer } from '../support/fixture.js';
+import { LFTP_SETTINGS } from '../support/client-args.js';
 import { run, runOk, skipUnless } from '../support/process.js';
-
-/** Settings for a quick, deterministic run: no TLS attempt, no retry loops. */
-const SETTINGS = 'set ftp:ssl-allow no; set net:max-retries 1; set net:timeout 10; set net:reconnect-interval-base 1; set cmd:fail-exit yes; set xfer:clobber yes';
 
 describe('lftp', { skip: skipUnless('lftp') }, () => {
   const t = useServer();
   let dir: string;
   const lftp = (script: string, user = 'user,pass') =>
-    run('lftp', ['-e', `${SETTINGS}; ${script}; bye`, '-u', user, `ftp://127.0.0.1:${t.port}`], { cwd: dir, timeoutMs: 60_000 });
+    run('lftp', ['-e', `${LFTP_SETTINGS}; ${script}; bye`, '-u', user, `ftp://127.0.0.1:${t.port}`], { cwd: dir, timeoutMs: 60_000 });
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ftpkit-lftp-'));

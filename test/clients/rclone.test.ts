@@ -7,19 +7,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readAll } from '@ftpkit/fs-testkit';
 import { useServer } from '../support/fixture.js';
-import { runOk, skipUnless } from '../support/process.js';
+import { rclone, rcloneRemote } from '../support/client-args.js';
+import { skipUnless } from '../support/process.js';
 
 describe('rclone', { skip: skipUnless('rclone', ['version']) }, () => {
   const t = useServer();
   let dir: string;
   let remote: string;
-  const rclone = (...args: string[]) =>
-    runOk('rclone', ['--config', '/dev/null', '--retries', '1', '--low-level-retries', '1', '--contimeout', '10s', '--timeout', '30s', ...args], { timeoutMs: 60_000 });
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ftpkit-rclone-'));
-    const obscured = (await rclone('obscure', 'pass')).stdout.trim();
-    remote = `:ftp,host=127.0.0.1,port=${t.port},user=user,pass=${obscured}:`;
+    remote = await rcloneRemote(t.port, 'user', 'pass');
   });
   after(() => rm(dir, { recursive: true, force: true }));
 

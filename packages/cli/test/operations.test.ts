@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
 import { RawClient } from '../../../test/support/raw-client.js';
-import { rawDownload, rawUpload } from '../../../test/support/transfer.js';
+import { tryDownload, tryUpload } from '../../../test/support/data.js';
 import { hashPassword } from '../src/password.js';
 import { startCli } from './support.js';
 
@@ -75,16 +75,16 @@ describe('the program with a config file: users, limits, directories, xferlog, m
       await client.login('partner', 'pw');
       await client.send('TYPE I');
       assert.equal((await client.send('MKD /incoming')).code, 257);
-      const stored = await rawUpload(client, 'STOR', '/incoming/order.xml', Buffer.alloc(1000, 65));
+      const stored = await tryUpload(client, 'STOR /incoming/order.xml', Buffer.alloc(1000, 65));
       assert.equal(stored.final.code, 226);
       assert.equal((await readFile(join(dir, 'srv', 'partners', 'incoming', 'order.xml'))).length, 1000);
-      assert.equal((await rawDownload(client, '/incoming/order.xml')).first.code, 550);
-      const prices = await rawDownload(client, '/outgoing/prices.csv');
+      assert.equal((await tryDownload(client, 'RETR /incoming/order.xml')).preliminary.code, 550);
+      const prices = await tryDownload(client, 'RETR /outgoing/prices.csv');
       assert.equal(prices.final.code, 226);
       assert.equal(prices.data.toString(), 'a,b\n1,2\n');
-      assert.equal((await rawUpload(client, 'STOR', '/outgoing/x.csv', Buffer.from('x'))).first.code, 550);
-      const tooBig = await rawUpload(client, 'STOR', '/incoming/big.bin', Buffer.alloc(200 * 1024, 66));
-      assert.equal(tooBig.first.code, 150);
+      assert.equal((await tryUpload(client, 'STOR /outgoing/x.csv', Buffer.from('x'))).preliminary.code, 550);
+      const tooBig = await tryUpload(client, 'STOR /incoming/big.bin', Buffer.alloc(200 * 1024, 66));
+      assert.equal(tooBig.preliminary.code, 150);
       assert.equal(tooBig.final.code, 552, tooBig.final.text);
       await assert.rejects(readFile(join(dir, 'srv', 'partners', 'incoming', 'big.bin')), { code: 'ENOENT' });
     } finally {
@@ -111,7 +111,7 @@ describe('the program with a config file: users, limits, directories, xferlog, m
     try {
       await client.login('slow', 'pw');
       await client.send('TYPE I');
-      const { final, data, ms } = await rawDownload(client, '/video.bin');
+      const { final, data, ms } = await tryDownload(client, 'RETR /video.bin');
       assert.equal(final.code, 226);
       const rate = data.length / (ms / 1000);
       assert.ok(Math.abs(rate - 256 * 1024) / (256 * 1024) <= 0.15, `${Math.round(rate)} B/s against 262144`);
