@@ -32,12 +32,15 @@ const DEMO_FILES = {
 export class Storages {
   private readonly cache = new Map<string, Promise<FileSystem>>();
 
+  /** @param demo seed an in-memory root with the demo's welcome files */
+  constructor(private readonly demo = false) {}
+
   /** The file system whose `/` is `root` of `backend`. */
   get(backend: BackendConfig, root = '/'): Promise<FileSystem> {
     const key = JSON.stringify([backend, root]);
     let fs = this.cache.get(key);
     if (!fs) {
-      fs = create(backend, root);
+      fs = create(backend, root, this.demo);
       this.cache.set(key, fs);
       fs.catch(() => this.cache.delete(key));
     }
@@ -45,10 +48,10 @@ export class Storages {
   }
 }
 
-async function create(backend: BackendConfig, root: string): Promise<FileSystem> {
+async function create(backend: BackendConfig, root: string, demo: boolean): Promise<FileSystem> {
   switch (backend.kind) {
     case 'memory':
-      return new MemoryFileSystem(root === '/' ? { files: DEMO_FILES } : {});
+      return new MemoryFileSystem(demo && root === '/' ? { files: DEMO_FILES } : {});
     case 'local': {
       const top = await stat(backend.root).catch(() => undefined);
       if (!top?.isDirectory()) throw new UsageError(`storage root ${backend.root} is not a directory`);

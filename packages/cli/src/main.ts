@@ -26,7 +26,7 @@ export interface Running {
 
 /** Build and start the server `config` describes; resolves once it is listening. */
 export async function startFromConfig(config: CliConfig): Promise<Running> {
-  const storages = new Storages();
+  const storages = new Storages(config.demo);
   // Fail at startup, not at the first login, when a storage is unusable.
   await storages.get(config.backend);
   for (const user of config.users) await storages.get(user.backend, user.root);

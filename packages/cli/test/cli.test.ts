@@ -1,36 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
-
-const bin = fileURLToPath(new URL('../bin/ftpkit.js', import.meta.url));
-
-/** Start the real program; resolves once it printed its address. */
-async function startCli(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8');
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      const m = /listening on ftp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-  });
-  return { child, port, output: () => stdout };
-}
-
-async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const [code] = await once(child, 'exit');
-  return { code, stderr };
-}
+import { run, startCli } from './support.js';
 
 describe('ftpkit program', () => {
   it('serves the demo with the printed login and stops cleanly on SIGTERM', async () => {

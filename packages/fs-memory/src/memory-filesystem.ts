@@ -53,7 +53,20 @@ export class MemoryFileSystem implements FileSystem {
 
   constructor(options: MemoryFileSystemOptions = {}) {
     this.volume = options.volume ?? new Volume();
-    if (options.files) this.volume.fromJSON(options.files, '/');
+    if (options.files) {
+      this.volume.fromJSON(options.files, '/');
+      this.applyDefaultModes('/');
+    }
+  }
+
+  /** memfs's `fromJSON` creates entries 0o666/0o777; give them the modes uploads get. */
+  private applyDefaultModes(dir: string): void {
+    for (const name of this.volume.readdirSync(dir) as string[]) {
+      const path = joinPath(dir, name);
+      const isDir = this.volume.statSync(path).isDirectory();
+      this.volume.chmodSync(path, isDir ? DIR_MODE : FILE_MODE);
+      if (isDir) this.applyDefaultModes(path);
+    }
   }
 
   async stat(path: string): Promise<FileStat> {

@@ -8,8 +8,12 @@ import { ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
 import type { CommandContext, CommandSpec, SentReply } from './types.js';
 
-/** RFC 959 verbs ftpkit knows but does not offer: 502 rather than 500. */
-const NOT_IMPLEMENTED = new Set(['SMNT']);
+/**
+ * Standard verbs this server does not offer (or not with its current options, such as
+ * the RFC 2228/4217 security verbs without `tls`): 502 "not implemented" rather than
+ * 500 "unknown", so clients such as lftp know to fall back.
+ */
+const NOT_IMPLEMENTED = new Set(['SMNT', 'AUTH', 'ADAT', 'PBSZ', 'PROT', 'CCC', 'MIC', 'CONF', 'ENC', 'HOST', 'LANG']);
 
 export async function dispatch(session: Session, verb: string, arg: string): Promise<void> {
   const startedAt = performance.now();
