@@ -57,7 +57,9 @@ async function running(child: ChildProcess, target: Target, ipc: boolean): Promi
 }
 
 function nodeServer(script: string, args: string[]): ChildProcess {
-  return startProcess(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'servers', script), ...args], {
+  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each Node server into DIR.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  return startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', join(here, 'servers', script), ...args], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
 }
