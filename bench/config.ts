@@ -14,8 +14,11 @@ export interface BenchConfig {
   retrBytes: number;
   /** Size of the upload of the STOR scenario. */
   storBytes: number;
-  /** Runs of RETR and STOR per server; the median is reported. */
-  repeats: number;
+  /**
+   * Rounds: every scenario runs this many times on every server, interleaved, and the
+   * best figure counts (other load on the machine only ever makes figures worse).
+   */
+  rounds: number;
   /** How long each rate scenario (files/s, logins/s) runs. */
   durationMs: number;
   smallFileBytes: number;
@@ -43,7 +46,7 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
       duration: { type: 'string' },
       'retr-mib': { type: 'string' },
       'stor-mib': { type: 'string' },
-      repeats: { type: 'string' },
+      rounds: { type: 'string' },
       'idle-sessions': { type: 'string' },
     },
   });
@@ -60,7 +63,7 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
     dir: values.dir ?? env.BENCH_DIR ?? join(tmpdir(), 'ftpkit-bench'),
     retrBytes: num(values['retr-mib'], 'BENCH_RETR_MIB', quick ? 256 : 1024) * MiB,
     storBytes: num(values['stor-mib'], 'BENCH_STOR_MIB', quick ? 128 : 512) * MiB,
-    repeats: num(values.repeats, 'BENCH_REPEATS', quick ? 1 : 3),
+    rounds: num(values.rounds, 'BENCH_ROUNDS', quick ? 1 : 3),
     durationMs: num(values.duration, 'BENCH_DURATION_MS', quick ? 2000 : 8000),
     smallFileBytes: 4096,
     smallFileCount: 256,

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
 import type { Scenario } from './scenarios/types.js';
 
-/** figures[scenario][server] */
+/** The best figure: figures[scenario][server]. */
 export type Figures = Record<string, Record<string, number | undefined>>;
+/** Every measurement, null where the server lacks the feature: samples[scenario][server]. */
+export type Samples = Record<string, Record<string, (number | null)[]>>;
 
 export function machine(): Record<string, string | number> {
   return { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
@@ -44,10 +46,17 @@ export function table(scenarios: Scenario[], servers: string[], figures: Figures
 }
 
 /** Write the run to bench/results/<timestamp>.json (and latest.json); returns the path. */
-export function saveResults(root: string, config: BenchConfig, servers: string[], figures: Figures, skipped: Record<string, string>): string {
+export function saveResults(
+  root: string,
+  config: BenchConfig,
+  servers: string[],
+  figures: Figures,
+  samples: Samples,
+  skipped: Record<string, string>,
+): string {
   const dir = join(root, 'results');
   mkdirSync(dir, { recursive: true });
-  const record = { date: new Date().toISOString(), machine: machine(), config, servers, skipped, figures };
+  const record = { date: new Date().toISOString(), machine: machine(), config, servers, skipped, figures, samples };
   const text = `${JSON.stringify(record, null, 2)}\n`;
   const path = join(dir, `${record.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(path, text);

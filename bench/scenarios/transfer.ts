@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIG_FILE, UPLOAD_DIR } from '../fixtures.js';
 import { drain, FtpControl, type Target } from '../ftp-client.js';
-import { median, type Scenario } from './types.js';
+import type { Scenario } from './types.js';
 
 const run = promisify(execFile);
 const GiB = 1024 ** 3;
@@ -54,11 +54,7 @@ export const retr: Scenario = {
   name: 'RETR big file',
   unit: 'GiB/s',
   higherIsBetter: true,
-  async run(server, config) {
-    const runs: number[] = [];
-    for (let i = 0; i < config.repeats; i++) runs.push(await curlDownload(server.target, BIG_FILE, config.retrBytes));
-    return median(runs) / GiB;
-  },
+  run: async (server, config) => (await curlDownload(server.target, BIG_FILE, config.retrBytes)) / GiB,
 };
 
 export const stor: Scenario = {
@@ -66,12 +62,11 @@ export const stor: Scenario = {
   unit: 'GiB/s',
   higherIsBetter: true,
   async run(server, config) {
-    const runs: number[] = [];
-    for (let i = 0; i < config.repeats; i++) {
-      const name = `${UPLOAD_DIR}/stor-${i}.bin`;
-      runs.push(await nodeUpload(server.target, name, config.storBytes));
+    const name = `${UPLOAD_DIR}/stor.bin`;
+    try {
+      return (await nodeUpload(server.target, name, config.storBytes)) / GiB;
+    } finally {
       rmSync(join(config.dir, name), { force: true });
     }
-    return median(runs) / GiB;
   },
 };
