@@ -9,6 +9,10 @@ import { LocalFileSystem } from '@ftpkit/fs-local';
 const [port, root, user, password, workers, range] = process.argv.slice(2) as [string, string, string, string, string, string];
 const [min, max] = range.split('-').map(Number) as [number, number];
 
+// One adapter for every session, as a host serving one directory would do.
+// fsync off: the peers do not fsync uploads either. 4 MiB reads: see the README's knobs.
+const fs = new LocalFileSystem({ root, fsync: false, readBufferSize: 4 * 1024 * 1024 });
+
 const handle = await startCluster({
   workers: Number(workers),
   passivePorts: { min, max },
@@ -21,8 +25,7 @@ const handle = await startCluster({
       maxConnectionsPerIp: 10_000,
       authenticate: ({ username, password: given }) => {
         if (username !== user || given !== password) throw new Error('bad login');
-        // The peers do not fsync uploads either; atomic renames stay on (the default).
-        return { fs: new LocalFileSystem({ root, fsync: false }), permissions: FULL_ACCESS };
+        return { fs, permissions: FULL_ACCESS };
       },
     }),
 });
