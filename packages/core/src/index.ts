@@ -5,6 +5,7 @@
  * {@link FileSystem}, add middleware or commands, and call `listen()`.
  */
 export { FtpServer, type CloseOptions } from './server.js';
+export { startCluster, passiveSlice, type ClusterHandle, type ClusterOptions, type WorkerSetup } from './cluster.js';
 export type { Session, SessionUser } from './session.js';
 export {
   AuthError,

@@ -160,6 +160,12 @@ export interface FtpServerOptions {
    * each may have its own certificate and `authenticate`. HOST of another name gets 504.
    */
   virtualHosts?: Record<string, VirtualHost>;
+  /**
+   * Bytes a data connection queues in memory before it applies backpressure (its stream
+   * high-water mark, both directions). A deep queue keeps the socket busy while the file
+   * system produces the next chunk. Default 1 MiB.
+   */
+  dataBufferSize?: number;
 }
 
 /** Options with every default filled in. */
@@ -187,6 +193,7 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     allowForeignDataAddress: false,
     allowLowDataPorts: false,
     readBufferSize: 256 * 1024,
+    dataBufferSize: 1024 * 1024,
     ...stripUndefined(options),
   };
 }

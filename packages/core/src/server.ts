@@ -44,7 +44,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   constructor(options: FtpServerOptions) {
     super();
     this.options = resolveOptions(options);
-    const passivePorts = new PassivePortPool(this.options.passivePorts);
+    const passivePorts = new PassivePortPool(this.options.passivePorts, this.options.dataBufferSize);
     if (!this.options.tls && Object.values(this.options.virtualHosts ?? {}).some((host) => host.tls)) {
       throw new TypeError('FtpServer: virtualHosts with a certificate need the tls option');
     }

@@ -80,3 +80,20 @@ describe('LineReader', () => {
     assert.deepEqual(feed(reader, '\r\nPWD\r\n'), [{ overflow: true }, { line: 'PWD' }]);
   });
 });
+
+describe('LineReader buffer growth', () => {
+  it('grows past its initial size and delivers a long line whole', () => {
+    const reader = new LineReader(8192);
+    const long = `STOR ${'x'.repeat(3000)}`;
+    assert.deepEqual(feed(reader, long.slice(0, 1000), `${long.slice(1000)}\r\nNOOP\r\n`), [{ line: long }, { line: 'NOOP' }]);
+  });
+
+  it('still applies the cap once grown to it', () => {
+    const reader = new LineReader(600);
+    assert.deepEqual(feed(reader, `${'a'.repeat(600)}\r\n${'b'.repeat(601)}\r\nQUIT\r\n`), [
+      { line: 'a'.repeat(600) },
+      { overflow: true },
+      { line: 'QUIT' },
+    ]);
+  });
+});

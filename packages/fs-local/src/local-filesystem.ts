@@ -74,6 +74,8 @@ export interface LocalFileSystemOptions {
 }
 
 const MiB = 1024 * 1024;
+/** Smallest read chunk, for files that grow while they are downloaded. */
+const MIN_READ_CHUNK = 64 * 1024;
 /** Directory entries described concurrently while listing. */
 const LIST_BATCH = 64;
 
@@ -135,13 +137,16 @@ export class LocalFileSystem implements FileSystem {
     const { start = 0, signal } = options;
     throwIfAborted(signal);
     checkOffset(start);
-    const file = await this.#withHandle(path, false, async (handle) => {
+    const { file, size } = await this.#withHandle(path, false, async (handle) => {
       const stats = await stat(handle.ref);
       if (stats.isDirectory()) throw new FsError('IsADirectory');
       if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
-      return this.#jail.openFile(handle, constants.O_RDONLY);
+      return { file: await this.#jail.openFile(handle, constants.O_RDONLY), size: stats.size };
     });
-    return destroyOnAbort(file.createReadStream({ start, highWaterMark: this.#readBufferSize }), signal);
+    // Each read allocates a whole chunk: size it to the file, so a 4 KiB download does not
+    // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
+    const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
+    return destroyOnAbort(file.createReadStream({ start, highWaterMark }), signal);
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {

@@ -81,7 +81,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
       const target = parsePortArgument(arg);
       if (!target) return reply(501, 'Syntax: PORT h1,h2,h3,h4,p1,p2');
       checkTarget(session, target);
-      session.setDataChannel(new ActiveChannel(target.host, target.port, session.localAddress));
+      session.setDataChannel(new ActiveChannel(target.host, target.port, session.localAddress, session.server.options.dataBufferSize));
       reply(200, 'PORT command successful. Consider using PASV.');
     },
   },
@@ -97,7 +97,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
         return reply(522, `Network protocol not supported, use (${family(session.remoteAddress)}).`);
       }
       checkTarget(session, target);
-      session.setDataChannel(new ActiveChannel(target.host, target.port, session.localAddress));
+      session.setDataChannel(new ActiveChannel(target.host, target.port, session.localAddress, session.server.options.dataBufferSize));
       reply(200, 'EPRT command successful. Consider using EPSV.');
     },
   },

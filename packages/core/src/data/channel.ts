@@ -3,7 +3,7 @@
  * the server listens and the client connects; active: the server connects to the
  * address the client gave in PORT/EPRT. Both are event-driven, never polled.
  */
-import { connect, type Server, type Socket } from 'node:net';
+import { connect, type NetConnectOpts, type Server, type Socket } from 'node:net';
 import { normalizeAddress } from '../security/address.js';
 
 export interface DataChannel {
@@ -98,11 +98,20 @@ export class ActiveChannel implements DataChannel {
     private readonly host: string,
     private readonly port: number,
     private readonly localAddress: string | undefined,
+    private readonly highWaterMark: number,
   ) {}
 
   connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: this.host, port: this.port, localAddress: this.localAddress, noDelay: true });
+      // net.Socket passes highWaterMark on to its streams; @types/node does not declare it.
+      const options: NetConnectOpts & { highWaterMark: number } = {
+        host: this.host,
+        port: this.port,
+        localAddress: this.localAddress,
+        noDelay: true,
+        highWaterMark: this.highWaterMark,
+      };
+      const socket = connect(options);
       this.socket = socket;
       const timer = setTimeout(() => socket.destroy(new Error('data connection timed out')), timeoutMs);
       const onAbort = () => socket.destroy(new Error('data connection aborted'));

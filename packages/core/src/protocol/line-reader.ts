@@ -19,8 +19,12 @@ const enum IacState {
   Option,
 }
 
+/** First size of the line buffer: most commands fit, and idle sessions stay small. */
+const INITIAL_CAPACITY = 256;
+
 export class LineReader {
-  private readonly buffer: Buffer;
+  // Grown by doubling up to the line cap, so a session costs 256 bytes here, not 8 KiB.
+  private buffer: Buffer;
   private length = 0;
   private overflowed = false;
   private iac = IacState.Data;
@@ -28,7 +32,7 @@ export class LineReader {
 
   /** @param maxLineLength longest accepted line in bytes, without its line ending */
   constructor(private readonly maxLineLength: number) {
-    this.buffer = Buffer.allocUnsafe(maxLineLength + 1);
+    this.buffer = Buffer.allocUnsafe(Math.min(INITIAL_CAPACITY, maxLineLength + 1));
   }
 
   /** Feed a chunk; returns the lines (and overflow notices) it completed, in order. */
@@ -70,6 +74,11 @@ export class LineReader {
     if (this.length > this.maxLineLength) {
       this.overflowed = true;
       return;
+    }
+    if (this.length === this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.buffer.length * 2, this.maxLineLength + 1));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
     }
     this.buffer[this.length++] = byte;
   }

@@ -1,0 +1,60 @@
+/**
+ * Rate scenarios: many small downloads over long-lived logins (files/s, where the
+ * cost of each data channel shows) and connect-login-quit cycles (logins/s).
+ */
+import type { BenchConfig } from '../config.js';
+import { smallFileName } from '../fixtures.js';
+import { drain, FtpControl, type Target } from '../ftp-client.js';
+import type { Scenario } from './types.js';
+
+/** Run `clients` loops until the duration is over; returns completed iterations per second. */
+async function rate(clients: number, durationMs: number, loop: (deadline: number, index: number) => Promise<number>): Promise<number> {
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const counts = await Promise.all(Array.from({ length: clients }, (_, i) => loop(deadline, i)));
+  const elapsed = (performance.now() - started) / 1000;
+  return counts.reduce((a, b) => a + b, 0) / elapsed;
+}
+
+async function downloadLoop(target: Target, config: BenchConfig, deadline: number, index: number): Promise<number> {
+  const control = await FtpControl.login(target);
+  await control.command('TYPE I', 200);
+  let done = 0;
+  for (let i = index; performance.now() < deadline; i++) {
+    const data = await control.passive(target.host);
+    const bytes = drain(data);
+    control.send(`RETR ${smallFileName(i % config.smallFileCount)}`);
+    const opened = await control.next();
+    if (opened.code !== 150 && opened.code !== 125) throw new Error(`RETR refused: ${opened.text}`);
+    const [received] = await Promise.all([bytes, control.expect(226)]);
+    if (received !== config.smallFileBytes) throw new Error(`short download: ${received} bytes`);
+    done++;
+  }
+  await control.quit();
+  return done;
+}
+
+async function loginLoop(target: Target, deadline: number): Promise<number> {
+  let done = 0;
+  while (performance.now() < deadline) {
+    const control = await FtpControl.login(target);
+    await control.quit();
+    done++;
+  }
+  return done;
+}
+
+export const smallFiles: Scenario = {
+  name: '4 KiB downloads, 16 clients',
+  unit: 'files/s',
+  higherIsBetter: true,
+  run: (server, config) =>
+    rate(config.smallFileClients, config.durationMs, (deadline, i) => downloadLoop(server.target, config, deadline, i)),
+};
+
+export const logins: Scenario = {
+  name: 'connect+login+quit, 32 clients',
+  unit: 'logins/s',
+  higherIsBetter: true,
+  run: (server, config) => rate(config.loginClients, config.durationMs, (deadline) => loginLoop(server.target, deadline)),
+};

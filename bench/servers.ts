@@ -1,0 +1,146 @@
+/**
+ * The servers under test, each started as its own process on loopback over the same
+ * directory. A peer that is not installed is skipped with a notice.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Target } from './ftp-client.js';
+import { startProcess, stopProcess, waitForBanner } from './proc.js';
+
+export interface RunningServer {
+  pid: number;
+  target: Target;
+  /** Ask a Node server to collect garbage, so memory figures show what is retained. */
+  collectGarbage(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ServerSpec {
+  name: string;
+  /** Why it cannot run here, or undefined. */
+  unavailable(): string | undefined;
+  start(dir: string, port: number, passive: string): Promise<RunningServer>;
+  /** Worker processes (ftpkit only); the idle-memory scenario runs on single-process servers. */
+  workers?: number;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const HOST = '127.0.0.1';
+const USER = 'bench';
+const PASSWORD = 'bench-password';
+const PYTHON = '/usr/bin/python3';
+const VSFTPD = '/usr/sbin/vsftpd';
+const SECURE_CHROOT = '/var/run/vsftpd/empty';
+
+async function running(child: ChildProcess, target: Target, ipc: boolean): Promise<RunningServer> {
+  try {
+    await waitForBanner(target.host, target.port);
+  } catch (err) {
+    await stopProcess(child);
+    throw err;
+  }
+  return {
+    pid: child.pid!,
+    target,
+    collectGarbage: () =>
+      ipc
+        ? new Promise((resolve) => {
+            child.once('message', () => resolve());
+            child.send('gc');
+          })
+        : Promise.resolve(),
+    stop: () => stopProcess(child),
+  };
+}
+
+function nodeServer(script: string, args: string[]): ChildProcess {
+  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each Node server into DIR.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  return startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', join(here, 'servers', script), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+}
+
+function ftpkit(workers: number): ServerSpec {
+  return {
+    name: workers === 1 ? 'ftpkit' : `ftpkit ×${workers}`,
+    workers,
+    unavailable: () => undefined,
+    async start(dir, port, passive) {
+      const child = nodeServer('ftpkit.ts', [String(port), dir, USER, PASSWORD, String(workers), passive]);
+      return running(child, { host: HOST, port, user: USER, password: PASSWORD }, workers === 1);
+    },
+  };
+}
+
+const ftpSrv: ServerSpec = {
+  name: 'ftp-srv',
+  unavailable: () => undefined,
+  async start(dir, port, passive) {
+    const child = nodeServer('ftp-srv.ts', [String(port), dir, USER, PASSWORD, passive]);
+    return running(child, { host: HOST, port, user: USER, password: PASSWORD }, true);
+  },
+};
+
+const pyftpdlib: ServerSpec = {
+  name: 'pyftpdlib',
+  unavailable: () =>
+    spawnSync(PYTHON, ['-c', 'import pyftpdlib']).status === 0
+      ? undefined
+      : 'python3-pyftpdlib is not installed (apt-get install python3-pyftpdlib)',
+  async start(dir, port, passive) {
+    const child = startProcess(PYTHON, [join(here, 'servers', 'pyftpd.py'), String(port), dir, USER, PASSWORD, passive]);
+    return running(child, { host: HOST, port, user: USER, password: PASSWORD }, false);
+  },
+};
+
+const vsftpd: ServerSpec = {
+  name: 'vsftpd',
+  unavailable: () => {
+    if (!existsSync(VSFTPD)) return 'vsftpd is not installed (apt-get install vsftpd)';
+    if (userInfo().uid !== 0) return 'vsftpd needs root to chroot its anonymous user';
+    if (!existsSync(SECURE_CHROOT)) return `vsftpd's ${SECURE_CHROOT} is missing`;
+    return undefined;
+  },
+  async start(dir, port, passive) {
+    const [min, max] = passive.split('-');
+    const config = join(mkdtempSync(join(tmpdir(), 'ftpkit-bench-vsftpd-')), 'vsftpd.conf');
+    // Anonymous login: no password hashing, so logins compare like for like with the
+    // plain-text user checks of the other servers. sendfile is on by default.
+    writeFileSync(
+      config,
+      [
+        'listen=YES',
+        `listen_address=${HOST}`,
+        `listen_port=${port}`,
+        'background=NO',
+        'anonymous_enable=YES',
+        'local_enable=NO',
+        `anon_root=${dir}`,
+        'no_anon_password=YES',
+        'write_enable=YES',
+        'anon_upload_enable=YES',
+        'anon_other_write_enable=YES',
+        'pasv_enable=YES',
+        `pasv_min_port=${min}`,
+        `pasv_max_port=${max}`,
+        'max_clients=0',
+        'max_per_ip=0',
+        'xferlog_enable=NO',
+        'dirmessage_enable=NO',
+        // Containers often lack the syscalls vsftpd's seccomp filter expects.
+        'seccomp_sandbox=NO',
+        `secure_chroot_dir=${SECURE_CHROOT}`,
+        '',
+      ].join('\n'),
+    );
+    const child = startProcess(VSFTPD, [config]);
+    return running(child, { host: HOST, port, user: 'anonymous', password: 'bench@' }, false);
+  },
+};
+
+/** Every server, in the column order of the table: ftpkit first, then its peers. */
+export const SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(2), pyftpdlib, vsftpd, ftpSrv];

@@ -1,0 +1,40 @@
+/**
+ * ftpkit as the benchmark runs it: the local-disk adapter over the shared directory,
+ * one user, optionally on several cluster workers. Started as its own process so its
+ * memory can be measured. Usage: ftpkit.ts PORT ROOT USER PASSWORD WORKERS MIN-MAX
+ */
+import { FULL_ACCESS, FtpServer, startCluster } from '@ftpkit/core';
+import { LocalFileSystem } from '@ftpkit/fs-local';
+
+const [port, root, user, password, workers, range] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [min, max] = range.split('-').map(Number) as [number, number];
+
+// One adapter for every session, as a host serving one directory would do.
+// fsync off: the peers do not fsync uploads either. 4 MiB reads: see the README's knobs.
+const fs = new LocalFileSystem({ root, fsync: false, readBufferSize: 4 * 1024 * 1024 });
+
+const handle = await startCluster({
+  workers: Number(workers),
+  passivePorts: { min, max },
+  create: ({ passivePorts }) =>
+    new FtpServer({
+      host: '127.0.0.1',
+      port: Number(port),
+      passivePorts,
+      maxConnections: 10_000,
+      maxConnectionsPerIp: 10_000,
+      authenticate: ({ username, password: given }) => {
+        if (username !== user || given !== password) throw new Error('bad login');
+        return { fs, permissions: FULL_ACCESS };
+      },
+    }),
+});
+
+// Lets the harness measure retained memory rather than garbage (node --expose-gc).
+process.on('message', (message) => {
+  if (message === 'gc') {
+    globalThis.gc?.();
+    process.send?.('gc-done');
+  }
+});
+process.once('SIGTERM', () => void handle.close({ timeout: 0 }).then(() => process.exit(0)));
