@@ -11,10 +11,11 @@
  * intermediate directory is possible there).
  */
 import { constants, existsSync, realpathSync, type Stats } from 'node:fs';
-import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FsError, baseName, parentPath } from '@ftpkit/core';
 import { errnoOf, toFsError } from './errors.js';
+import { metadataCalls, type Metadata } from './metadata.js';
 import { isTempName } from './temp-names.js';
 
 /** open(2) flag O_PATH; the same value on every Linux architecture Node runs on. */
@@ -53,14 +54,17 @@ export class Jail {
   /** The real (symlink-free) root directory. */
   readonly root: string;
   readonly #procfs: boolean;
+  readonly #meta: Metadata;
 
   /**
    * @param root host directory to jail into; must exist
    * @param procfs use `/proc/self/fd` (race-free); detected when omitted
+   * @param meta how metadata system calls are made (see metadata.ts)
    */
-  constructor(root: string, procfs?: boolean) {
+  constructor(root: string, procfs?: boolean, meta: Metadata = metadataCalls(true)) {
     this.root = realpathSync(root);
     this.#procfs = procfs ?? (process.platform === 'linux' && existsSync('/proc/self/fd'));
+    this.#meta = meta;
   }
 
   /** The virtual path of a real host path, or `undefined` when it is outside the root. */
@@ -88,7 +92,7 @@ export class Jail {
     const dir = await this.open(parentPath(path), true);
     const name = baseName(path);
     try {
-      const existing = await lstatOrUndefined(dir.child(name));
+      const existing = await this.#lstatOrUndefined(dir.child(name));
       if (!existing?.isSymbolicLink() || final === 'any') return { dir, name, existing };
       const target = await this.#linkTarget(dir.child(name));
       if (target === undefined) throw new FsError('PermissionDenied');
@@ -134,7 +138,7 @@ export class Jail {
     const dir = await this.#openHost(dirname(target), true);
     const name = basename(target);
     try {
-      const existing = await lstatOrUndefined(dir.child(name));
+      const existing = await this.#lstatOrUndefined(dir.child(name));
       // Swapped for a link or removed since it was resolved: refuse rather than chase it.
       if (!existing || existing.isSymbolicLink()) throw new FsError('PermissionDenied');
       return { dir, name, existing };
@@ -165,11 +169,11 @@ export class Jail {
   }
 
   async #openProc(host: string, directory: boolean): Promise<JailHandle> {
-    const fh = await open(host, O_PATH | (directory ? constants.O_DIRECTORY : 0));
+    const fh = await this.#meta.openPath(host, O_PATH | (directory ? constants.O_DIRECTORY : 0));
     const ref = `/proc/self/fd/${fh.fd}`;
     let real: string;
     try {
-      real = await readlink(ref);
+      real = await this.#meta.readlink(ref);
     } catch (err) {
       await fh.close();
       throw err;
@@ -191,6 +195,15 @@ export class Jail {
     };
   }
 
+  async #lstatOrUndefined(path: string): Promise<Stats | undefined> {
+    try {
+      return await this.#meta.lstat(path);
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
   async #openPortable(host: string, directory: boolean): Promise<JailHandle> {
     const real = await realpath(host);
     if (this.virtualOf(real) === undefined) throw new FsError('PermissionDenied');
@@ -201,14 +214,5 @@ export class Jail {
       child: (name) => `${real}/${name}`,
       close: async () => {},
     };
-  }
-}
-
-async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return undefined;
-    throw err;
   }
 }

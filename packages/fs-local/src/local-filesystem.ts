@@ -6,7 +6,6 @@
 import { constants, type Stats } from 'node:fs';
 import {
   chmod,
-  lstat,
   mkdir,
   open,
   opendir,
@@ -33,6 +32,7 @@ import { errnoOf, toFsError, translated } from './errors.js';
 import { toFileStat } from './file-stat.js';
 import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
+import { metadataCalls, type Metadata } from './metadata.js';
 import { destroyOnAbort, throwIfAborted } from './signal.js';
 import { isTempName, tempName } from './temp-names.js';
 import { FileUpload, type UploadSink } from './upload.js';
@@ -71,6 +71,13 @@ export interface LocalFileSystemOptions {
    * one (/proc/self/fd) is available. Default false; meant for testing the fallback.
    */
   portableJail?: boolean;
+  /**
+   * Make metadata lookups (open O_PATH, readlink, stat) as synchronous system calls:
+   * microseconds each on a local disk, instead of a thread-pool round trip. Default true;
+   * set false for a root on a file system that can stall (NFS, FUSE), so one slow lookup
+   * cannot hold up other sessions. File contents are always read and written asynchronously.
+   */
+  syncMetadata?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -88,10 +95,12 @@ export class LocalFileSystem implements FileSystem {
   readonly #writeBufferSize: number;
   readonly #fsync: boolean;
   readonly #ownerNames: boolean;
+  readonly #meta: Metadata;
 
   /** Throws when `root` does not exist. */
   constructor(options: LocalFileSystemOptions) {
-    this.#jail = new Jail(options.root, options.portableJail ? false : undefined);
+    this.#meta = metadataCalls(options.syncMetadata ?? true);
+    this.#jail = new Jail(options.root, options.portableJail ? false : undefined, this.#meta);
     this.#policy = options.uploadPolicy ?? 'atomic';
     this.#readBufferSize = positive(options.readBufferSize, MiB);
     this.#writeBufferSize = positive(options.writeBufferSize, MiB);
@@ -107,7 +116,7 @@ export class LocalFileSystem implements FileSystem {
   async stat(path: string, options: OperationOptions = {}): Promise<FileStat> {
     throwIfAborted(options.signal);
     const ids = await this.#ids();
-    return this.#withHandle(path, false, async (handle) => toFileStat(baseName(path), await stat(handle.ref), ids));
+    return this.#withHandle(path, false, async (handle) => toFileStat(baseName(path), await this.#meta.stat(handle.ref), ids));
   }
 
   async *list(path: string, options: OperationOptions = {}): AsyncIterable<FileStat> {
@@ -138,7 +147,7 @@ export class LocalFileSystem implements FileSystem {
     throwIfAborted(signal);
     checkOffset(start);
     const { file, size } = await this.#withHandle(path, false, async (handle) => {
-      const stats = await stat(handle.ref);
+      const stats = await this.#meta.stat(handle.ref);
       if (stats.isDirectory()) throw new FsError('IsADirectory');
       if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
       return { file: await this.#jail.openFile(handle, constants.O_RDONLY), size: stats.size };
@@ -248,7 +257,7 @@ export class LocalFileSystem implements FileSystem {
       names.map(async (name) => {
         let stats: Stats;
         try {
-          stats = await lstat(dir.child(name));
+          stats = await this.#meta.lstat(dir.child(name));
         } catch (err) {
           if (errnoOf(err) === 'ENOENT') return undefined;
           throw err;

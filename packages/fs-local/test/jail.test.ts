@@ -11,8 +11,10 @@ import { download, listAll, makeTempDir, rejectsWith, removeDir, upload } from '
 
 const ETC_PROBE = '/etc/ftpkit-jail-probe';
 
-for (const portableJail of [false, true]) {
-  describe(`jail (${portableJail ? 'portable' : 'procfs'})`, () => {
+// procfs with synchronous metadata calls (the default), procfs through the thread pool,
+// and the portable fallback.
+for (const [portableJail, syncMetadata] of [[false, true], [false, false], [true, true]] as const) {
+  describe(`jail (${portableJail ? 'portable' : `procfs, ${syncMetadata ? 'sync' : 'async'} metadata`})`, () => {
     let outside: string;
     let root: string;
     let fs: LocalFileSystem;
@@ -54,7 +56,7 @@ for (const portableJail of [false, true]) {
       await symlink(`../${basename(outside)}/dir`, join(root, 'relesc'));
       await symlink('sub', join(root, 'indir'));
       await symlink('sub/f.txt', join(root, 'infile'));
-      fs = new LocalFileSystem({ root, portableJail });
+      fs = new LocalFileSystem({ root, portableJail, syncMetadata });
       outsideBefore = snapshotOutside();
     });
 
@@ -80,7 +82,7 @@ for (const portableJail of [false, true]) {
 
     test('writing and appending through outside links is refused', async () => {
       for (const uploadPolicy of ['atomic', 'in-place'] as const) {
-        const policyFs = new LocalFileSystem({ root, uploadPolicy, portableJail });
+        const policyFs = new LocalFileSystem({ root, uploadPolicy, portableJail, syncMetadata });
         for (const path of ['/outfile', '/outdir/new.txt', '/outdir/inner.txt', `/etc/${basename(ETC_PROBE)}`]) {
           await rejectsWith(upload(policyFs, path, 'pwned'), 'PermissionDenied');
           await rejectsWith(upload(policyFs, path, 'pwned', { append: true }), 'PermissionDenied');
@@ -159,7 +161,7 @@ for (const portableJail of [false, true]) {
     // the directory an upload started in.
     test('a directory swapped for an outside link mid-upload cannot redirect it', { skip: portableJail }, async () => {
       for (const uploadPolicy of ['atomic', 'in-place'] as const) {
-        const policyFs = new LocalFileSystem({ root, uploadPolicy });
+        const policyFs = new LocalFileSystem({ root, uploadPolicy, syncMetadata });
         const stream = await policyFs.write('/sub/up.txt');
         await new Promise<void>((resolve, reject) => stream.write('first ', (e) => (e ? reject(e) : resolve())));
         await rename(join(root, 'sub'), join(root, 'sub-moved'));
