@@ -90,3 +90,26 @@ export function treeMemory(root: number): number {
   }
   return kib * 1024;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat times (CLK_TCK; 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * CPU seconds used by a process tree so far: user and system time of every live process,
+ * plus the reaped children of the root (a forking server's finished sessions).
+ */
+export function treeCpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields 14-17 (utime, stime, cutime, cstime) counted from 1, after ") ".
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+      ticks += fields[11]! + fields[12]!;
+      if (pid === root) ticks += fields[13]! + fields[14]!;
+    } catch {
+      // gone
+    }
+  }
+  return ticks / TICKS;
+}

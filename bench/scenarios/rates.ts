@@ -48,6 +48,7 @@ export const smallFiles: Scenario = {
   name: '4 KiB downloads, 16 clients',
   unit: 'files/s',
   higherIsBetter: true,
+  operations: (value, config) => (value * config.durationMs) / 1000,
   run: (server, config) =>
     rate(config.smallFileClients, config.durationMs, (deadline, i) => downloadLoop(server.target, config, deadline, i)),
 };
@@ -56,5 +57,6 @@ export const logins: Scenario = {
   name: 'connect+login+quit, 32 clients',
   unit: 'logins/s',
   higherIsBetter: true,
+  operations: (value, config) => (value * config.durationMs) / 1000,
   run: (server, config) => rate(config.loginClients, config.durationMs, (deadline) => loginLoop(server.target, deadline)),
 };

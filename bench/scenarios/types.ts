@@ -6,6 +6,12 @@ export interface Scenario {
   unit: string;
   /** Whether a bigger figure is better (throughput) or worse (time, memory). */
   higherIsBetter: boolean;
+  /**
+   * For rate scenarios: how many operations a measured figure stands for, so that the
+   * server's CPU time per operation can be reported beside it. That figure barely
+   * moves with other load on the machine, unlike rates.
+   */
+  operations?(value: number, config: BenchConfig): number;
   /** One measurement; `undefined` when the server lacks the feature (e.g. MLSD). */
   run(server: RunningServer, config: BenchConfig, spec: ServerSpec): Promise<number | undefined>;
 }

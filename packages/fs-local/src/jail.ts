@@ -10,7 +10,7 @@
  * to `realpath` checks plus O_NOFOLLOW on the final component (best effort: a race on an
  * intermediate directory is possible there).
  */
-import { constants, existsSync, realpathSync, type Stats } from 'node:fs';
+import { constants, existsSync, openSync, realpathSync, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FsError, baseName, parentPath } from '@ftpkit/core';
@@ -121,6 +121,11 @@ export class Jail {
    */
   async openFile(handle: JailHandle, flags: number): Promise<FileHandle> {
     return this.#procfs ? open(handle.ref, flags) : open(handle.real, flags | constants.O_NOFOLLOW);
+  }
+
+  /** {@link openFile}, as a synchronous system call returning a descriptor. */
+  openFileSync(handle: JailHandle, flags: number): number {
+    return this.#procfs ? openSync(handle.ref, flags) : openSync(handle.real, flags | constants.O_NOFOLLOW);
   }
 
   async #linkTarget(link: string): Promise<string | undefined> {

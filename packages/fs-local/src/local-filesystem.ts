@@ -3,7 +3,7 @@
  * Path safety lives in {@link Jail}; upload endings in {@link FileUpload}; this file only
  * wires each FileSystem operation to them.
  */
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, readSync, type Stats } from 'node:fs';
 import {
   chmod,
   mkdir,
@@ -17,7 +17,7 @@ import {
   utimes,
   type FileHandle,
 } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import {
   FsError,
   baseName,
@@ -83,6 +83,12 @@ export interface LocalFileSystemOptions {
 const MiB = 1024 * 1024;
 /** Smallest read chunk, for files that grow while they are downloaded. */
 const MIN_READ_CHUNK = 64 * 1024;
+/**
+ * Files up to this size are read with one synchronous read when metadata calls are
+ * synchronous: for a small download the thread-pool round trips of an asynchronous
+ * stream (open, read, close) cost far more than the read itself.
+ */
+const SMALL_FILE = 64 * 1024;
 /** Directory entries described concurrently while listing. */
 const LIST_BATCH = 64;
 
@@ -96,10 +102,12 @@ export class LocalFileSystem implements FileSystem {
   readonly #fsync: boolean;
   readonly #ownerNames: boolean;
   readonly #meta: Metadata;
+  readonly #syncMetadata: boolean;
 
   /** Throws when `root` does not exist. */
   constructor(options: LocalFileSystemOptions) {
-    this.#meta = metadataCalls(options.syncMetadata ?? true);
+    this.#syncMetadata = options.syncMetadata ?? true;
+    this.#meta = metadataCalls(this.#syncMetadata);
     this.#jail = new Jail(options.root, options.portableJail ? false : undefined, this.#meta);
     this.#policy = options.uploadPolicy ?? 'atomic';
     this.#readBufferSize = positive(options.readBufferSize, MiB);
@@ -146,12 +154,19 @@ export class LocalFileSystem implements FileSystem {
     const { start = 0, signal } = options;
     throwIfAborted(signal);
     checkOffset(start);
-    const { file, size } = await this.#withHandle(path, false, async (handle) => {
+    type Opened = { small: Buffer } | { file: FileHandle; size: number };
+    const opened = await this.#withHandle(path, false, async (handle): Promise<Opened> => {
       const stats = await this.#meta.stat(handle.ref);
       if (stats.isDirectory()) throw new FsError('IsADirectory');
       if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+      if (this.#syncMetadata && stats.size - start <= SMALL_FILE) {
+        const length = Math.max(0, stats.size - start);
+        return { small: readSmallFile(this.#jail.openFileSync(handle, constants.O_RDONLY), start, length) };
+      }
       return { file: await this.#jail.openFile(handle, constants.O_RDONLY), size: stats.size };
     });
+    if ('small' in opened) return destroyOnAbort(bufferStream(opened.small), signal);
+    const { file, size } = opened;
     // Each read allocates a whole chunk: size it to the file, so a 4 KiB download does not
     // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
     const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
@@ -361,4 +376,30 @@ function positive(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError('buffer sizes must be positive integers');
   return value;
+}
+
+/** Read up to `length` bytes at `start` from `fd` and close it (the small-file path). */
+function readSmallFile(fd: number, start: number, length: number): Buffer {
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(fd, buffer, filled, length - filled, start + filled);
+      if (n === 0) break; // shrank since it was stat'ed
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A stream of one buffer. */
+function bufferStream(buffer: Buffer): Readable {
+  return new Readable({
+    read() {
+      if (buffer.length > 0) this.push(buffer);
+      this.push(null);
+    },
+  });
 }
