@@ -16,6 +16,7 @@ export {
   type FtpServerOptions,
   type Permissions,
   type PortRange,
+  type UserLimits,
 } from './options.js';
 export type {
   PemInput,
@@ -24,6 +25,20 @@ export type {
   TlsPolicy,
   VirtualHost,
 } from './tls/options.js';
+export type {
+  BeforeLoginHook,
+  ConnectionDecision,
+  ConnectionHook,
+  ConnectionInfo,
+  FileTransferCommand,
+  FinishedTransfer,
+  LoginAttempt,
+  LoginPolicy,
+  TransferHook,
+  TransferPlanChange,
+  TransferRequest,
+  TransferVerdict,
+} from './hooks/types.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
 export type {
   ArgumentRule,
