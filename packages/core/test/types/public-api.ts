@@ -42,6 +42,7 @@ export type AuthRequestShape = Expect<
       address: string;
       secure: boolean;
       certificate?: PeerCertificate;
+      host?: string;
       session: Session;
     }
   >
