@@ -26,8 +26,9 @@ describe('authenticate and beforeLogin', () => {
       authenticate(request) {
         requests.push(request);
         if (request.username === 'carol' && request.password === 'pw') {
-          return { fs, home: '/home/carol', permissions: READ_ONLY, limits: { maxSessions: 2 }, data: { plan: 'gold' } };
+          return { fs, home: '/home/carol', permissions: READ_ONLY, limits: { maxFileSize: 4 }, data: { plan: 'gold' } };
         }
+        if (request.username === 'dave' && request.password === 'pw') return { fs, limits: { maxFileSize: 4 } };
         if (request.username === 'broken') throw new Error('database unavailable');
         throw new AuthError('Bad password for this account.');
       },
@@ -50,9 +51,27 @@ describe('authenticate and beforeLogin', () => {
       assert.ok([...t.server.sessions].includes(session));
       assert.equal((await client.send('PWD')).text, '257 "/home/carol" is the current directory.');
       assert.deepEqual(session.user?.data, { plan: 'gold' });
-      assert.deepEqual(session.user?.limits, { maxSessions: 2 });
       assert.equal(session.user?.permissions.write, false);
       assert.equal((await client.send('MKD x')).code, 550);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('enforces the limits authenticate returned: an upload past maxFileSize gets 552', async () => {
+    const { client } = await RawClient.connect(t.port);
+    try {
+      await client.login('dave', 'pw');
+      await client.send('TYPE I');
+      let data = await client.passive();
+      assert.equal((await client.send('STOR /home/small.bin')).code, 150);
+      data.end('1234');
+      assert.equal((await client.read()).code, 226);
+      data = await client.passive();
+      assert.equal((await client.send('STOR /home/big.bin')).code, 150);
+      data.end('12345');
+      assert.equal((await client.read()).code, 552);
+      assert.equal((await client.send('SIZE /home/big.bin')).code, 550);
     } finally {
       client.close();
     }

@@ -16,7 +16,6 @@ export {
   type FtpServerOptions,
   type Permissions,
   type PortRange,
-  type UserLimits,
 } from './options.js';
 export type {
   PemInput,

@@ -2,6 +2,7 @@
 import type { PeerCertificate } from 'node:tls';
 import type { FileSystem } from './fs/filesystem.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
+import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
@@ -77,21 +78,6 @@ export interface AuthRequest {
 }
 
 /**
- * Per-user limits, returned by `authenticate`. Each overrides the server-wide setting
- * for this user; absent fields keep it. Enforced by the limits layer of the core.
- */
-export interface UserLimits {
-  /** Most simultaneous sessions of this user. */
-  maxSessions?: number;
-  /** Upload speed cap in bytes per second. */
-  uploadBytesPerSecond?: number;
-  /** Download speed cap in bytes per second. */
-  downloadBytesPerSecond?: number;
-  /** Largest file this user may upload, in bytes. */
-  maxFileSize?: number;
-}
-
-/**
  * What a successful `authenticate` returns. The {@link TlsPolicy} flags tighten the
  * server-wide TLS policy for this user (`requireTls` refuses this login unless it came
  * over TLS).
@@ -103,8 +89,12 @@ export interface AuthResult extends TlsPolicy {
   permissions?: Partial<Permissions>;
   /** Initial working directory (virtual path); defaults to `/`, and to `/` when it does not exist. */
   home?: string;
-  /** Limits for this user, kept as `session.user.limits`. */
-  limits?: UserLimits;
+  /**
+   * Limits for this user (quota, largest file, bandwidth): the session gets `fs`
+   * wrapped by `limitFileSystem`. Share a `StorageQuota` or `TokenBucket` between
+   * results to limit all of a user's sessions together.
+   */
+  limits?: FileSystemLimits;
   /** Arbitrary host data kept on the session as `session.user.data`. */
   data?: Record<string, unknown>;
 }

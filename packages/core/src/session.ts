@@ -12,7 +12,7 @@ import type { ActiveTransfer } from './data/transfer.js';
 import type { FileSystem } from './fs/filesystem.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import { resolvePath } from './fs/paths.js';
-import type { Permissions, UserLimits } from './options.js';
+import type { Permissions } from './options.js';
 import { parseCommandLine, type ParsedCommand } from './protocol/command-line.js';
 import { LineReader } from './protocol/line-reader.js';
 import { formatReply } from './protocol/reply.js';
@@ -26,8 +26,6 @@ export interface SessionUser {
   readonly anonymous: boolean;
   readonly fs: FileSystem;
   readonly permissions: Readonly<Permissions>;
-  /** Per-user limits returned by `authenticate` (empty: the server's limits apply). */
-  readonly limits: Readonly<UserLimits>;
   /** Host data returned by `authenticate`. */
   readonly data: Record<string, unknown>;
 }

@@ -2,6 +2,7 @@
 import type { TLSSocket } from 'node:tls';
 import { FsError } from '../fs/errors.js';
 import { refusalReason, screenLogin } from '../hooks/login.js';
+import { limitFileSystem } from '../limits/limited-fs.js';
 import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
 import type { Session, SessionUser } from '../session.js';
 import { TlsEngine } from '../tls/engine.js';
@@ -68,9 +69,8 @@ export const authCommands: Record<string, CommandSpec> = {
       const user: SessionUser = {
         username,
         anonymous,
-        fs: result.fs,
+        fs: result.limits ? limitFileSystem(result.fs, result.limits) : result.fs,
         permissions: Object.freeze({ ...base, ...result.permissions }),
-        limits: Object.freeze({ ...result.limits }),
         data: result.data ?? {},
       };
       const { requireTls, requireProtectedData, requireSessionReuse } = result;

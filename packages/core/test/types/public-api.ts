@@ -15,6 +15,7 @@ import {
   type CommandSpec,
   type ConnectionDecision,
   type FileSystem,
+  type FileSystemLimits,
   type FinishedTransfer,
   type FtpServerOptions,
   type LoginPolicy,
@@ -24,7 +25,6 @@ import {
   type TransferHook,
   type TransferResult,
   type TransferVerdict,
-  type UserLimits,
 } from '@ftpkit/core';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -50,8 +50,8 @@ export type AuthRequestShape = Expect<
 export type PermissionFlags = Expect<
   Equal<keyof Permissions, 'list' | 'read' | 'write' | 'append' | 'delete' | 'rename' | 'mkdir' | 'rmdir' | 'chmod' | 'setTime'>
 >;
-export type LimitsShape = Expect<Equal<keyof UserLimits, 'maxSessions' | 'uploadBytesPerSecond' | 'downloadBytesPerSecond' | 'maxFileSize'>>;
-export const result: AuthResult = { fs, home: '/home/a', permissions: { write: false }, limits: { maxSessions: 1 }, data: { id: 7 } };
+export type LimitsShape = Expect<Equal<AuthResult['limits'], FileSystemLimits | undefined>>;
+export const result: AuthResult = { fs, home: '/home/a', permissions: { write: false }, limits: { maxFileSize: 1024 }, data: { id: 7 } };
 // @ts-expect-error the file system is required
 export const noFs: AuthResult = { home: '/' };
 export const syncAuth: FtpServerOptions['authenticate'] = () => ({ fs });
