@@ -81,11 +81,16 @@ export class RawClient {
     const ready = this.replies.shift();
     if (ready) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for a reply')), timeoutMs);
-      this.waiters.push((reply) => {
+      const waiter = (reply: Reply) => {
         clearTimeout(timer);
         resolve(reply);
-      });
+      };
+      // A timed-out read must not swallow the reply that arrives later.
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error('timed out waiting for a reply'));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 

@@ -3,6 +3,7 @@ import type { CommandMiddleware } from './commands/types.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
+import type { TransferHook } from './hooks/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { Session } from './session.js';
 import type { TlsEngine } from './tls/engine.js';
@@ -11,6 +12,7 @@ export interface ServerContext {
   readonly options: ResolvedOptions;
   readonly commands: CommandRegistry;
   readonly middleware: readonly CommandMiddleware[];
+  readonly transferHooks: readonly TransferHook[];
   readonly passivePorts: PassivePortPool;
   /** The TLS machinery, when the `tls` option is set. */
   readonly tls: TlsEngine | undefined;

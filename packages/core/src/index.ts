@@ -24,6 +24,20 @@ export type {
   TlsPolicy,
   VirtualHost,
 } from './tls/options.js';
+export type {
+  BeforeLoginHook,
+  ConnectionDecision,
+  ConnectionHook,
+  ConnectionInfo,
+  FileTransferCommand,
+  FinishedTransfer,
+  LoginAttempt,
+  LoginPolicy,
+  TransferHook,
+  TransferPlanChange,
+  TransferRequest,
+  TransferVerdict,
+} from './hooks/types.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
 export type {
   ArgumentRule,

@@ -1,6 +1,8 @@
 /** Server options, authentication types and their defaults. */
 import type { PeerCertificate } from 'node:tls';
 import type { FileSystem } from './fs/filesystem.js';
+import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
+import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
@@ -85,8 +87,14 @@ export interface AuthResult extends TlsPolicy {
   fs: FileSystem;
   /** What the user may do; missing flags default to allowed (anonymous: read-only). */
   permissions?: Partial<Permissions>;
-  /** Initial working directory (virtual path); defaults to `/`. */
+  /** Initial working directory (virtual path); defaults to `/`, and to `/` when it does not exist. */
   home?: string;
+  /**
+   * Limits for this user (quota, largest file, bandwidth): the session gets `fs`
+   * wrapped by `limitFileSystem`. Share a `StorageQuota` or `TokenBucket` between
+   * results to limit all of a user's sessions together.
+   */
+  limits?: FileSystemLimits;
   /** Arbitrary host data kept on the session as `session.user.data`. */
   data?: Record<string, unknown>;
 }
@@ -113,6 +121,17 @@ export interface FtpServerOptions {
    * {@link AuthError}) to refuse it; the client gets `530`.
    */
   authenticate: (request: AuthRequest) => Promise<AuthResult> | AuthResult;
+  /**
+   * Runs on USER, before a password is asked for: throw {@link AuthError} to refuse the
+   * name at once (530 with its message), or return `{ requireTls: true }` to accept it
+   * only on a TLS-protected connection.
+   */
+  beforeLogin?: BeforeLoginHook;
+  /**
+   * Runs for every accepted connection before the banner: refuse it by address
+   * (`{ accept: false, message }` → 421 and close) or choose its banner.
+   */
+  connection?: ConnectionHook;
   /** Treat `anonymous` and `ftp` as anonymous logins with any password. Default false. */
   anonymous?: boolean;
   /** The 220 banner text. Default `ftpkit ready`. */
@@ -169,7 +188,7 @@ export interface FtpServerOptions {
 }
 
 /** Options with every default filled in. */
-type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts';
+type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
 export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions>> & Pick<FtpServerOptions, OptionalOptions>;
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {

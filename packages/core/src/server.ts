@@ -13,6 +13,9 @@ import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
 import { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
+import { admitConnection, refuseConnection } from './hooks/connection.js';
+import { scopeToVerbs } from './hooks/middleware.js';
+import type { TransferHook } from './hooks/types.js';
 import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { normalizeAddress } from './security/address.js';
@@ -32,6 +35,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   readonly options: ResolvedOptions;
   private readonly registry: CommandRegistry = builtinRegistry();
   private readonly middleware: CommandMiddleware[] = [];
+  private readonly transferHooks: TransferHook[] = [];
   private readonly live = new Set<Session>();
   private readonly perAddress = new Map<string, number>();
   private readonly context: ServerContext;
@@ -40,6 +44,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly tls: TlsEngine | undefined;
   /** Implicit-FTPS connections still in their handshake (not sessions yet). */
   private readonly handshaking = new Set<Socket>();
+  private closing = false;
 
   constructor(options: FtpServerOptions) {
     super();
@@ -57,6 +62,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       options: this.options,
       commands: this.registry,
       middleware: this.middleware,
+      transferHooks: this.transferHooks,
       passivePorts,
       tls: this.tls,
       emit: (event, ...args) => this.safeEmit(event, args),
@@ -95,36 +101,45 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
 
   /**
    * Add command middleware, run for every command in registration order; or, with a
-   * list of verbs first, only for those verbs.
+   * verb or list of verbs first, only for those verbs. A middleware may rewrite
+   * `ctx.arg`, answer with `ctx.reply()` and not call `next()` (veto), or look at
+   * `ctx.replies` after `await next()`. One that throws answers 451 and emits 'error'.
    */
   use(middleware: CommandMiddleware): this;
   use(verbs: string | readonly string[], middleware: CommandMiddleware): this;
   use(a: CommandMiddleware | string | readonly string[], b?: CommandMiddleware): this {
-    if (typeof a === 'function') {
-      this.middleware.push(a);
-      return this;
-    }
-    const verbs = new Set((typeof a === 'string' ? [a] : a).map((v) => v.toUpperCase()));
-    const inner = b!;
-    this.middleware.push((ctx, next) => (verbs.has(ctx.verb) ? inner(ctx, next) : next()));
+    const middleware = typeof a === 'function' ? a : b && scopeToVerbs(a, b);
+    if (typeof middleware !== 'function') throw new TypeError('FtpServer.use: a middleware function is required');
+    this.middleware.push(middleware);
     return this;
   }
 
   /** Add or replace a verb. It appears in HELP, and in FEAT when `spec.feat` says so. */
   addCommand(verb: string, spec: CommandSpec): this {
-    this.registry.add(verb, spec);
+    this.registry.add(checkName('addCommand', verb), spec);
     return this;
   }
 
-  /** Add or replace a `SITE` subcommand; it appears in `SITE HELP`. */
+  /** Add or replace a `SITE` subcommand; it appears in `SITE HELP`, and in FEAT when `spec.feat` says so. */
   addSiteCommand(name: string, spec: CommandSpec): this {
-    this.registry.addSite(name, spec);
+    this.registry.addSite(checkName('addSiteCommand', name), spec);
+    return this;
+  }
+
+  /**
+   * Add hooks around file transfers (RETR, STOR, APPE, STOU): `before` may veto or
+   * redirect, `transform` sees the bytes, `after` gets the outcome before the client
+   * gets its final reply and may reject (and remove) an upload. Run in registration order.
+   */
+  addTransferHook(hook: TransferHook): this {
+    this.transferHooks.push(hook);
     return this;
   }
 
   /** Start listening; resolves with the bound address (port 0 picks a free port). */
   async listen(): Promise<AddressInfo> {
     if (this.listener) throw new Error('FtpServer is already listening');
+    this.closing = false;
     const implicitPort = this.options.tls?.implicitPort;
     this.listener = createServer({ noDelay: true }, (socket) => this.admit(socket, this.options.tls?.implicit === true));
     if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.admit(socket, true));
@@ -158,6 +173,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
    * end every session with 421. Resolves when every control connection has closed.
    */
   async close(options: CloseOptions = {}): Promise<void> {
+    this.closing = true;
     const closed = Promise.all(
       [this.listener, this.implicitListener].map((l) => (l ? new Promise<void>((resolve) => l.close(() => resolve())) : undefined)),
     );
@@ -178,13 +194,11 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     const address = normalizeAddress(socket.remoteAddress);
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (this.live.size >= this.options.maxConnections || fromAddress >= this.options.maxConnectionsPerIp) {
-      socket.on('error', () => {});
-      socket.end('421 Too many connections, try again later.\r\n');
-      setTimeout(() => socket.destroy(), 1000).unref();
+      refuseConnection(socket, 'Too many connections, try again later.');
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
-    if (!implicitTls) return this.start(socket, false);
+    if (!implicitTls) return this.start(socket, address, false);
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
     socket.on('error', () => {});
     const secured = this.tls!.secureControl(socket, undefined);
@@ -192,7 +206,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
-        this.start(secured, true);
+        this.start(secured, address, true);
       },
       () => {
         this.handshaking.delete(secured);
@@ -201,16 +215,24 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     );
   }
 
-  private start(socket: Socket, secure: boolean): void {
-    const session = new Session(this.context, socket);
-    if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
-    if (secure) {
-      // Implicit FTPS protects data connections unless the client asks for PROT C.
-      session.secure = session.protectData = session.pbszSet = true;
-    }
-    this.live.add(session);
-    this.safeEmit('connect', [session]);
-    session.greet(this.options.greeting);
+  /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
+  private start(socket: Socket, address: string, secure: boolean): void {
+    const report = (err: Error) => this.safeEmit('error', [err]);
+    void admitConnection(socket, { address, secure }, this.options.connection, report).then((banner) => {
+      if (banner === false || this.closing) {
+        if (banner !== false) refuseConnection(socket, 'Server shutting down.');
+        return this.release(address);
+      }
+      const session = new Session(this.context, socket);
+      if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
+      if (secure) {
+        // Implicit FTPS protects data connections unless the client asks for PROT C.
+        session.secure = session.protectData = session.pbszSet = true;
+      }
+      this.live.add(session);
+      this.safeEmit('connect', [session]);
+      session.greet(banner ?? this.options.greeting);
+    });
   }
 
   private release(address: string): void {
@@ -238,17 +260,22 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private wrap(fn: Function): (...args: unknown[]) => void {
     let wrapper = this.wrapped.get(fn);
     if (!wrapper) {
+      const report = (err: unknown) => {
+        if (this.reportingListenerError) return;
+        this.reportingListenerError = true;
+        try {
+          this.safeEmit('error', [err instanceof Error ? err : new Error(String(err))]);
+        } finally {
+          this.reportingListenerError = false;
+        }
+      };
       wrapper = (...args: unknown[]) => {
         try {
-          fn(...args);
+          const result: unknown = fn(...args);
+          // An async listener's rejection would otherwise be an unhandled rejection.
+          if (result instanceof Promise) result.catch(report);
         } catch (err) {
-          if (this.reportingListenerError) return;
-          this.reportingListenerError = true;
-          try {
-            this.safeEmit('error', [err instanceof Error ? err : new Error(String(err))]);
-          } finally {
-            this.reportingListenerError = false;
-          }
+          report(err);
         }
       };
       this.wrapped.set(fn, wrapper);
@@ -275,4 +302,10 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   override removeListener<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
     return this.off(event, fn, context, once);
   }
+}
+
+/** Verbs and SITE subcommand names are single words of letters and digits. */
+function checkName(method: string, name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new TypeError(`FtpServer.${method}: invalid command name ${JSON.stringify(name)}`);
+  return name;
 }

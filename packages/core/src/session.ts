@@ -247,7 +247,7 @@ export class Session {
   }
 
   /** @internal Send the banner; called by the server once the connection is accepted. */
-  greet(text: string): void {
+  greet(text: string | readonly string[]): void {
     this.reply(220, text);
   }
 

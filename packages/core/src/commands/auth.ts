@@ -1,8 +1,10 @@
 /** Login and session lifecycle: USER, PASS, ACCT, REIN, QUIT (RFC 959 4.1.1). */
 import type { TLSSocket } from 'node:tls';
 import { FsError } from '../fs/errors.js';
+import { refusalReason, screenLogin } from '../hooks/login.js';
+import { limitFileSystem } from '../limits/limited-fs.js';
 import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
-import type { Session } from '../session.js';
+import type { Session, SessionUser } from '../session.js';
 import { TlsEngine } from '../tls/engine.js';
 import { findVirtualHost } from '../tls/options.js';
 import { loginRefusal } from '../tls/policy.js';
@@ -19,10 +21,14 @@ export const authCommands: Record<string, CommandSpec> = {
     auth: false,
     arg: 'required',
     help: 'USER <sp> username',
-    handler({ session, arg, reply }) {
+    async handler({ session, arg, reply }) {
       if (session.user) return reply(530, 'Already logged in; use REIN to change user.');
-      const refusal = loginRefusal(session);
-      if (refusal) return reply(530, refusal);
+      session.pendingUser = undefined;
+      const refusal = loginRefusal(session) ?? (await screenLogin(session, arg, isAnonymous(session, arg)));
+      if (refusal !== undefined) {
+        session.server.emit('login-failed', { session, username: arg, reason: refusal });
+        return reply(530, refusal);
+      }
       session.pendingUser = arg;
       // Always 331, whether or not the user exists (RFC 2577: no user enumeration).
       reply(331, isAnonymous(session, arg) ? 'Anonymous login ok, send your e-mail address as password.' : 'Please specify the password.');
@@ -55,17 +61,15 @@ export const authCommands: Record<string, CommandSpec> = {
         const refusal = loginRefusal(session, result);
         if (refusal) throw new AuthError(refusal);
       } catch (err) {
-        // AuthError is a refusal; anything else is a fault of the hook, reported as 'error'.
-        const reason = err instanceof AuthError ? err.message : 'Login incorrect.';
-        if (!(err instanceof AuthError)) session.server.emit('error', err instanceof Error ? err : new Error(String(err)), session);
+        const reason = refusalReason(session, err);
         session.server.emit('login-failed', { session, username, reason });
         return reply(530, reason);
       }
       const base = anonymous ? READ_ONLY : FULL_ACCESS;
-      const user = {
+      const user: SessionUser = {
         username,
         anonymous,
-        fs: result.fs,
+        fs: result.limits ? limitFileSystem(result.fs, result.limits) : result.fs,
         permissions: Object.freeze({ ...base, ...result.permissions }),
         data: result.data ?? {},
       };

@@ -4,6 +4,7 @@
  * error becomes a well-formed reply; nothing a handler throws reaches the socket raw.
  */
 import { FsError, replyForError } from '../fs/errors.js';
+import { answered, runChain } from '../hooks/middleware.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
 import type { CommandContext, CommandSpec, SentReply } from './types.js';
@@ -32,16 +33,15 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
   if (server.listens('command')) {
     server.emit('command', { session, verb, arg: verb === 'PASS' ? '****' : arg });
   }
-  const chain = server.middleware;
-  const run = async (index: number): Promise<void> => {
-    const middleware = chain[index];
-    if (middleware) return middleware(ctx, () => run(index + 1));
-    return runCommand(ctx);
-  };
   try {
-    await run(0);
+    await runChain(server.middleware, ctx, runCommand);
   } catch (err) {
     answerError(ctx, err);
+  }
+  // A middleware that neither replied nor called next() would leave the client waiting.
+  if (!answered(ctx) && !session.closed) {
+    server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
+    ctx.reply(451, 'Local error in processing.');
   }
   if (server.listens('command-end')) {
     server.emit('command-end', { session, verb, reply: replies.at(-1)?.code, durationMs: performance.now() - startedAt });
@@ -66,14 +66,19 @@ export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: strin
   await spec.handler(ctx);
 }
 
-/** Turn anything thrown while running a command into a reply. */
+/**
+ * Turn anything thrown while running a command into a reply. When the command was
+ * already answered (a middleware threw after `next()`), a second reply would be taken
+ * as the answer to the next command: the error is only reported.
+ */
 export function answerError(ctx: CommandContext, err: unknown): void {
+  const known = err instanceof ReplyError || err instanceof FsError;
+  if (!known) ctx.session.server.emit('error', err instanceof Error ? err : new Error(String(err)), ctx.session);
+  if (answered(ctx)) return;
   if (err instanceof ReplyError) return ctx.reply(err.code, err.message);
   if (err instanceof FsError) {
     const { code, text } = replyForError(err);
     return ctx.reply(code, text);
   }
-  const error = err instanceof Error ? err : new Error(String(err));
-  ctx.session.server.emit('error', error, ctx.session);
   ctx.reply(451, 'Local error in processing.');
 }

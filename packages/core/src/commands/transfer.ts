@@ -5,6 +5,7 @@ import { runTransfer } from '../data/run-transfer.js';
 import { pumpDownload, pumpUpload } from '../data/transfer.js';
 import { FsError, isFsError } from '../fs/errors.js';
 import { baseName, joinPath, parentPath } from '../fs/paths.js';
+import { afterTransfer, beforeTransfer, transferTransforms } from '../hooks/transfer.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import type { Session, SessionUser } from '../session.js';
 import type { CommandContext, CommandSpec } from './types.js';
@@ -34,28 +35,36 @@ interface UploadOptions {
   user: SessionUser;
   start?: number;
   append?: boolean;
-  announce: string;
-  completeText?: string;
+  /** STOU: announce the file name chosen. */
+  unique?: boolean;
 }
 
 async function upload(ctx: CommandContext, options: UploadOptions): Promise<void> {
   const { session } = ctx;
+  const request = await beforeTransfer(session, options.command, 'upload', options.path, options.start ?? 0);
+  const { path } = request;
   const sizeHint = session.allocateHint;
   session.allocateHint = undefined;
   await runTransfer<Writable>(ctx, {
     command: options.command,
-    path: options.path,
+    path,
     direction: 'upload',
-    announce: options.announce,
-    completeText: options.completeText,
+    announce: options.unique ? `FILE: ${baseName(path)}` : 'Ok to send data.',
+    completeText: options.unique ? `Transfer complete (unique file name: ${baseName(path)}).` : undefined,
     open: (signal) =>
-      options.user.fs.write(options.path, {
+      options.user.fs.write(path, {
         signal,
         ...(options.start ? { start: options.start } : {}),
         ...(options.append ? { append: true } : {}),
         ...(sizeHint !== undefined ? { sizeHint } : {}),
       }),
-    pump: (sink, socket, pump) => pumpUpload(socket, sink, { ...pump, beforeCommit: () => clientStillThere(session) }),
+    pump: async (sink, socket, pump) =>
+      pumpUpload(socket, sink, {
+        ...pump,
+        transforms: await transferTransforms(request),
+        beforeCommit: () => clientStillThere(session),
+      }),
+    settle: (result) => afterTransfer(request, result),
   });
 }
 
@@ -80,8 +89,9 @@ export const transferCommands: Record<string, CommandSpec> = {
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('read');
-      const path = session.resolve(ctx.arg);
       const start = takeRestOffset(session);
+      const request = await beforeTransfer(session, 'RETR', 'download', session.resolve(ctx.arg), start);
+      const { path } = request;
       const stat = await user.fs.stat(path);
       if (stat.type === 'directory') throw new ReplyError(550, 'Not a plain file.');
       if (start > stat.size) throw new ReplyError(554, 'Invalid REST parameter: beyond the end of the file.');
@@ -91,7 +101,8 @@ export const transferCommands: Record<string, CommandSpec> = {
         direction: 'download',
         announce: `Opening ${modeName(session)} mode data connection for ${baseName(path)} (${stat.size - start} bytes).`,
         open: (signal) => user.fs.read(path, { start, signal }),
-        pump: pumpDownload,
+        pump: async (source, socket, pump) => pumpDownload(source, socket, { ...pump, transforms: await transferTransforms(request) }),
+        settle: (result) => afterTransfer(request, result),
       });
     },
   },
@@ -106,7 +117,7 @@ export const transferCommands: Record<string, CommandSpec> = {
         throw new ReplyError(504, 'Resuming uploads (REST before STOR) is not supported here.');
       }
       const path = session.resolve(ctx.arg);
-      await upload(ctx, { command: 'STOR', path, user, start, announce: 'Ok to send data.' });
+      await upload(ctx, { command: 'STOR', path, user, start });
     },
   },
   APPE: {
@@ -118,7 +129,7 @@ export const transferCommands: Record<string, CommandSpec> = {
       if (user.fs.capabilities?.append === false) throw new ReplyError(504, 'APPE is not supported here.');
       takeRestOffset(session);
       const path = session.resolve(ctx.arg);
-      await upload(ctx, { command: 'APPE', path, user, append: true, announce: 'Ok to send data.' });
+      await upload(ctx, { command: 'APPE', path, user, append: true });
     },
   },
   STOU: {
@@ -129,14 +140,7 @@ export const transferCommands: Record<string, CommandSpec> = {
       takeRestOffset(session);
       const hint = ctx.arg.trim() ? session.resolve(ctx.arg) : joinPath(session.cwd, 'ftpkit');
       const path = await uniqueName(user, parentPath(hint), baseName(hint));
-      const name = baseName(path);
-      await upload(ctx, {
-        command: 'STOU',
-        path,
-        user,
-        announce: `FILE: ${name}`,
-        completeText: `Transfer complete (unique file name: ${name}).`,
-      });
+      await upload(ctx, { command: 'STOU', path, user, unique: true });
     },
   },
   ABOR: {

@@ -26,6 +26,11 @@ export interface TransferPlan<S extends Readable | Writable> {
   completeText?: string;
   /** A directory listing: always sent as CRLF lines, whatever the TYPE. */
   listing?: boolean;
+  /**
+   * Decides the outcome to answer with once the bytes stopped moving (transfer hooks);
+   * the final reply waits for it. Must not throw.
+   */
+  settle?(result: TransferResult): Promise<TransferResult>;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -66,21 +71,18 @@ export async function runTransfer<S extends Readable | Writable>(
   const server = session.server;
   let socket: Socket | undefined;
   let progress: NodeJS.Timeout | undefined;
-  let result: TransferResult;
   let dataLost = false;
-  try {
+  const move = async (): Promise<TransferResult> => {
     ctx.reply(150, plan.announce);
     try {
       socket = await session.openDataConnection(channel, controller.signal);
     } catch (err) {
       stream.destroy(new Error('data connection failed'));
       if (controller.signal.aborted) {
-        result = outcome('aborted', startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.');
-      } else {
-        const reply = err instanceof ReplyError ? err : { code: 425, message: 'Failed to establish data connection.' };
-        result = outcome('failed', startedAt, 0, err, reply.code, reply.message);
+        return outcome('aborted', plan.path, startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.');
       }
-      return result;
+      const reply = err instanceof ReplyError ? err : { code: 425, message: 'Failed to establish data connection.' };
+      return outcome('failed', plan.path, startedAt, 0, err, reply.code, reply.message);
     }
     const dataSocket = socket;
     dataSocket.once('error', () => (dataLost = true));
@@ -95,23 +97,26 @@ export async function runTransfer<S extends Readable | Writable>(
         signal: controller.signal,
         count: (n) => (transfer.bytes += n),
       });
-      result = outcome('completed', startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
+      return outcome('completed', plan.path, startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
     } catch (err) {
       stream.destroy(err instanceof Error ? err : new Error(String(err)));
       const failure = classifyFailure(err, controller.signal.aborted, dataLost);
-      result = outcome(failure.status, startedAt, transfer.bytes, err, failure.reply.code, failure.reply.text);
+      return outcome(failure.status, plan.path, startedAt, transfer.bytes, err, failure.reply.code, failure.reply.text);
     }
-    return result;
-  } finally {
-    clearInterval(progress);
-    if (socket && result!.status === 'completed') await closeGracefully(socket);
-    else socket?.destroy();
-    session.transfer = undefined;
-    session.transferring(false);
-    ctx.reply(result!.reply.code, result!.reply.text);
-    server.emit('transfer-end', { ...transfer, session, result: result! });
-    finish();
-  }
+  };
+
+  let result = await move();
+  clearInterval(progress);
+  if (socket && result.status === 'completed') await closeGracefully(socket);
+  else socket?.destroy();
+  // Still the running transfer while hooks decide, so ABOR's reply follows the final one.
+  if (plan.settle) result = await plan.settle(result);
+  session.transfer = undefined;
+  session.transferring(false);
+  ctx.reply(result.reply.code, result.reply.text);
+  server.emit('transfer-end', { ...transfer, session, result });
+  finish();
+  return result;
 }
 
 /**
@@ -137,11 +142,12 @@ async function closeGracefully(socket: Socket): Promise<void> {
 
 function outcome(
   status: TransferResult['status'],
+  path: string,
   startedAt: number,
   bytes: number,
   error: unknown,
   code: number,
   text: string,
 ): TransferResult {
-  return { status, bytes, durationMs: Date.now() - startedAt, reply: { code, text }, ...(error ? { error } : {}) };
+  return { status, bytes, path, durationMs: Date.now() - startedAt, reply: { code, text }, ...(error ? { error } : {}) };
 }

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FsError, replyForError } from '../fs/errors.js';
+import { ReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
 
 /** How a transfer ended. */
@@ -30,9 +31,13 @@ export interface ActiveTransfer {
 
 /** The outcome reported when a transfer ends. */
 export interface TransferResult {
+  /** `completed` only when every byte was moved and the client was answered 226. */
   status: TransferStatus;
+  /** Bytes moved (file bytes, before TYPE A conversion). */
   bytes: number;
   durationMs: number;
+  /** Virtual path of the file or directory. */
+  path: string;
   /** Why it was aborted or failed. */
   error?: unknown;
   /** The reply the client got (226, 426, 451, 552 ...). */
@@ -45,12 +50,14 @@ export interface PumpOptions {
   signal: AbortSignal;
   /** Called with every chunk's size. */
   count(bytes: number): void;
+  /** Streams the file bytes pass through (transfer hooks), in order. */
+  transforms?: Transform[];
 }
 
 /** File system stream → data connection. */
 export async function pumpDownload(source: Readable, socket: Socket, options: PumpOptions): Promise<void> {
   source.on('data', (chunk: Buffer) => options.count(chunk.length));
-  const streams: (Readable | Writable | Transform)[] = [source];
+  const streams: (Readable | Writable | Transform)[] = [source, ...(options.transforms ?? [])];
   if (options.ascii) streams.push(toNetworkAscii());
   streams.push(socket);
   await pipeline(streams as [Readable, Writable], { signal: options.signal });
@@ -58,8 +65,6 @@ export async function pumpDownload(source: Readable, socket: Socket, options: Pu
 
 /** Extra options of an upload. */
 export interface UploadPumpOptions extends PumpOptions {
-  /** Transforms applied to the uploaded bytes before they are stored, in order. */
-  transforms?: Transform[];
   /**
    * Decides, once the data connection has ended, whether the upload may be committed.
    * In stream mode a client that died also ends its data connection cleanly, so the
@@ -96,6 +101,8 @@ export function classifyFailure(
   dataLost: boolean,
 ): { status: TransferStatus; reply: { code: number; text: string } } {
   if (aborted) return { status: 'aborted', reply: { code: 426, text: 'Connection closed; transfer aborted.' } };
+  // A transform (a scanner, say) refusing the data mid-stream.
+  if (error instanceof ReplyError) return { status: 'failed', reply: { code: error.code, text: error.message } };
   if (error instanceof FsError && error.code !== 'Aborted') return { status: 'failed', reply: replyForError(error) };
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (dataLost || error instanceof FsError || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE') {

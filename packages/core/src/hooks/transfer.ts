@@ -1,0 +1,91 @@
+/**
+ * Running the transfer hooks of file transfers: `before` (veto, redirect), `transform`
+ * (streams on the bytes) and `after` (the outcome, and a verdict on it that decides
+ * the final reply). Each step runs the hooks in registration order.
+ */
+import type { Transform } from 'node:stream';
+import type { TransferDirection, TransferResult } from '../data/transfer.js';
+import { isFsError } from '../fs/errors.js';
+import { ReplyError } from '../protocol/reply-error.js';
+import type { Session } from '../session.js';
+import type { FileTransferCommand, TransferHook, TransferRequest } from './types.js';
+
+function hooksFor(session: Session, direction: TransferDirection): TransferHook[] {
+  return session.server.transferHooks.filter((hook) => !hook.direction || hook.direction === direction);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Run the `before` hooks of a transfer about to start. Resolves with the request to
+ * carry out (its path possibly redirected); a hook's `ReplyError` vetoes it.
+ */
+export async function beforeTransfer(
+  session: Session,
+  command: FileTransferCommand,
+  direction: TransferDirection,
+  path: string,
+  offset: number,
+): Promise<TransferRequest> {
+  let request: TransferRequest = { session, command, direction, path, offset };
+  for (const hook of hooksFor(session, direction)) {
+    const change = await hook.before?.(request);
+    if (change?.path) request = { ...request, path: session.resolve(change.path) };
+  }
+  return request;
+}
+
+/** The transform streams the hooks want on this transfer's bytes, in order. */
+export async function transferTransforms(request: TransferRequest): Promise<Transform[]> {
+  const transforms: Transform[] = [];
+  for (const hook of hooksFor(request.session, request.direction)) {
+    const transform = await hook.transform?.(request);
+    if (transform) transforms.push(transform);
+  }
+  return transforms;
+}
+
+/**
+ * Run the `after` hooks on a finished transfer and return the outcome to answer with.
+ * Each hook sees the outcome as the hooks before it left it. A rejected completed
+ * transfer becomes 'failed' with the hook's reply; a rejected upload is removed.
+ */
+export async function afterTransfer(request: TransferRequest, result: TransferResult): Promise<TransferResult> {
+  const { session } = request;
+  let outcome = result;
+  let remove = false;
+  for (const hook of hooksFor(session, request.direction)) {
+    if (!hook.after) continue;
+    try {
+      const verdict = await hook.after({ ...request, outcome });
+      if (!verdict) continue;
+      if (request.direction === 'upload' && verdict.remove !== false) remove = true;
+      if (outcome.status === 'completed') outcome = refused(outcome, new ReplyError(replyCode(verdict.code), verdict.reject));
+    } catch (err) {
+      if (!(err instanceof ReplyError)) session.server.emit('error', asError(err), session);
+      if (outcome.status !== 'completed') continue;
+      outcome = refused(outcome, err instanceof ReplyError ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
+    }
+  }
+  if (remove) await removeQuietly(session, request.path);
+  return outcome;
+}
+
+function replyCode(code: number | undefined): number {
+  return code !== undefined && code >= 400 && code < 600 ? code : 550;
+}
+
+function refused(outcome: TransferResult, error: ReplyError): TransferResult {
+  return { ...outcome, status: 'failed', error, reply: { code: error.code, text: error.message } };
+}
+
+/** Remove a rejected upload; already gone (moved by the hook) is fine. */
+async function removeQuietly(session: Session, path: string): Promise<void> {
+  try {
+    await session.user?.fs.remove(path);
+  } catch (err) {
+    if (!isFsError(err, 'NotFound')) session.server.emit('error', asError(err), session);
+  }
+}
