@@ -63,6 +63,7 @@ export async function runTransfer<S extends Readable | Writable>(
   };
   session.transfer = transfer;
   session.transferring(true);
+  if (session.closed) transfer.abort(); // the client left while the file was being opened
   const server = session.server;
   let socket: Socket | undefined;
   let progress: NodeJS.Timeout | undefined;
