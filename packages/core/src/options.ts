@@ -2,6 +2,7 @@
 import type { PeerCertificate } from 'node:tls';
 import type { FileSystem } from './fs/filesystem.js';
 import type { Logger } from './logging.js';
+import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
 
@@ -129,6 +130,10 @@ export interface FtpServerOptions {
   maxConnections?: number;
   /** Most simultaneous control connections from one IP address. Default 50. */
   maxConnectionsPerIp?: number;
+  /** Most simultaneous logged-in sessions of one user name; more logins get 530. Default unlimited. */
+  maxSessionsPerUser?: number;
+  /** Failed-login delay, per-session and per-address limits, bans, allow and deny lists. */
+  defender?: DefenderOptions;
   /** Milliseconds a client may take to log in before it is disconnected. Default 60 s. */
   loginTimeout?: number;
   /** Milliseconds without a command (and without a transfer) before disconnect. Default 300 s. */
@@ -170,7 +175,8 @@ export interface FtpServerOptions {
 
 /** Options with every default filled in. */
 type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts';
-export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions>> & Pick<FtpServerOptions, OptionalOptions>;
+export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender'>> &
+  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions> };
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');
@@ -194,7 +200,9 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     allowLowDataPorts: false,
     readBufferSize: 256 * 1024,
     dataBufferSize: 1024 * 1024,
+    maxSessionsPerUser: Infinity,
     ...stripUndefined(options),
+    defender: { ...DEFENDER_DEFAULTS, ...stripUndefined(options.defender ?? {}) },
   };
 }
 
