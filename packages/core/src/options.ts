@@ -140,6 +140,12 @@ export interface FtpServerOptions {
   idleTimeout?: number;
   /** Milliseconds to wait for a data connection to be made. Default 30 s. */
   dataConnectTimeout?: number;
+  /**
+   * Milliseconds a running transfer may move no data before it is aborted with 426
+   * (vsftpd's data_connection_timeout): the idle timeout is paused during transfers,
+   * so this is what ends a stalled one. Default 300 s.
+   */
+  dataIdleTimeout?: number;
   /** Longest accepted command line in bytes. Default 8192. */
   maxLineLength?: number;
   /** Commands a client may queue while one is running; beyond it reading pauses. Default 32. */
@@ -194,6 +200,7 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     loginTimeout: 60_000,
     idleTimeout: 300_000,
     dataConnectTimeout: 30_000,
+    dataIdleTimeout: 300_000,
     maxLineLength: 8192,
     maxQueuedCommands: 32,
     allowForeignDataAddress: false,

@@ -67,6 +67,7 @@ export async function runTransfer<S extends Readable | Writable>(
   const server = session.server;
   let socket: Socket | undefined;
   let progress: NodeJS.Timeout | undefined;
+  let stall: NodeJS.Timeout | undefined;
   let result: TransferResult;
   let dataLost = false;
   try {
@@ -89,12 +90,17 @@ export async function runTransfer<S extends Readable | Writable>(
     if (server.listens('transfer-progress')) {
       progress = setInterval(() => server.emit('transfer-progress', { ...transfer, session }), PROGRESS_INTERVAL_MS);
     }
+    // A transfer that moves nothing for dataIdleTimeout is aborted (the idle timer is paused).
+    stall = setTimeout(() => controller.abort(), server.options.dataIdleTimeout).unref();
     try {
       if (controller.signal.aborted) throw new Error('aborted');
       await plan.pump(stream, dataSocket, {
         ascii: session.transferType === 'A' && !plan.listing,
         signal: controller.signal,
-        count: (n) => (transfer.bytes += n),
+        count: (n) => {
+          transfer.bytes += n;
+          stall?.refresh();
+        },
       });
       result = outcome('completed', startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
     } catch (err) {
@@ -105,6 +111,7 @@ export async function runTransfer<S extends Readable | Writable>(
     return result;
   } finally {
     clearInterval(progress);
+    clearTimeout(stall);
     if (socket && result!.status === 'completed') await closeGracefully(socket);
     else socket?.destroy();
     session.transfer = undefined;
