@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, test } from 'node:test';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { waitUntil } from '../support/process-stats.js';
 import { RawClient, collect } from '../support/raw-client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -19,14 +20,6 @@ async function start(options: Parameters<typeof startTestServer>[0] = {}): Promi
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await sleep(20);
-  }
-}
 
 function silent(port: number, localAddress: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -54,7 +47,7 @@ test('1,000 silent connections do not stop a real client; the login timeout drop
   const { server, port } = await start({ maxConnections: 1001, maxConnectionsPerIp: 200, loginTimeout: 2000 });
   const sockets: Socket[] = [];
   for (let i = 0; i < 1000; i++) sockets.push(await silent(port, `127.0.1.${1 + (i % 5)}`));
-  await waitFor(() => server.sessions.size === 1000);
+  await waitUntil(() => server.sessions.size === 1000);
   // The last free slot: a real client logs in and works at once.
   const started = performance.now();
   const { client } = await RawClient.connect(port);
@@ -67,7 +60,7 @@ test('1,000 silent connections do not stop a real client; the login timeout drop
   const closedAll = sockets.map((s) => collect(s));
   const texts = await Promise.all(closedAll);
   assert.ok(texts.every((buf) => /^220 .*\r\n421 Login timeout/s.test(buf.toString())));
-  await waitFor(() => server.sessions.size === 1);
+  await waitUntil(() => server.sessions.size === 1);
   const late = await RawClient.connect(port);
   assert.equal(late.banner.code, 220);
   await late.client.login();
@@ -98,6 +91,24 @@ test('the idle timeout pauses while a transfer runs, then applies again', async 
   const reply = await client.read(3000);
   assert.equal(reply.code, 421);
   assert.match(reply.text, /Idle timeout/);
+});
+
+test('a transfer that moves no data for dataIdleTimeout is aborted with 426', async () => {
+  const fs = new MemoryFileSystem({ files: { '/big.bin': Buffer.alloc(BIG, 7) } });
+  const { server, port } = await start({ fs, dataIdleTimeout: 500 });
+  const ends: string[] = [];
+  server.on('transfer-end', (e) => ends.push(e.result.status));
+  const { client } = await RawClient.connect(port);
+  await client.login();
+  await client.send('TYPE I');
+  const data = await client.passive();
+  data.pause(); // never read: the download stalls on backpressure
+  assert.equal((await client.send('RETR big.bin')).code, 150);
+  assert.equal((await client.read(5000)).code, 426);
+  assert.deepEqual(ends, ['aborted']);
+  assert.equal((await client.send('NOOP')).code, 200);
+  client.close();
+  data.destroy();
 });
 
 test('a data connection that is never made ends the transfer with 425', async () => {
@@ -161,5 +172,5 @@ test('commands sent during a stalled transfer are bounded: the server stops read
   assert.equal(session.socket.isPaused(), true);
   client.close();
   data.destroy();
-  await waitFor(() => server.sessions.size === 0);
+  await waitUntil(() => server.sessions.size === 0);
 });
