@@ -79,7 +79,8 @@ export const authCommands: Record<string, CommandSpec> = {
       };
       const home = await homeDirectory(session, result);
       try {
-        checkUserSessions(session, username); // after the last await, so concurrent logins count
+        // After the last await, so that concurrent logins of one user are all counted.
+        checkUserSessions(session, username, session.server.options.maxSessionsPerUser);
       } catch (err) {
         void result.fs.close?.().catch(() => {});
         throw err;

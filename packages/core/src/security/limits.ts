@@ -2,9 +2,11 @@
 import { ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
 
-/** Throws 530 when `username` already holds `maxSessionsPerUser` logged-in sessions. */
-export function checkUserSessions(session: Session, username: string): void {
-  const max = session.server.options.maxSessionsPerUser;
+/**
+ * Throws 530 when `username` already holds `max` logged-in sessions (the server's
+ * `maxSessionsPerUser`, or a per-user override). `session` itself is not counted.
+ */
+export function checkUserSessions(session: Session, username: string, max: number): void {
   if (!Number.isFinite(max)) return; // unlimited: no need to count
   let count = 0;
   for (const other of session.server.sessions) {
