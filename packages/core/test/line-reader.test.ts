@@ -71,10 +71,10 @@ describe('LineReader', () => {
     ]);
   });
 
-  it('holds no line buffer while idle, grows for a long line, and gives it back', () => {
+  it('starts with a small line buffer, grows for a long line, and gives it back', () => {
     const reader = new LineReader(8192);
     const size = () => (reader as unknown as { buffer: Buffer }).buffer.length;
-    assert.equal(size(), 0);
+    assert.ok(size() <= 256);
     const long = 'x'.repeat(3000);
     assert.deepEqual(feed(reader, 'STOR ', long.slice(0, 1000), long.slice(1000), '\r\n'), [{ line: `STOR ${long}` }]);
     assert.ok(size() <= 256, `buffer kept at ${size()} bytes`);
