@@ -5,6 +5,7 @@ import type { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
 import type { TransferHook } from './hooks/types.js';
 import type { ResolvedOptions } from './options.js';
+import type { Defender } from './security/defender.js';
 import type { Session } from './session.js';
 import type { TlsEngine } from './tls/engine.js';
 
@@ -16,6 +17,10 @@ export interface ServerContext {
   readonly passivePorts: PassivePortPool;
   /** The TLS machinery, when the `tls` option is set. */
   readonly tls: TlsEngine | undefined;
+  /** Failed-login accounting and address bans, shared by every session. */
+  readonly defender: Defender;
+  /** The sessions currently connected. */
+  readonly sessions: ReadonlySet<Session>;
   /** Emit an event; a throwing listener is reported as 'error', never propagated. */
   emit<K extends keyof FtpServerEvents>(event: K, ...args: FtpServerEvents[K]): void;
   /** Whether anyone listens for an event (to skip building costly payloads). */

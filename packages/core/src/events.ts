@@ -1,6 +1,7 @@
 /** The typed events an {@link FtpServer} emits. Listeners that throw never break a session. */
 import type { AddressInfo } from 'node:net';
 import type { ActiveTransfer, TransferResult } from './data/transfer.js';
+import type { AddressBannedEvent } from './security/defender.js';
 import type { Session } from './session.js';
 
 /** A transfer, with the session it belongs to. */
@@ -17,6 +18,8 @@ export interface FtpServerEvents {
   login: [session: Session];
   /** A login was refused. */
   'login-failed': [event: { session: Session; username: string; reason: string }];
+  /** An address was banned after repeated failed logins (see `defender`). */
+  'address-banned': [event: AddressBannedEvent];
   /** A command line arrived (PASS arguments are masked). */
   command: [event: { session: Session; verb: string; arg: string }];
   /** A command has been answered: its last reply code and how long it took (transfers included). */

@@ -39,6 +39,8 @@ export type {
   TransferVerdict,
 } from './hooks/types.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
+export type { Defender, DefenderOptions, AddressBannedEvent } from './security/defender.js';
+export { CidrList, parseCidr, type Cidr } from './security/cidr.js';
 export type {
   ArgumentRule,
   CommandContext,

@@ -4,6 +4,7 @@ import type { FileSystem } from './fs/filesystem.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
+import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
 
@@ -148,12 +149,22 @@ export interface FtpServerOptions {
   maxConnections?: number;
   /** Most simultaneous control connections from one IP address. Default 50. */
   maxConnectionsPerIp?: number;
+  /** Most simultaneous logged-in sessions of one user name; more logins get 530. Default unlimited. */
+  maxSessionsPerUser?: number;
+  /** Failed-login delay, per-session and per-address limits, bans, allow and deny lists. */
+  defender?: DefenderOptions;
   /** Milliseconds a client may take to log in before it is disconnected. Default 60 s. */
   loginTimeout?: number;
   /** Milliseconds without a command (and without a transfer) before disconnect. Default 300 s. */
   idleTimeout?: number;
   /** Milliseconds to wait for a data connection to be made. Default 30 s. */
   dataConnectTimeout?: number;
+  /**
+   * Milliseconds a running transfer may move no data before it is aborted with 426
+   * (vsftpd's data_connection_timeout): the idle timeout is paused during transfers,
+   * so this is what ends a stalled one. Default 300 s.
+   */
+  dataIdleTimeout?: number;
   /** Longest accepted command line in bytes. Default 8192. */
   maxLineLength?: number;
   /** Commands a client may queue while one is running; beyond it reading pauses. Default 32. */
@@ -189,7 +200,8 @@ export interface FtpServerOptions {
 
 /** Options with every default filled in. */
 type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
-export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions>> & Pick<FtpServerOptions, OptionalOptions>;
+export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender'>> &
+  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions> };
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');
@@ -207,13 +219,16 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     loginTimeout: 60_000,
     idleTimeout: 300_000,
     dataConnectTimeout: 30_000,
+    dataIdleTimeout: 300_000,
     maxLineLength: 8192,
     maxQueuedCommands: 32,
     allowForeignDataAddress: false,
     allowLowDataPorts: false,
     readBufferSize: 256 * 1024,
     dataBufferSize: 1024 * 1024,
+    maxSessionsPerUser: Infinity,
     ...stripUndefined(options),
+    defender: { ...DEFENDER_DEFAULTS, ...stripUndefined(options.defender ?? {}) },
   };
 }
 

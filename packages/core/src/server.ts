@@ -19,6 +19,7 @@ import type { TransferHook } from './hooks/types.js';
 import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { normalizeAddress } from './security/address.js';
+import { Defender } from './security/defender.js';
 import { Session } from './session.js';
 import { TlsEngine } from './tls/engine.js';
 import type { TlsCertificate } from './tls/options.js';
@@ -39,6 +40,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly live = new Set<Session>();
   private readonly perAddress = new Map<string, number>();
   private readonly context: ServerContext;
+  /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
+  readonly defender: Defender;
   private listener: Server | undefined;
   private implicitListener: Server | undefined;
   private readonly tls: TlsEngine | undefined;
@@ -58,6 +61,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
     }
     if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
+    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]));
     this.context = {
       options: this.options,
       commands: this.registry,
@@ -65,6 +69,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       transferHooks: this.transferHooks,
       passivePorts,
       tls: this.tls,
+      defender: this.defender,
+      sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
       sessionClosed: (session) => this.forget(session),
@@ -178,13 +184,20 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       [this.listener, this.implicitListener].map((l) => (l ? new Promise<void>((resolve) => l.close(() => resolve())) : undefined)),
     );
     for (const socket of this.handshaking) socket.destroy();
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, options.timeout ?? 10_000).unref());
-    await Promise.all(
-      [...this.live].map(async (session) => {
-        if (session.transfer) await Promise.race([session.transfer.done, deadline]);
-        await session.close('Server shutting down.');
-      }),
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeout ?? 10_000).unref()));
+    try {
+      await Promise.all(
+        [...this.live].map(async (session) => {
+          if (session.transfer) await Promise.race([session.transfer.done, deadline]);
+          const overdue = session.transfer;
+          await session.close('Server shutting down.');
+          await overdue?.done; // its data socket is destroyed before it settles
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
     await closed;
     this.listener = this.implicitListener = undefined;
     this.safeEmit('close', []);
@@ -192,10 +205,11 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
 
   private admit(socket: Socket, implicitTls: boolean): void {
     const address = normalizeAddress(socket.remoteAddress);
+    const refusal = this.defender.refusal(address);
+    if (refusal) return refuseConnection(socket, refusal);
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (this.live.size >= this.options.maxConnections || fromAddress >= this.options.maxConnectionsPerIp) {
-      refuseConnection(socket, 'Too many connections, try again later.');
-      return;
+      return refuseConnection(socket, 'Too many connections, try again later.');
     }
     this.perAddress.set(address, fromAddress + 1);
     if (!implicitTls) return this.start(socket, address, false);

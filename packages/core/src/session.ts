@@ -194,7 +194,9 @@ export class Session {
   /** @internal Install the data channel for the next transfer, closing any previous one. */
   setDataChannel(channel: DataChannel | undefined): void {
     this.dataChannel?.close();
-    this.dataChannel = channel;
+    // A PASV that completes after the client left must not leave its listener open.
+    if (channel && this.cleanedUp) channel.close();
+    this.dataChannel = this.cleanedUp ? undefined : channel;
   }
 
   /** @internal Take the data channel for a transfer; 425 when none was set up. */

@@ -71,11 +71,22 @@ describe('LineReader', () => {
     ]);
   });
 
+  it('starts with a small line buffer, grows for a long line, and gives it back', () => {
+    const reader = new LineReader(8192);
+    const size = () => (reader as unknown as { buffer: Buffer }).buffer.length;
+    assert.ok(size() <= 256);
+    const long = 'x'.repeat(3000);
+    assert.deepEqual(feed(reader, 'STOR ', long.slice(0, 1000), long.slice(1000), '\r\n'), [{ line: `STOR ${long}` }]);
+    assert.ok(size() <= 256, `buffer kept at ${size()} bytes`);
+    assert.deepEqual(feed(reader, 'NOOP\r\n'), [{ line: 'NOOP' }]);
+    assert.ok(size() <= 256);
+  });
+
   it('never buffers endless input beyond the cap', () => {
     const reader = new LineReader(1024);
     const chunk = Buffer.alloc(64 * 1024, 0x41);
     for (let i = 0; i < 64; i++) assert.deepEqual(reader.push(chunk), []);
-    // The reader's storage is fixed at construction: 4 MiB went through, nothing grew.
+    // 4 MiB went through; the reader's storage never grew past the cap.
     assert.ok((reader as unknown as { buffer: Buffer }).buffer.length <= 1025);
     assert.deepEqual(feed(reader, '\r\nPWD\r\n'), [{ overflow: true }, { line: 'PWD' }]);
   });

@@ -4,6 +4,7 @@ import { FsError } from '../fs/errors.js';
 import { refusalReason, screenLogin } from '../hooks/login.js';
 import { limitFileSystem } from '../limits/limited-fs.js';
 import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
+import { checkUserSessions } from '../security/limits.js';
 import type { Session, SessionUser } from '../session.js';
 import { TlsEngine } from '../tls/engine.js';
 import { findVirtualHost } from '../tls/options.js';
@@ -42,6 +43,9 @@ export const authCommands: Record<string, CommandSpec> = {
       const username = session.pendingUser;
       if (username === undefined) return reply(503, 'Login with USER first.');
       session.pendingUser = undefined;
+      const { defender } = session.server;
+      // A ban stops the other sessions an address already holds, not only new ones.
+      if (defender.isBanned(session.remoteAddress)) return session.close('Too many failed logins from your address.');
       const anonymous = isAnonymous(session, username);
       let result: AuthResult;
       const authenticate = findVirtualHost(session.server.options.virtualHosts, session.virtualHost)?.authenticate;
@@ -63,7 +67,11 @@ export const authCommands: Record<string, CommandSpec> = {
       } catch (err) {
         const reason = refusalReason(session, err);
         session.server.emit('login-failed', { session, username, reason });
-        return reply(530, reason);
+        // Only refusals count towards bans: a failing hook (database down) is not an attack.
+        const verdict = err instanceof AuthError ? await defender.loginFailed(session) : 'retry';
+        reply(530, reason);
+        if (verdict === 'disconnect') await session.close('Too many failed logins.');
+        return;
       }
       const base = anonymous ? READ_ONLY : FULL_ACCESS;
       const user: SessionUser = {
@@ -73,9 +81,17 @@ export const authCommands: Record<string, CommandSpec> = {
         permissions: Object.freeze({ ...base, ...result.permissions }),
         data: result.data ?? {},
       };
+      const home = await homeDirectory(session, result);
+      try {
+        // After the last await, so that concurrent logins of one user are all counted.
+        checkUserSessions(session, username, session.server.options.maxSessionsPerUser);
+      } catch (err) {
+        void result.fs.close?.().catch(() => {});
+        throw err;
+      }
       const { requireTls, requireProtectedData, requireSessionReuse } = result;
       session.userTlsPolicy = { requireTls, requireProtectedData, requireSessionReuse };
-      session.loggedIn(user, await homeDirectory(session, result));
+      session.loggedIn(user, home);
       session.server.emit('login', session);
       reply(230, 'Login successful.');
     },

@@ -68,9 +68,11 @@ export async function runTransfer<S extends Readable | Writable>(
   };
   session.transfer = transfer;
   session.transferring(true);
+  if (session.closed) transfer.abort(); // the client left while the file was being opened
   const server = session.server;
   let socket: Socket | undefined;
   let progress: NodeJS.Timeout | undefined;
+  let stall: NodeJS.Timeout | undefined;
   let dataLost = false;
   const move = async (): Promise<TransferResult> => {
     ctx.reply(150, plan.announce);
@@ -90,12 +92,17 @@ export async function runTransfer<S extends Readable | Writable>(
     if (server.listens('transfer-progress')) {
       progress = setInterval(() => server.emit('transfer-progress', { ...transfer, session }), PROGRESS_INTERVAL_MS);
     }
+    // A transfer that moves nothing for dataIdleTimeout is aborted (the idle timer is paused).
+    stall = setTimeout(() => controller.abort(), server.options.dataIdleTimeout).unref();
     try {
       if (controller.signal.aborted) throw new Error('aborted');
       await plan.pump(stream, dataSocket, {
         ascii: session.transferType === 'A' && !plan.listing,
         signal: controller.signal,
-        count: (n) => (transfer.bytes += n),
+        count: (n) => {
+          transfer.bytes += n;
+          stall?.refresh();
+        },
       });
       return outcome('completed', plan.path, startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
     } catch (err) {
@@ -107,6 +114,7 @@ export async function runTransfer<S extends Readable | Writable>(
 
   let result = await move();
   clearInterval(progress);
+  clearTimeout(stall);
   if (socket && result.status === 'completed') await closeGracefully(socket);
   else socket?.destroy();
   // Still the running transfer while hooks decide, so ABOR's reply follows the final one.

@@ -89,7 +89,9 @@ export class LineReader {
     const overflowed = this.overflowed || end > this.maxLineLength;
     this.length = 0;
     this.overflowed = false;
-    if (overflowed) return { overflow: true };
-    return { line: this.decoder.decode(this.buffer.subarray(0, end)) };
+    const event: LineEvent = overflowed ? { overflow: true } : { line: this.decoder.decode(this.buffer.subarray(0, end)) };
+    // Give a grown buffer back: one long line must not cost a session 8 KiB for good.
+    if (this.buffer.length > INITIAL_CAPACITY) this.buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+    return event;
   }
 }
