@@ -88,7 +88,7 @@ export async function runTransfer<S extends Readable | Writable>(
     }
     const dataSocket = socket;
     dataSocket.once('error', () => (dataLost = true));
-    server.emit('transfer-start', { ...transfer, session });
+    if (server.listens('transfer-start')) server.emit('transfer-start', { ...transfer, session });
     if (server.listens('transfer-progress')) {
       progress = setInterval(() => server.emit('transfer-progress', { ...transfer, session }), PROGRESS_INTERVAL_MS);
     }
@@ -122,7 +122,7 @@ export async function runTransfer<S extends Readable | Writable>(
   session.transfer = undefined;
   session.transferring(false);
   ctx.reply(result.reply.code, result.reply.text);
-  server.emit('transfer-end', { ...transfer, session, result });
+  if (server.listens('transfer-end')) server.emit('transfer-end', { ...transfer, session, result });
   finish();
   return result;
 }

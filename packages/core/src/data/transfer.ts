@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { FsError, replyForError } from '../fs/errors.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
+import { pipeStreams } from './pipe.js';
 
 /** How a transfer ended. */
 export type TransferStatus = 'completed' | 'aborted' | 'failed';
@@ -60,7 +61,7 @@ export async function pumpDownload(source: Readable, socket: Socket, options: Pu
   const streams: (Readable | Writable | Transform)[] = [source, ...(options.transforms ?? [])];
   if (options.ascii) streams.push(toNetworkAscii());
   streams.push(socket);
-  await pipeline(streams as [Readable, Writable], { signal: options.signal });
+  await pipeStreams(streams, options.signal);
 }
 
 /** Extra options of an upload. */
