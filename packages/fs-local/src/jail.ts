@@ -29,6 +29,8 @@ export interface JailHandle {
   readonly ref: string;
   /** Host path naming the entry `name` inside this directory. */
   child(name: string): string;
+  /** stat of the pinned object itself. */
+  stat(): Promise<Stats>;
   /** Release the handle. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -192,6 +194,7 @@ export class Jail {
       real,
       ref,
       child: (name) => `${ref}/${name}`,
+      stat: () => this.#meta.fstat(fh.fd),
       close: async () => {
         if (closed) return;
         closed = true;
@@ -217,6 +220,7 @@ export class Jail {
       real,
       ref: real,
       child: (name) => `${real}/${name}`,
+      stat: () => stat(real),
       close: async () => {},
     };
   }

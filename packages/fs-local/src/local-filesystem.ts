@@ -124,7 +124,7 @@ export class LocalFileSystem implements FileSystem {
   async stat(path: string, options: OperationOptions = {}): Promise<FileStat> {
     throwIfAborted(options.signal);
     const ids = await this.#ids();
-    return this.#withHandle(path, false, async (handle) => toFileStat(baseName(path), await this.#meta.stat(handle.ref), ids));
+    return this.#withHandle(path, false, async (handle) => toFileStat(baseName(path), await handle.stat(), ids));
   }
 
   async *list(path: string, options: OperationOptions = {}): AsyncIterable<FileStat> {
@@ -156,7 +156,7 @@ export class LocalFileSystem implements FileSystem {
     checkOffset(start);
     type Opened = { small: Buffer } | { file: FileHandle; size: number };
     const opened = await this.#withHandle(path, false, async (handle): Promise<Opened> => {
-      const stats = await this.#meta.stat(handle.ref);
+      const stats = await handle.stat();
       if (stats.isDirectory()) throw new FsError('IsADirectory');
       if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
       if (this.#syncMetadata && stats.size - start <= SMALL_FILE) {

@@ -1,12 +1,13 @@
 /**
- * Metadata system calls (open O_PATH, readlink, stat, lstat, close), made either
+ * Metadata system calls (open O_PATH, readlink, fstat, lstat, close), made either
  * synchronously or through the thread pool. On a local disk each takes microseconds, far
  * less than a thread-pool round trip, and a single download needs about ten of them; so
  * by default they run synchronously. A file system that can stall (NFS, FUSE) should use
  * the asynchronous calls so one slow lookup never holds up every session.
  */
-import { closeSync, lstatSync, openSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import { lstat, open, readlink, stat } from 'node:fs/promises';
+import { closeSync, fstat, fstatSync, lstatSync, openSync, readlinkSync, type Stats } from 'node:fs';
+import { lstat, open, readlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
 
 /** An open file descriptor used only to pin an object (O_PATH). */
 export interface PathHandle {
@@ -15,7 +16,8 @@ export interface PathHandle {
 }
 
 export interface Metadata {
-  stat(path: string): Promise<Stats>;
+  /** stat of an open descriptor (an O_PATH one works): no path lookup at all. */
+  fstat(fd: number): Promise<Stats>;
   lstat(path: string): Promise<Stats>;
   readlink(path: string): Promise<string>;
   openPath(path: string, flags: number): Promise<PathHandle>;
@@ -23,7 +25,7 @@ export interface Metadata {
 
 const syncCalls: Metadata = {
   // async wrappers, so a failing call rejects like its thread-pool twin
-  stat: async (path) => statSync(path),
+  fstat: async (fd) => fstatSync(fd),
   lstat: async (path) => lstatSync(path),
   readlink: async (path) => readlinkSync(path),
   openPath: async (path, flags) => {
@@ -33,7 +35,7 @@ const syncCalls: Metadata = {
 };
 
 const asyncCalls: Metadata = {
-  stat: (path) => stat(path),
+  fstat: promisify(fstat),
   lstat: (path) => lstat(path),
   readlink: (path) => readlink(path),
   openPath: async (path, flags) => {
