@@ -254,7 +254,6 @@ export class Session {
   }
 
   private attach(socket: Socket): void {
-    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.once('close', () => this.onClose());
     socket.on('error', () => {}); // the 'close' that follows does the cleanup
