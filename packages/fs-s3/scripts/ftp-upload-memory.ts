@@ -2,7 +2,7 @@
  * Uploads a large generated file (default 1 GiB) through FTP into S3 and reports the
  * FTP server process's memory growth, the throughput and whether the stored object is
  * byte-for-byte right. Fails unless growth stays under 150 MiB. Not a CI test (about
- * 30 s against s3rver); run it with
+ * 20 s against s3rver); run it with
  *   pnpm --filter @ftpkit/fs-s3 ftp-memory [MiB]
  */
 import { measureFtpUpload } from '../test/ftp-memory.js';
