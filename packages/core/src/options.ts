@@ -176,8 +176,6 @@ export interface FtpServerOptions {
   allowForeignDataAddress?: boolean;
   /** Allow PORT/EPRT to ports below 1024. Default false (RFC 2577). */
   allowLowDataPorts?: boolean;
-  /** Size of the chunks read from a file system for downloads, in bytes. Default 256 KiB. */
-  readBufferSize?: number;
   /**
    * A pino-compatible logger (`debug/info/warn/error(obj, msg)`) for connections,
    * logins, transfers and errors. Default: no logging.
@@ -224,7 +222,6 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     maxQueuedCommands: 32,
     allowForeignDataAddress: false,
     allowLowDataPorts: false,
-    readBufferSize: 256 * 1024,
     dataBufferSize: 1024 * 1024,
     maxSessionsPerUser: Infinity,
     ...stripUndefined(options),

@@ -183,6 +183,7 @@ export class Session {
     this.cwd = '/';
     this.transferType = 'A';
     this.restOffset = 0;
+    this.allocateHint = undefined;
     this.renameFrom = undefined;
     this.epsvOnly = false;
     this.mlstFacts = new Set(MLST_FACTS);
