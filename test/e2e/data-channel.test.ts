@@ -33,17 +33,34 @@ describe('data channels', () => {
     assert.equal((await client.send('PASV x')).code, 501);
   });
 
-  it('a new PASV replaces the previous passive listener', async () => {
+  it('a session keeps its passive port between transfers, and drops connections nobody asked for', async () => {
     const client = await t.connect();
-    const first = Number(/\|\|\|(\d+)\|/.exec((await client.send('EPSV')).text)![1]);
-    await client.send('EPSV');
-    const stale = connect({ host: '127.0.0.1', port: first });
-    // Refused outright, or accepted by the closing listener and dropped without data.
+    const port = async () => Number(/\|\|\|(\d+)\|/.exec((await client.send('EPSV')).text)![1]);
+    const first = await port();
+    assert.equal(await port(), first, 'the listener is reused');
+    client.write('ABOR\r\n'); // forget the pending channel
+    assert.equal((await client.read()).code, 225);
+    // No PASV is pending now: a connection to the port is dropped without data.
+    const stray = connect({ host: '127.0.0.1', port: first });
     const outcome = await new Promise<string>((resolve) => {
-      stale.once('error', () => resolve('refused'));
-      stale.once('connect', () => void collect(stale).then((data) => resolve(data.length ? 'data!' : 'closed'), () => resolve('closed')));
+      stray.once('error', () => resolve('refused'));
+      stray.once('connect', () => void collect(stray).then((data) => resolve(data.length ? 'data!' : 'closed'), () => resolve('closed')));
     });
     assert.ok(outcome === 'refused' || outcome === 'closed', String(outcome));
+    assert.equal((await download(client, 'RETR /f.txt')).toString(), 'file body');
+  });
+
+  it('an idle session gives its passive port back after two seconds', async () => {
+    const client = await t.connect();
+    const port = Number(/\|\|\|(\d+)\|/.exec((await client.send('EPSV')).text)![1]);
+    assert.equal((await client.send('ABOR')).code, 225);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const refused = await new Promise<boolean>((resolve) => {
+      const probe = connect({ host: '127.0.0.1', port });
+      probe.once('error', () => resolve(true));
+      probe.once('connect', () => (probe.destroy(), resolve(false)));
+    });
+    assert.ok(refused, 'the listener closed');
     assert.equal((await download(client, 'RETR /f.txt')).toString(), 'file body');
   });
 

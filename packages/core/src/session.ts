@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { dispatch } from './commands/dispatch.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
+import { PassiveListener } from './data/passive.js';
 import type { ActiveTransfer } from './data/transfer.js';
 import type { FileSystem } from './fs/filesystem.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
@@ -19,6 +20,9 @@ import { formatReply } from './protocol/reply.js';
 import { ReplyError } from './protocol/reply-error.js';
 import { normalizeAddress } from './security/address.js';
 import type { TlsPolicy } from './tls/options.js';
+
+/** How long a session keeps its passive listener after its last use. */
+const PASSIVE_LISTENER_IDLE_MS = 2000;
 
 /** The logged-in user of a session. */
 export interface SessionUser {
@@ -88,6 +92,7 @@ export class Session {
   private readonly queue: ParsedCommand[] = [];
   private running = false;
   private dataChannel: DataChannel | undefined;
+  private passive: PassiveListener | undefined;
   private loginTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private closing = false;
@@ -198,6 +203,24 @@ export class Session {
     // A PASV that completes after the client left must not leave its listener open.
     if (channel && this.cleanedUp) channel.close();
     this.dataChannel = this.cleanedUp ? undefined : channel;
+  }
+
+  /**
+   * The session's passive listener, reused from the previous PASV while it is open.
+   * @internal
+   */
+  async passiveListener(): Promise<PassiveListener> {
+    if (this.passive?.open) return this.passive;
+    const server = await this.server.passivePorts.listen(this.localAddress);
+    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS);
+    // A PASV that completes after the client left must not leave its listener open.
+    if (this.cleanedUp) {
+      listener.close();
+      throw new ReplyError(425, 'Connection closed.');
+    }
+    this.passive?.close();
+    this.passive = listener;
+    return listener;
   }
 
   /** @internal Take the data channel for a transfer; 425 when none was set up. */
@@ -328,6 +351,7 @@ export class Session {
     clearTimeout(this.idleTimer);
     this.transfer?.abort();
     this.setDataChannel(undefined);
+    this.passive?.close();
     void this.user?.fs.close?.().catch(() => {});
     this.server.sessionClosed(this);
     this.resolveClosed();

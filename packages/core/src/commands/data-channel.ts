@@ -12,10 +12,10 @@ import type { Session } from '../session.js';
 import type { CommandSpec } from './types.js';
 
 async function openPassive(session: Session): Promise<PassiveChannel> {
-  const server = await session.server.passivePorts.listen(session.localAddress).catch(() => {
-    throw new ReplyError(425, 'Cannot open passive connection: no free port.');
+  const listener = await session.passiveListener().catch((err: unknown) => {
+    throw err instanceof ReplyError ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
   });
-  const channel = new PassiveChannel(server, session.remoteAddress, (address) =>
+  const channel = new PassiveChannel(listener, session.remoteAddress, (address) =>
     session.server.emit('error', new Error(`refused data connection from ${address} (port stealing)`), session),
   );
   session.setDataChannel(channel);

@@ -5,6 +5,7 @@
  */
 import { connect, type NetConnectOpts, type Server, type Socket } from 'node:net';
 import { normalizeAddress } from '../security/address.js';
+import type { PassiveListener } from './passive.js';
 
 export interface DataChannel {
   readonly kind: 'passive' | 'active';
@@ -18,8 +19,9 @@ export interface DataChannel {
 }
 
 /**
- * A passive listener that accepts exactly one connection, and only from the control
- * connection's address (RFC 2577 port-stealing protection).
+ * The data connection of one passive transfer: exactly one connection, and only from
+ * the control connection's address (RFC 2577 port-stealing protection), taken from the
+ * session's passive listener.
  */
 export class PassiveChannel implements DataChannel {
   readonly kind = 'passive';
@@ -29,25 +31,25 @@ export class PassiveChannel implements DataChannel {
   private closed = false;
 
   /**
-   * @param server a listening server from the port pool
+   * @param listener the session's passive listener
    * @param allowedAddress the only client address accepted (undefined: any)
    * @param onRefused told about each refused connection, for logging
    */
   constructor(
-    private readonly server: Server,
+    private readonly listener: PassiveListener,
     private readonly allowedAddress: string | undefined,
     private readonly onRefused: (address: string) => void,
   ) {
-    server.on('connection', (socket) => this.accept(socket));
+    listener.attach(this);
   }
 
   /** The port clients should connect to. */
   get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : 0;
+    return this.listener.port;
   }
 
-  private accept(socket: Socket): void {
+  /** Called by the listener for each connection while this is its current channel. */
+  accept(socket: Socket): void {
     const address = normalizeAddress(socket.remoteAddress);
     if (this.closed || this.socket || (this.allowedAddress !== undefined && address !== this.allowedAddress)) {
       if (!this.closed && !this.socket) this.onRefused(address);
@@ -56,7 +58,7 @@ export class PassiveChannel implements DataChannel {
     }
     this.socket = socket;
     socket.on('error', () => {}); // surfaced by the transfer that uses it
-    this.server.close();
+    this.listener.detach(this);
     this.waiter?.(socket);
   }
 
@@ -84,7 +86,7 @@ export class PassiveChannel implements DataChannel {
 
   close(): void {
     this.closed = true;
-    this.server.close();
+    this.listener.detach(this);
     if (this.socket && !this.handedOut) this.socket.destroy();
   }
 }

@@ -3,7 +3,7 @@
  * from a random start and a port that is busy (EADDRINUSE) is simply skipped, so there
  * is no test-bind race; without one the OS picks a free port.
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { PortRange } from '../options.js';
 
 export class PassivePortPool {
@@ -42,4 +42,66 @@ function listenOn(host: string, port: number, highWaterMark: number): Promise<Se
       resolve(server);
     });
   });
+}
+
+/** Where a passive listener hands the connections it accepts. */
+export interface ConnectionTaker {
+  accept(socket: Socket): void;
+}
+
+/**
+ * A session's passive listener. It outlives one transfer: a client fetching many files
+ * issues PASV/EPSV again right after each 226, and handing it the same port spares a
+ * new listening socket (socket, bind, listen, close) per file. Only the channel of the
+ * current PASV takes connections; any other is dropped. Unused for `idleMs`, it closes,
+ * so a port range is not held by idle sessions.
+ */
+export class PassiveListener {
+  private taker: ConnectionTaker | undefined;
+  private readonly idle: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly server: Server,
+    idleMs: number,
+  ) {
+    server.on('connection', (socket) => (this.taker ? this.taker.accept(socket) : socket.destroy()));
+    this.idle = setTimeout(() => this.expire(), idleMs);
+    this.idle.unref();
+  }
+
+  /** The port clients connect to. */
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** Whether it still listens (it closes once idle). */
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  /** Route the next connections to `taker` (the channel of the latest PASV). */
+  attach(taker: ConnectionTaker): void {
+    this.taker = taker;
+    this.idle.refresh();
+  }
+
+  /** Stop routing connections to `taker` (it got its connection or was closed). */
+  detach(taker: ConnectionTaker): void {
+    if (this.taker === taker) this.taker = undefined;
+    this.idle.refresh();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idle);
+    this.server.close();
+  }
+
+  private expire(): void {
+    if (this.taker) this.idle.refresh();
+    else this.close();
+  }
 }
