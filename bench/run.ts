@@ -60,7 +60,7 @@ async function measure(spec: ServerSpec, index: number, scenario: Scenario): Pro
 
 /** The companion row of a rate scenario: server CPU per operation. */
 function cpuRow(scenario: Scenario): Scenario {
-  return { name: `${scenario.name}: server CPU`, unit: 'µs/op', higherIsBetter: false, run: async () => undefined };
+  return { name: `${scenario.name}: server CPU`, unit: `µs/${scenario.operationUnit ?? 'op'}`, higherIsBetter: false, run: async () => undefined };
 }
 
 function record(scenario: Scenario, server: string, value: number | undefined): void {
@@ -91,7 +91,7 @@ for (const scenario of scenarios) {
       }
       record(scenario, spec.name, result.value);
       if (cpu) record(cpu, spec.name, result.cpuMicros);
-      const cpuText = result.cpuMicros === undefined ? '' : ` (server CPU ${result.cpuMicros.toFixed(0)} µs/op)`;
+      const cpuText = result.cpuMicros === undefined ? '' : ` (server CPU ${result.cpuMicros.toFixed(0)} µs/${scenario.operationUnit ?? 'op'})`;
       console.log(`${spec.name.padEnd(10)} ${scenario.name.padEnd(32)} ${result.value === undefined ? 'n/a' : result.value.toFixed(2)} ${scenario.unit}${cpuText}`);
     }
   }

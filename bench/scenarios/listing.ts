@@ -27,6 +27,9 @@ function listing(verb: 'LIST' | 'MLSD'): Scenario {
     name: `${verb} of ${'10,000'} entries`,
     unit: 'ms',
     higherIsBetter: false,
+    // Server CPU per listing (the login before them included).
+    operations: () => RUNS,
+    operationUnit: 'listing',
     async run(server) {
       const control = await FtpControl.login(server.target);
       try {

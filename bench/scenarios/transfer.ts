@@ -13,6 +13,7 @@ import type { Scenario } from './types.js';
 
 const run = promisify(execFile);
 const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
 const WARM_UP_BYTES = 32 * 1024 * 1024;
 
 async function curlDownload(target: Target, path: string, expected: number): Promise<number> {
@@ -55,6 +56,8 @@ export const retr: Scenario = {
   name: 'RETR big file',
   unit: 'GiB/s',
   higherIsBetter: true,
+  operations: (_value, config) => config.retrBytes / MiB,
+  operationUnit: 'MiB',
   run: async (server, config) => (await curlDownload(server.target, BIG_FILE, config.retrBytes)) / GiB,
 };
 
@@ -62,6 +65,8 @@ export const stor: Scenario = {
   name: 'STOR big file',
   unit: 'GiB/s',
   higherIsBetter: true,
+  operations: (_value, config) => (WARM_UP_BYTES + config.storBytes) / MiB,
+  operationUnit: 'MiB',
   async run(server, config) {
     const name = `${UPLOAD_DIR}/stor.bin`;
     try {

@@ -12,6 +12,8 @@ export interface Scenario {
    * moves with other load on the machine, unlike rates.
    */
   operations?(value: number, config: BenchConfig): number;
+  /** What one operation is in the CPU row's unit (`µs/op` unless set, e.g. `MiB`). */
+  operationUnit?: string;
   /** One measurement; `undefined` when the server lacks the feature (e.g. MLSD). */
   run(server: RunningServer, config: BenchConfig, spec: ServerSpec): Promise<number | undefined>;
 }

@@ -47,6 +47,8 @@ export interface Flags {
   tlsKeyFile?: string;
   implicitTls?: boolean;
   requireTls?: boolean;
+  /** `--workers N`: serve from N processes (node:cluster). */
+  workers?: number;
 }
 
 export const USAGE = `Usage: ftpkit [options]
@@ -76,6 +78,8 @@ export const USAGE = `Usage: ftpkit [options]
   --xferlog-format FORMAT   xferlog (vsftpd/wu-ftpd lines, default) or json
   --metrics-port N          serve Prometheus metrics on http://127.0.0.1:N/metrics
   --metrics-host ADDR       address of the metrics endpoint (default 127.0.0.1)
+  --workers N               serve from N processes, one per core (default 1); needs
+                            --root or --s3-bucket and --passive-ports with >= N ports
   --help                    show this help
 `;
 
@@ -136,6 +140,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         'tls-key': { type: 'string' },
         'implicit-tls': { type: 'boolean' },
         'require-tls': { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -198,5 +203,9 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   if (v['tls-key'] !== undefined) flags.tlsKeyFile = v['tls-key'];
   if (v['implicit-tls'] !== undefined) flags.implicitTls = v['implicit-tls'];
   if (v['require-tls'] !== undefined) flags.requireTls = v['require-tls'];
+  if (v.workers !== undefined) {
+    if (!/^[1-9]\d{0,3}$/.test(v.workers)) throw new UsageError(`--workers must be a positive integer, got "${v.workers}"`);
+    flags.workers = Number(v.workers);
+  }
   return flags;
 }

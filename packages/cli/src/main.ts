@@ -1,5 +1,7 @@
 /** Entry point of the `ftpkit` program. */
-import { FtpServer, pathPermissions } from '@ftpkit/core';
+import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import { FtpServer, pathPermissions, startCluster } from '@ftpkit/core';
 import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
 import { describeBackend, Storages } from './backend.js';
 import { loadConfigFile } from './config/file.js';
@@ -18,6 +20,8 @@ export async function loadConfig(flags: Flags): Promise<CliConfig> {
 /** A started program: the FTP server and, when asked for, the metrics endpoint. */
 export interface Running {
   server: FtpServer;
+  /** The control address it listens on. */
+  address: AddressInfo;
   /** `http://host:port/metrics`, when metrics are served. */
   metricsUrl?: string;
   /** Stop the metrics endpoint and the server (running transfers get `timeout` ms). */
@@ -26,11 +30,28 @@ export interface Running {
 
 /** Build and start the server `config` describes; resolves once it is listening. */
 export async function startFromConfig(config: CliConfig): Promise<Running> {
-  const storages = new Storages(config.demo);
-  // Fail at startup, not at the first login, when a storage is unusable.
-  await storages.get(config.backend);
-  for (const user of config.users) await storages.get(user.backend, user.root);
-  const users = new UserDirectory(config, storages);
+  const { server, metrics } = await buildServer(config);
+  try {
+    await server.listen();
+  } catch (err) {
+    metrics?.server.close();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+  const where = metrics?.address;
+  return {
+    server,
+    address: server.address!,
+    ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
+    async close(timeout = 5000) {
+      metrics?.server.close();
+      await server.close({ timeout });
+    },
+  };
+}
+
+/** The server `config` describes, with its metrics endpoint if any; not yet listening. */
+async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metrics?: Awaited<ReturnType<typeof serveMetrics>> }> {
+  const users = new UserDirectory(config, await openStorages(config));
   const server = new FtpServer({
     host: config.host,
     port: config.port,
@@ -49,21 +70,36 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
     });
   }
   const metrics = config.metrics ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port) : undefined;
-  try {
-    await server.listen();
-  } catch (err) {
-    metrics?.server.close();
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  return { server, ...(metrics ? { metrics } : {}) };
+}
+
+/** The storages `config` uses, each opened once so an unusable one fails at startup, not at the first login. */
+async function openStorages(config: CliConfig): Promise<Storages> {
+  const storages = new Storages(config.demo);
+  await storages.get(config.backend);
+  for (const user of config.users) await storages.get(user.backend, user.root);
+  return storages;
+}
+
+/**
+ * Serve from `config.workers` processes. This runs in the primary and, re-run by
+ * node:cluster, in every worker; a worker builds its server on its own slice of the
+ * passive range and returns undefined. The primary resolves once every worker listens.
+ */
+async function startWorkers(config: CliConfig): Promise<Pick<Running, 'address' | 'close'> | undefined> {
+  // Checked once here too, so a bad storage is one message rather than one per worker.
+  if (cluster.isPrimary) await openStorages(config);
+  const handle = await startCluster({
+    workers: config.workers,
+    ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
+    create: async ({ passivePorts }) => (await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) })).server,
+  });
+  if (handle.role === 'worker') {
+    // Ctrl-C signals the whole process group: the primary closes the workers over IPC.
+    process.on('SIGINT', () => {});
+    return undefined;
   }
-  const where = metrics?.address;
-  return {
-    server,
-    ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
-    async close(timeout = 5000) {
-      metrics?.server.close();
-      await server.close({ timeout });
-    },
-  };
+  return { address: handle.address, close: (timeout = 5000) => handle.close({ timeout }) };
 }
 
 function fail(err: unknown): never {
@@ -90,22 +126,25 @@ export async function main(argv: string[]): Promise<void> {
     if (!(err instanceof UsageError)) throw err;
     fail(err);
   }
-  let running: Running;
+  let running: Pick<Running, 'address' | 'close' | 'metricsUrl'> | undefined;
   try {
-    running = await startFromConfig(config);
+    running = config.workers > 1 ? await startWorkers(config) : await startFromConfig(config);
   } catch (err) {
     fail(err);
   }
-  const { address, port } = running.server.address!;
+  if (!running) return; // a worker: its primary reports and stops it
+  const started = running;
+  const { address, port } = started.address;
   const host = address.includes(':') ? `[${address}]` : address;
   // One write, so that a reader sees the whole startup message at once.
   const scheme = config.tls?.implicit ? 'ftps' : 'ftp';
-  const lines = [`ftpkit listening on ${scheme}://${host}:${port} (${describeBackend(config.backend)})`];
+  const workers = config.workers > 1 ? `, ${config.workers} workers` : '';
+  const lines = [`ftpkit listening on ${scheme}://${host}:${port} (${describeBackend(config.backend)}${workers})`];
   if (config.tls) {
     lines.push(config.tls.implicit ? 'implicit FTPS: TLS from the first byte' : 'explicit FTPS available (AUTH TLS)');
     if (config.tls.requireTls) lines.push('TLS required for logins and data');
   }
-  if (running.metricsUrl) lines.push(`metrics on ${running.metricsUrl}`);
+  if (started.metricsUrl) lines.push(`metrics on ${started.metricsUrl}`);
   if (config.demo) lines.push('login: user "demo", password "demo"');
   if (config.anonymous) lines.push('anonymous logins allowed (read-only)');
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -115,7 +154,7 @@ export async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: closing\n`);
-    running.close(5000).then(
+    started.close(5000).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -8,7 +8,6 @@ import {
   chmod,
   mkdir,
   open,
-  opendir,
   rename,
   rmdir,
   stat,
@@ -32,9 +31,10 @@ import { errnoOf, toFsError, translated } from './errors.js';
 import { toFileStat } from './file-stat.js';
 import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
+import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
 import { destroyOnAbort, throwIfAborted } from './signal.js';
-import { isTempName, tempName } from './temp-names.js';
+import { tempName } from './temp-names.js';
 import { FileUpload, type UploadSink } from './upload.js';
 
 /**
@@ -89,8 +89,6 @@ const MIN_READ_CHUNK = 64 * 1024;
  * stream (open, read, close) cost far more than the read itself.
  */
 const SMALL_FILE = 64 * 1024;
-/** Directory entries described concurrently while listing. */
-const LIST_BATCH = 64;
 
 /** A FileSystem serving a local directory; see {@link LocalFileSystemOptions}. */
 export class LocalFileSystem implements FileSystem {
@@ -133,16 +131,7 @@ export class LocalFileSystem implements FileSystem {
     const ids = await this.#ids();
     const handle = await translated(() => this.#jail.open(path, true));
     try {
-      let batch: string[] = [];
-      for await (const dirent of await opendir(handle.ref, { bufferSize: 256 })) {
-        if (isTempName(dirent.name)) continue;
-        batch.push(dirent.name);
-        if (batch.length < LIST_BATCH) continue;
-        yield* await this.#describe(handle, batch, ids);
-        batch = [];
-        throwIfAborted(signal);
-      }
-      yield* await this.#describe(handle, batch, ids);
+      yield* listDirectory(handle, { jail: this.#jail, meta: this.#meta, ids, sync: this.#syncMetadata, signal });
     } catch (err) {
       throw toFsError(err);
     } finally {
@@ -264,24 +253,6 @@ export class LocalFileSystem implements FileSystem {
         await entry.dir.close();
       }
     });
-  }
-
-  /** FileStats of `names` inside `dir`; entries that vanished meanwhile are skipped. */
-  async #describe(dir: JailHandle, names: string[], ids: IdNames): Promise<FileStat[]> {
-    const described = await Promise.all(
-      names.map(async (name) => {
-        let stats: Stats;
-        try {
-          stats = await this.#meta.lstat(dir.child(name));
-        } catch (err) {
-          if (errnoOf(err) === 'ENOENT') return undefined;
-          throw err;
-        }
-        const target = stats.isSymbolicLink() ? await this.#jail.linkTargetOf(dir.child(name)) : undefined;
-        return toFileStat(name, stats, ids, target);
-      }),
-    );
-    return described.filter((s): s is FileStat => s !== undefined);
   }
 
   /** Write into a hidden temporary file, renamed over the target on success. */

@@ -51,6 +51,8 @@ export interface CliConfig {
   limits: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
   xferlog?: { file: string; format: XferlogFormat };
   metrics?: { host: string; port: number };
+  /** Processes serving (node:cluster); 1 serves from this process. */
+  workers: number;
 }
 
 const PRESETS: Record<Exclude<PermissionsValue, object>, Permissions> = {
@@ -118,6 +120,8 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
   const metricsPort = flags.metricsPort ?? file.metrics?.port;
   const limits = file.limits ?? {};
   const tls = tlsOf(flags, file, baseDir);
+  const workers = flags.workers ?? file.workers ?? 1;
+  if (workers > 1) checkWorkers(workers, backend, users, passivePorts, metricsPort);
 
   return {
     host: flags.host ?? file.host ?? '127.0.0.1',
@@ -126,6 +130,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
     users: demo ? [plainUser(DEMO_USER.name, DEMO_USER.password, backend)] : users,
     anonymous,
     readOnly: flags.readOnly ?? file.readOnly ?? false,
+    workers,
     logLevel: flags.logLevel ?? file.log?.level ?? 'info',
     demo,
     limits: {
@@ -140,6 +145,24 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
     ...(xferlogFile ? { xferlog: { file: xferlogFile, format: flags.xferlogFormat ?? file.log?.xferlogFormat ?? 'xferlog' } } : {}),
     ...(metricsPort !== undefined ? { metrics: { port: metricsPort, host: flags.metricsHost ?? file.metrics?.host ?? '127.0.0.1' } } : {}),
   };
+}
+
+/** What serving from several processes needs; each refusal is one {@link UsageError}. */
+function checkWorkers(
+  workers: number,
+  backend: BackendConfig,
+  users: UserConfig[],
+  passivePorts: { min: number; max: number } | undefined,
+  metricsPort: number | undefined,
+): void {
+  if (backend.kind === 'memory' || users.some((u) => u.backend.kind === 'memory')) {
+    throw new UsageError('--workers needs --root or --s3-bucket: each worker process would have its own in-memory files');
+  }
+  // A data connection must reach the worker that announced its port.
+  if (!passivePorts || passivePorts.max - passivePorts.min + 1 < workers) {
+    throw new UsageError(`--workers ${workers} needs --passive-ports with at least ${workers} ports: each worker owns a slice`);
+  }
+  if (metricsPort !== undefined) throw new UsageError('--workers cannot serve metrics: each worker process would count only its own sessions');
 }
 
 function plainUser(name: string, password: string, backend: BackendConfig): UserConfig {

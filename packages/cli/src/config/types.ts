@@ -52,5 +52,7 @@ export interface FileConfig {
   limits?: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
   log?: { level?: 'silent' | 'error' | 'warn' | 'info' | 'debug'; xferlog?: string; xferlogFormat?: 'xferlog' | 'json' };
   metrics?: { port: number; host?: string };
+  /** Processes to serve from (node:cluster). */
+  workers?: number;
   users?: UserFileConfig[];
 }

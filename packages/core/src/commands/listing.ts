@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { runTransfer } from '../data/run-transfer.js';
 import { pumpDownload } from '../data/transfer.js';
 import type { FileStat } from '../fs/filesystem.js';
-import { formatListLine, formatMlsxLine, MLST_FACTS } from '../fs/list-format.js';
+import { listLineFormatter, mlsxFormatter, MLST_FACTS } from '../fs/list-format.js';
 import { baseName } from '../fs/paths.js';
 import type { Permissions } from '../options.js';
 import { ReplyError } from '../protocol/reply-error.js';
@@ -27,7 +27,7 @@ export function stripListFlags(arg: string): string {
 }
 
 /** The RFC 3659 `perm` fact of an entry for this user. */
-export function permFact(stat: FileStat, p: Readonly<Permissions>): string {
+export function permFact(stat: Pick<FileStat, 'type'>, p: Readonly<Permissions>): string {
   if (stat.type === 'directory') {
     return (p.list ? 'el' : '') + (p.write ? 'c' : '') + (p.mkdir ? 'm' : '') + (p.rmdir ? 'pd' : '') + (p.rename ? 'f' : '');
   }
@@ -43,8 +43,11 @@ async function* entriesOf(user: SessionUser, path: string, stat: FileStat, signa
   yield* user.fs.list(path, { signal });
 }
 
+/** Formats the entries of one listing; made afresh for each, so it may cache. */
+type LineFormat = (stat: FileStat) => string;
+
 /** Stream formatted lines, batched into chunks of about 64 KiB. */
-function linesStream(entries: AsyncIterable<FileStat>, format: (stat: FileStat) => string): Readable {
+function linesStream(entries: AsyncIterable<FileStat>, format: LineFormat): Readable {
   async function* batches(): AsyncGenerator<Buffer> {
     let batch = '';
     for await (const entry of entries) {
@@ -62,7 +65,7 @@ function linesStream(entries: AsyncIterable<FileStat>, format: (stat: FileStat) 
 async function sendListing(
   ctx: CommandContext,
   command: 'LIST' | 'NLST' | 'MLSD',
-  format: (stat: FileStat, user: SessionUser) => string,
+  formatter: (user: SessionUser) => LineFormat,
 ): Promise<void> {
   const { session } = ctx;
   const user = session.requirePermission('list');
@@ -76,27 +79,32 @@ async function sendListing(
     listing: true,
     announce: 'Here comes the directory listing.',
     completeText: 'Directory send OK.',
-    open: async (signal) => linesStream(entriesOf(user, path, stat, signal), (entry) => format(entry, user)),
+    open: async (signal) => linesStream(entriesOf(user, path, stat, signal), formatter(user)),
     pump: pumpDownload,
   });
 }
 
-function mlsx(session: Session, entry: FileStat, user: SessionUser, name?: string): string {
-  return formatMlsxLine(entry, session.mlstFacts, permFact(entry, user.permissions), name);
+/** MLSx lines for `user`; the perm fact depends only on whether an entry is a directory. */
+function mlsxLines(session: Session, user: SessionUser): (entry: FileStat, name?: string) => string {
+  const format = mlsxFormatter(session.mlstFacts);
+  const { permissions } = user;
+  const dirPerm = permFact({ type: 'directory' }, permissions);
+  const filePerm = permFact({ type: 'file' }, permissions);
+  return (entry, name) => format(entry, entry.type === 'directory' ? dirPerm : filePerm, name);
 }
 
 export const listingCommands: Record<string, CommandSpec> = {
   LIST: {
     help: 'LIST [<sp> pathname]',
-    handler: (ctx) => sendListing(ctx, 'LIST', (entry) => formatListLine(entry)),
+    handler: (ctx) => sendListing(ctx, 'LIST', () => listLineFormatter()),
   },
   NLST: {
     help: 'NLST [<sp> pathname]',
-    handler: (ctx) => sendListing(ctx, 'NLST', (entry) => entry.name),
+    handler: (ctx) => sendListing(ctx, 'NLST', () => (entry) => entry.name),
   },
   MLSD: {
     help: 'MLSD [<sp> pathname]',
-    handler: (ctx) => sendListing(ctx, 'MLSD', (entry, user) => mlsx(ctx.session, entry, user)),
+    handler: (ctx) => sendListing(ctx, 'MLSD', (user) => mlsxLines(ctx.session, user)),
   },
   MLST: {
     help: 'MLST [<sp> pathname]',
@@ -105,7 +113,7 @@ export const listingCommands: Record<string, CommandSpec> = {
       const user = session.requirePermission('list');
       const path = session.resolve(arg);
       const stat = await user.fs.stat(path);
-      reply(250, [`Listing ${path}`, ` ${mlsx(session, stat, user, path)}`, 'End.']);
+      reply(250, [`Listing ${path}`, ` ${mlsxLines(session, user)(stat, path)}`, 'End.']);
     },
   },
 };
@@ -117,7 +125,8 @@ export async function statPath(session: Session, arg: string): Promise<string[]>
   const stat = await user.fs.stat(path);
   const lines = [`Status of ${path}:`];
   const controller = new AbortController();
-  for await (const entry of entriesOf(user, path, stat, controller.signal)) lines.push(` ${formatListLine(entry)}`);
+  const format = listLineFormatter();
+  for await (const entry of entriesOf(user, path, stat, controller.signal)) lines.push(` ${format(entry)}`);
   lines.push('End of status.');
   return lines;
 }
