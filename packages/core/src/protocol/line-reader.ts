@@ -5,6 +5,9 @@
  * the rest of it is discarded and reported once, when its end arrives.
  */
 
+/** Non-streaming decode keeps no state, so every session can share one decoder. */
+const UTF8 = new TextDecoder('utf-8');
+
 const IAC = 0xff;
 const WILL = 0xfb; // WILL, WONT, DO and DONT (0xfb..0xfe) carry one option byte.
 const LF = 0x0a;
@@ -28,7 +31,6 @@ export class LineReader {
   private length = 0;
   private overflowed = false;
   private iac = IacState.Data;
-  private readonly decoder = new TextDecoder('utf-8');
 
   /** @param maxLineLength longest accepted line in bytes, without its line ending */
   constructor(private readonly maxLineLength: number) {
@@ -89,7 +91,7 @@ export class LineReader {
     const overflowed = this.overflowed || end > this.maxLineLength;
     this.length = 0;
     this.overflowed = false;
-    const event: LineEvent = overflowed ? { overflow: true } : { line: this.decoder.decode(this.buffer.subarray(0, end)) };
+    const event: LineEvent = overflowed ? { overflow: true } : { line: UTF8.decode(this.buffer.subarray(0, end)) };
     // Give a grown buffer back: one long line must not cost a session 8 KiB for good.
     if (this.buffer.length > INITIAL_CAPACITY) this.buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
     return event;

@@ -11,6 +11,8 @@ function clean(line: string): string {
 
 /** Format a reply for the wire, including the final CRLF. */
 export function formatReply(code: number, text: string | readonly string[]): string {
+  // The common case, one clean line, without the splitting below (every reply pays it).
+  if (typeof text === 'string' && !/[\n\r\0]/.test(text)) return `${code} ${text}\r\n`;
   const lines = (typeof text === 'string' ? text.split('\n') : text.flatMap((t) => t.split('\n'))).map(clean);
   if (lines.length <= 1) return `${code} ${lines[0] ?? ''}\r\n`;
   const first = `${code}-${lines[0]}\r\n`;
