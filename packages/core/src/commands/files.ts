@@ -1,6 +1,6 @@
 /**
  * File and directory operations: MKD, RMD, DELE, RNFR/RNTO (RFC 959), SIZE and MDTM
- * (RFC 3659), MFMT (draft-somers-ftp-mfxx).
+ * (RFC 3659), MFMT (draft-somers-ftp-mfxx), AVBL (draft-peterson-streamlined-ftp-command-extensions).
  */
 import { formatFtpTime, parseFtpTime } from '../fs/list-format.js';
 import { quotePath } from '../fs/paths.js';
@@ -91,6 +91,19 @@ export const fileCommands: Record<string, CommandSpec> = {
       const stat = await user.fs.stat(session.resolve(arg));
       if (stat.type === 'directory') throw new ReplyError(550, 'Could not get modification time: not a plain file.');
       reply(213, formatFtpTime(stat.mtime));
+    },
+  },
+  AVBL: {
+    help: 'AVBL [<sp> pathname]',
+    feat: (session) => (!session.user || session.user.fs.availableSpace ? 'AVBL' : undefined),
+    async handler({ session, arg, reply }) {
+      const user = session.requirePermission('list');
+      if (!user.fs.availableSpace) return reply(502, 'AVBL is not supported by this file system.');
+      const path = session.resolve(arg.trim() ? arg : '.');
+      if ((await user.fs.stat(path)).type !== 'directory') throw new ReplyError(550, 'Not a directory.');
+      const bytes = await user.fs.availableSpace(path);
+      if (!Number.isFinite(bytes)) return reply(550, 'Available space is unknown.');
+      reply(213, String(Math.max(0, Math.floor(bytes))));
     },
   },
   MFMT: {
