@@ -111,7 +111,7 @@ describe('FTPS protocol', { skip }, () => {
     assert.equal(logins.at(-1)?.secure, true);
     assert.equal(logins.at(-1)?.protectData, true);
     // Data is protected by default: read a listing through TLS without PBSZ/PROT.
-    await t.fs.write('/implicit.txt', {}).then((w) => new Promise((r) => w.end('x', r)));
+    await t.fs.write('/implicit.txt', {}).then((w) => new Promise<void>((r) => w.end('x', () => r())));
     const data = await client.passive();
     client.write('NLST\r\n');
     assert.equal((await client.read()).code, 150);

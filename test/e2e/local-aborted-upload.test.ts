@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +36,7 @@ describe('fs-local atomic uploads aborted over the wire', () => {
   /** Seed `name`, start a STOR over it and send part of a different file; resolves mid-upload. */
   async function startOverwrite(name: string) {
     await writeFile(join(root, name), PREVIOUS);
-    const ended = once(t.server.server, 'transfer-end') as Promise<[{ result: TransferResult }]>;
+    const ended = new Promise<[{ result: TransferResult }]>((resolve) => t.server.server.once('transfer-end', (event) => resolve([event])));
     const client = await t.connect();
     assert.equal((await client.send('TYPE I')).code, 200);
     const { socket } = await startTransfer(client, `STOR /${name}`);
