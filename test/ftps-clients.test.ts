@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
-import { hasBinary, findPython, run } from './support/clients.js';
+import { hasBinary, findPython, run } from './support/process.js';
 import { createTestCerts, hasOpenssl, type TestCerts } from './support/certs.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -93,7 +93,7 @@ describe('FTPS with real clients', { skip }, () => {
     assert.match(r.stdout.toString(), /^curl\.bin\r?$/m);
     r = await run('curl', [...curlArgs, '--ssl-reqd', `${base}/curl.bin`]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout, Buffer.concat([bytes, bytes]));
+    assert.deepEqual(r.stdoutBytes, Buffer.concat([bytes, bytes]));
   });
 
   it('curl: implicit FTPS (ftps://)', { skip: curl }, async () => {
@@ -104,7 +104,7 @@ describe('FTPS with real clients', { skip }, () => {
     r = await run('curl', [...curlArgs, `${base}/`]);
     assert.match(r.stdout.toString(), /curl-implicit\.bin/);
     r = await run('curl', [...curlArgs, `${base}/curl-implicit.bin`]);
-    assert.deepEqual(r.stdout, bytes);
+    assert.deepEqual(r.stdoutBytes, bytes);
   });
 
   const lftp = hasBinary('lftp') ? false : 'lftp is not installed';
@@ -179,7 +179,7 @@ describe('FTPS with real clients', { skip }, () => {
     });
   }
 
-  const rclone = hasBinary('rclone', 'version') ? false : 'rclone is not installed';
+  const rclone = hasBinary('rclone', ['version']) ? false : 'rclone is not installed';
 
   async function rcloneRoundTrip(port: number, tlsFlag: string, name: string): Promise<void> {
     const obscured = (await run('rclone', ['obscure', 'pass'])).stdout.toString().trim();
@@ -192,7 +192,7 @@ describe('FTPS with real clients', { skip }, () => {
     assert.match(r.stdout.toString(), new RegExp(`^${name}$`, 'm'));
     r = await run('rclone', ['cat', `:ftp:${name}`, ...flags]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout, bytes);
+    assert.deepEqual(r.stdoutBytes, bytes);
   }
 
   it('rclone: explicit FTPS (--ftp-explicit-tls)', { skip: rclone }, async () => {

@@ -8,7 +8,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { AuthError } from '@ftpkit/core';
 import { Client } from 'basic-ftp';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { findPython, hasBinary, run } from './support/clients.js';
+import { findPython, hasBinary, run } from './support/process.js';
 import { createTestCerts, hasOpenssl, type TestCerts } from './support/certs.js';
 import { collect, RawClient } from './support/raw-client.js';
 import { startTestServer, type TestServer } from './support/server.js';

@@ -8,6 +8,8 @@ export interface ProcessResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
+  /** The same output as bytes, for binary downloads. */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -38,7 +40,8 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
+      const stdoutBytes = Buffer.concat(stdout);
+      resolve({ code, signal, stdout: stdoutBytes.toString(), stdoutBytes, stderr: Buffer.concat(stderr).toString() });
     });
     child.stdin.end(options.input);
   });
@@ -57,13 +60,19 @@ const found = new Map<string, boolean>();
 
 /** Whether `binary` runs here (checked once with `--version`, or `check` args). */
 export function hasBinary(binary: string, check: readonly string[] = ['--version']): boolean {
-  let ok = found.get(binary);
+  const key = [binary, ...check].join('\0');
+  let ok = found.get(key);
   if (ok === undefined) {
     const result = spawnSync(binary, check, { stdio: 'ignore', timeout: 10_000 });
     ok = result.error === undefined && result.status === 0;
-    found.set(binary, ok);
+    found.set(key, ok);
   }
   return ok;
+}
+
+/** Python 3 with ftplib and ssl available (`python3` or `python`), or undefined. */
+export function findPython(): string | undefined {
+  return ['python3', 'python'].find((bin) => hasBinary(bin, ['-c', 'import ftplib, ssl']));
 }
 
 /** A `skip` value for `describe`/`it`: false when present, else the reason shown. */
