@@ -2,8 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { run as runProcess } from '../../../test/support/process.js';
 
-export const bin = fileURLToPath(new URL('../bin/ftpkit.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/ftpkit.js', import.meta.url));
 
 /** Start the program; resolves once it printed its address (and its whole startup message). */
 export async function startCli(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string; errors: () => string; stop(): Promise<number | null> }> {
@@ -36,12 +37,6 @@ export async function startCli(args: string[]): Promise<{ child: ChildProcess; p
 
 /** Run the program to its end. */
 export async function run(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  child.stdin.end(input ?? '');
-  const [code] = await once(child, 'exit');
-  return { code: code as number | null, stdout, stderr };
+  const { code, stdout, stderr } = await runProcess(process.execPath, [bin, ...args], { input: input ?? '' });
+  return { code, stdout, stderr };
 }
