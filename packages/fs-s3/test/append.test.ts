@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { describe, test } from 'node:test';
 import { S3FileSystem } from '../src/index.js';
-import { openUploads, patternBytes, readFile, sha256, writeFile } from './helpers.js';
-import { startS3rver, type S3rverInstance } from './s3rver.js';
+import { openUploads, patternBytes, readFile, sha256, useS3rver, writeFile } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
 describe('S3FileSystem append and resumed uploads', () => {
-  let server: S3rverInstance;
-  let client: S3Client;
-
-  before(async () => {
-    server = await startS3rver();
-    client = server.client();
-  });
-  after(async () => {
-    client.destroy();
-    await server.stop();
-  });
+  const s3 = useS3rver();
 
   const fsWith = (maxAppendSize: number) =>
-    new S3FileSystem({ bucket: server.bucket, client, partSize: 5 * MiB, maxAppendSize });
+    new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, partSize: 5 * MiB, maxAppendSize });
 
   test('capabilities follow maxAppendSize', () => {
     assert.deepEqual(fsWith(MiB).capabilities, { append: true, resumeUpload: true });
@@ -57,7 +45,7 @@ describe('S3FileSystem append and resumed uploads', () => {
     const stored = await readFile(fs, '/big.log');
     assert.equal(stored.length, first.length + second.length);
     assert.equal(sha256(stored), sha256(Buffer.concat([first, second])));
-    assert.deepEqual(await openUploads(client, server.bucket), []);
+    assert.deepEqual(await openUploads(s3.client, s3.server.bucket), []);
   });
 
   test('beyond maxAppendSize append and resume are refused and the file is untouched', async () => {
@@ -91,6 +79,6 @@ describe('S3FileSystem append and resumed uploads', () => {
     sink.destroy(new Error('aborted by client'));
     await closed;
     assert.equal(sha256(await readFile(fs, '/orig.bin')), sha256(original));
-    assert.deepEqual(await openUploads(client, server.bucket), []);
+    assert.deepEqual(await openUploads(s3.client, s3.server.bucket), []);
   });
 });

@@ -1,28 +1,16 @@
 // The shared FileSystem contract, against a real s3rver over HTTP. Each test gets its
 // own key prefix in one bucket, so its root starts empty.
-import { after, before } from 'node:test';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { testFileSystem } from '@ftpkit/fs-testkit';
 import { S3FileSystem } from '../src/index.js';
-import { startS3rver, type S3rverInstance } from './s3rver.js';
+import { useS3rver } from './helpers.js';
 
-let server: S3rverInstance;
-let client: S3Client;
+const s3 = useS3rver();
 let fixtures = 0;
-
-before(async () => {
-  server = await startS3rver();
-  client = server.client();
-});
-after(async () => {
-  client.destroy();
-  await server.stop();
-});
 
 testFileSystem(
   'fs-s3',
   async () => ({
-    fs: new S3FileSystem({ bucket: server.bucket, client, prefix: `contract-${++fixtures}` }),
+    fs: new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, prefix: `contract-${++fixtures}` }),
   }),
   // On s3rver every upload's parent probe walks the whole directory on disk, so filling
   // a directory costs O(n²) there (1,000 entries: 15 s; 3,000: 72 s; 10,000: over ten

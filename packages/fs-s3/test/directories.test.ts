@@ -1,31 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { before, describe, test } from 'node:test';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3FileSystem } from '../src/index.js';
-import { listNames, readFile, recordCommands, writeFile } from './helpers.js';
-import { startS3rver, type S3rverInstance } from './s3rver.js';
+import { listNames, readFile, recordCommands, useS3rver, writeFile } from './helpers.js';
 
 describe('S3FileSystem directories and listings', () => {
-  let server: S3rverInstance;
-  let client: S3Client;
+  const s3 = useS3rver();
   let fs: S3FileSystem;
 
-  before(async () => {
-    server = await startS3rver();
-    client = server.client();
-    fs = new S3FileSystem({ bucket: server.bucket, client });
-  });
-  after(async () => {
-    client.destroy();
-    await server.stop();
+  before(() => {
+    fs = new S3FileSystem({ bucket: s3.server.bucket, client: s3.client });
   });
 
   const putRaw = (key: string, body = 'x') =>
-    client.send(new PutObjectCommand({ Bucket: server.bucket, Key: key, Body: body }));
+    s3.client.send(new PutObjectCommand({ Bucket: s3.server.bucket, Key: key, Body: body }));
 
   test('mkdir writes a zero-byte marker and makes an empty directory', async () => {
     await fs.mkdir('/empty');
-    const marker = await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: 'empty/' }));
+    const marker = await s3.client.send(new HeadObjectCommand({ Bucket: s3.server.bucket, Key: 'empty/' }));
     assert.equal(marker.ContentLength, 0);
     const stat = await fs.stat('/empty');
     assert.equal(stat.type, 'directory');
@@ -96,19 +88,19 @@ describe('S3FileSystem directories and listings', () => {
   test('a prefix jails the file system', async () => {
     await putRaw('users/alice/notes.txt', 'alice');
     await putRaw('users/bob/secret.txt', 'bob');
-    const alice = new S3FileSystem({ bucket: server.bucket, client, prefix: '/users/alice' });
+    const alice = new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, prefix: '/users/alice' });
     assert.deepEqual(await listNames(alice, '/'), ['notes.txt']);
     await assert.rejects(alice.stat('/secret.txt'), { code: 'NotFound' });
     await alice.mkdir('/docs');
     await writeFile(alice, '/docs/a.txt', 'A');
-    const head = await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: 'users/alice/docs/a.txt' }));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.server.bucket, Key: 'users/alice/docs/a.txt' }));
     assert.equal(head.ContentLength, 1);
   });
 
   test('listings page through ListObjectsV2 and yield entries before later pages are fetched', async () => {
-    const paged = server.client();
+    const paged = s3.server.client();
     const log = recordCommands(paged);
-    const small = new S3FileSystem({ bucket: server.bucket, client: paged, listPageSize: 7 });
+    const small = new S3FileSystem({ bucket: s3.server.bucket, client: paged, listPageSize: 7 });
     await small.mkdir('/paged');
     const expected: string[] = [];
     for (let i = 0; i < 40; i++) {
@@ -135,9 +127,9 @@ describe('S3FileSystem directories and listings', () => {
   });
 
   test('a 10,000-object directory streams completely, the first entry after one page', async () => {
-    const observed = server.client();
+    const observed = s3.server.client();
     const log = recordCommands(observed);
-    const big = new S3FileSystem({ bucket: server.bucket, client: observed });
+    const big = new S3FileSystem({ bucket: s3.server.bucket, client: observed });
     const count = 10_000;
     let next = 0;
     await Promise.all(

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { FsError } from '@ftpkit/core';
 import { toFsError } from '../src/errors.js';
 import { S3FileSystem } from '../src/index.js';
-import { listNames } from './helpers.js';
-import { startS3rver, type S3rverInstance } from './s3rver.js';
+import { listNames, useS3rver } from './helpers.js';
+import { startS3rver } from './s3rver.js';
 
 function serviceError(name: string, status: number): S3ServiceException {
   const $fault = status >= 500 ? 'server' : 'client';
@@ -13,15 +13,10 @@ function serviceError(name: string, status: number): S3ServiceException {
 }
 
 describe('S3 error mapping', () => {
-  let server: S3rverInstance;
-
-  before(async () => {
-    server = await startS3rver();
-  });
-  after(() => server.stop());
+  const s3 = useS3rver();
 
   test('a bucket that does not exist is NotFound', async () => {
-    const fs = new S3FileSystem({ bucket: 'no-such-bucket', clientConfig: server.clientConfig });
+    const fs = new S3FileSystem({ bucket: 'no-such-bucket', clientConfig: s3.server.clientConfig });
     await assert.rejects(listNames(fs, '/'), { code: 'NotFound', message: 'No such bucket' });
     await assert.rejects(fs.read('/file'), { code: 'NotFound' });
     await fs.close();
@@ -29,8 +24,8 @@ describe('S3 error mapping', () => {
 
   test('an unknown access key is PermissionDenied', async () => {
     const fs = new S3FileSystem({
-      bucket: server.bucket,
-      clientConfig: { ...server.clientConfig, credentials: { accessKeyId: 'WRONG', secretAccessKey: 'WRONG' } },
+      bucket: s3.server.bucket,
+      clientConfig: { ...s3.server.clientConfig, credentials: { accessKeyId: 'WRONG', secretAccessKey: 'WRONG' } },
     });
     const failure = await listNames(fs, '/').catch((err: unknown) => err);
     assert.ok(failure instanceof FsError);

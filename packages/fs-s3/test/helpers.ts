@@ -3,8 +3,27 @@ import { createHash } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buffer } from 'node:stream/consumers';
+import { after, before } from 'node:test';
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FileSystem } from '@ftpkit/core';
+import { startS3rver, type S3rverInstance } from './s3rver.js';
+
+/**
+ * Start one s3rver for the enclosing suite (or file) and a client for it, stopped
+ * after its tests. Read `server` and `client` inside hooks and tests, not before.
+ */
+export function useS3rver(): { readonly server: S3rverInstance; readonly client: S3Client } {
+  const s3 = {} as { server: S3rverInstance; client: S3Client };
+  before(async () => {
+    s3.server = await startS3rver();
+    s3.client = s3.server.client();
+  });
+  after(async () => {
+    s3.client.destroy();
+    await s3.server.stop();
+  });
+  return s3;
+}
 
 /** Deterministic pseudo-random bytes (xorshift), so content checks catch misordered parts. */
 export function patternBytes(length: number, seed = 1): Buffer {

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { before, describe, test } from 'node:test';
 import { S3FileSystem } from '../src/index.js';
-import { listNames, patternBytes, readFile, recordCommands, sha256, writeFile } from './helpers.js';
-import { startS3rver, type S3rverInstance } from './s3rver.js';
+import { listNames, patternBytes, readFile, recordCommands, sha256, useS3rver, writeFile } from './helpers.js';
 
 describe('S3FileSystem rename', () => {
-  let server: S3rverInstance;
-  let client: S3Client;
+  const s3 = useS3rver();
   let fs: S3FileSystem;
 
-  before(async () => {
-    server = await startS3rver();
-    client = server.client();
-    fs = new S3FileSystem({ bucket: server.bucket, client, maxRenameObjects: 20, copyConcurrency: 3 });
-  });
-  after(async () => {
-    client.destroy();
-    await server.stop();
+  before(() => {
+    fs = new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, maxRenameObjects: 20, copyConcurrency: 3 });
   });
 
   test('a file moves with its bytes, replacing an existing file', async () => {
@@ -46,9 +37,9 @@ describe('S3FileSystem rename', () => {
   });
 
   test('a directory moves with everything under it, copied a few at a time', async () => {
-    const observed = server.client();
+    const observed = s3.server.client();
     const log = recordCommands(observed);
-    const dirFs = new S3FileSystem({ bucket: server.bucket, client: observed, maxRenameObjects: 20, copyConcurrency: 3 });
+    const dirFs = new S3FileSystem({ bucket: s3.server.bucket, client: observed, maxRenameObjects: 20, copyConcurrency: 3 });
     await dirFs.mkdir('/tree');
     await dirFs.mkdir('/tree/empty');
     await dirFs.mkdir('/tree/sub');

@@ -1,35 +1,24 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, describe, test } from 'node:test';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { describe, test } from 'node:test';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { FsError } from '@ftpkit/core';
 import { S3FileSystem } from '../src/index.js';
-import { openUploads, patternBytes, readFile, recordCommands, sha256, writeFile } from './helpers.js';
-import { startS3rver, type S3rverInstance } from './s3rver.js';
+import { openUploads, patternBytes, readFile, recordCommands, sha256, useS3rver, writeFile } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
 describe('S3FileSystem uploads', () => {
-  let server: S3rverInstance;
-  let client: S3Client;
-
-  before(async () => {
-    server = await startS3rver();
-    client = server.client();
-  });
-  after(async () => {
-    client.destroy();
-    await server.stop();
-  });
+  const s3 = useS3rver();
 
   function fsWith(options: { partSize?: number; queueSize?: number } = {}): S3FileSystem {
-    return new S3FileSystem({ bucket: server.bucket, client, partSize: 5 * MiB, ...options });
+    return new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, partSize: 5 * MiB, ...options });
   }
 
   test('a 20 MiB upload goes up in 5 MiB parts, at most queueSize at a time, and stores the right bytes', async () => {
-    const probeClient = server.client();
+    const probeClient = s3.server.client();
     const log = recordCommands(probeClient);
-    const fs = new S3FileSystem({ bucket: server.bucket, client: probeClient, partSize: 5 * MiB, queueSize: 2 });
+    const fs = new S3FileSystem({ bucket: s3.server.bucket, client: probeClient, partSize: 5 * MiB, queueSize: 2 });
     const data = patternBytes(20 * MiB + 12345, 7);
     await writeFile(fs, '/big.bin', data);
     assert.equal(log.count('CreateMultipartUploadCommand'), 1);
@@ -40,14 +29,14 @@ describe('S3FileSystem uploads', () => {
     const stored = await readFile(fs, '/big.bin');
     assert.equal(stored.length, data.length);
     assert.equal(sha256(stored), sha256(data));
-    assert.deepEqual(await openUploads(client, server.bucket), []);
+    assert.deepEqual(await openUploads(s3.client, s3.server.bucket), []);
     probeClient.destroy();
   });
 
   test('a body up to one part is a single PutObject, including an empty one', async () => {
-    const probeClient = server.client();
+    const probeClient = s3.server.client();
     const log = recordCommands(probeClient);
-    const fs = new S3FileSystem({ bucket: server.bucket, client: probeClient, partSize: 5 * MiB });
+    const fs = new S3FileSystem({ bucket: s3.server.bucket, client: probeClient, partSize: 5 * MiB });
     await writeFile(fs, '/small.txt', 'hello s3');
     await writeFile(fs, '/exact.bin', patternBytes(5 * MiB));
     await writeFile(fs, '/empty', '');
@@ -65,7 +54,7 @@ describe('S3FileSystem uploads', () => {
     const data = patternBytes(11 * MiB, 3);
     sink.end(data);
     await once(sink, 'finish');
-    const head = await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: 'finished.bin' }));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.server.bucket, Key: 'finished.bin' }));
     assert.equal(head.ContentLength, data.length);
   });
 
@@ -77,12 +66,12 @@ describe('S3FileSystem uploads', () => {
     for (let i = 0; i < 3; i++) {
       if (!sink.write(patternBytes(5 * MiB, i + 1))) await once(sink, 'drain');
     }
-    assert.deepEqual(await openUploads(client, server.bucket), ['keep.bin']);
+    assert.deepEqual(await openUploads(s3.client, s3.server.bucket), ['keep.bin']);
     sink.on('error', () => undefined);
     sink.destroy(new Error('client went away'));
     await new Promise((resolve) => sink.once('close', resolve));
     assert.equal(sink.errored?.message, 'client went away');
-    assert.deepEqual(await openUploads(client, server.bucket), []);
+    assert.deepEqual(await openUploads(s3.client, s3.server.bucket), []);
     assert.equal((await readFile(fs, '/keep.bin')).toString(), 'old content');
   });
 
@@ -98,7 +87,7 @@ describe('S3FileSystem uploads', () => {
     await closed;
     assert.ok(sink.errored instanceof FsError);
     assert.equal((sink.errored as FsError).code, 'Aborted');
-    assert.deepEqual(await openUploads(client, server.bucket), []);
+    assert.deepEqual(await openUploads(s3.client, s3.server.bucket), []);
     await assert.rejects(fs.stat('/signalled.bin'), { code: 'NotFound' });
   });
 
@@ -143,7 +132,7 @@ describe('S3FileSystem uploads', () => {
     const fs = fsWith();
     const data = patternBytes(10 * MiB + 1, 11);
     await writeFile(fs, '/check.bin', data);
-    const out = await client.send(new GetObjectCommand({ Bucket: server.bucket, Key: 'check.bin' }));
+    const out = await s3.client.send(new GetObjectCommand({ Bucket: s3.server.bucket, Key: 'check.bin' }));
     const bytes = Buffer.from(await out.Body!.transformToByteArray());
     assert.equal(sha256(bytes), sha256(data));
   });
