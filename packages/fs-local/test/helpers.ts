@@ -27,11 +27,7 @@ export async function upload(
 }
 
 /** Download `path` as text. */
-export async function download(fs: FileSystem, path: string, start?: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await fs.read(path, { start })) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString();
-}
+export { readText as download } from '@ftpkit/fs-testkit';
 
 /** Every entry of `path`, sorted by name. */
 export async function listAll(fs: FileSystem, path: string): Promise<FileStat[]> {
