@@ -71,7 +71,7 @@ export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: strin
  * already answered (a middleware threw after `next()`), a second reply would be taken
  * as the answer to the next command: the error is only reported.
  */
-export function answerError(ctx: CommandContext, err: unknown): void {
+function answerError(ctx: CommandContext, err: unknown): void {
   const known = err instanceof ReplyError || err instanceof FsError;
   if (!known) ctx.session.server.emit('error', err instanceof Error ? err : new Error(String(err)), ctx.session);
   if (answered(ctx)) return;
