@@ -53,7 +53,7 @@ class LimitedFileSystem implements FileSystem {
     private readonly limits: FileSystemLimits,
   ) {
     this.capabilities = fs.capabilities;
-    // Only offer what the adapter offers: FEAT and HELP look at these.
+    // Only offer what the adapter offers: FEAT, MFMT, SITE CHMOD and AVBL look at these.
     if (fs.setTimes) this.setTimes = (path, mtime) => fs.setTimes!(path, mtime);
     if (fs.chmod) this.chmod = (path, mode) => fs.chmod!(path, mode);
     if (fs.availableSpace || limits.quota) this.availableSpace = (path) => this.spaceLeft(path);
