@@ -10,7 +10,7 @@ import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
 
 /** What a logged-in user may do. Every flag defaults to `true`. */
 export interface Permissions {
-  /** LIST, NLST, MLSD, MLST, STAT path, CWD. */
+  /** LIST, NLST, MLSD, MLST, STAT path, SIZE, MDTM, AVBL, CWD, CDUP. */
   list: boolean;
   /** RETR. */
   read: boolean;
@@ -140,9 +140,9 @@ export interface FtpServerOptions {
   /** Passive ports to use; default: any free port chosen by the OS. */
   passivePorts?: PortRange;
   /**
-   * Address advertised in PASV replies: a fixed IPv4 address or host name resolved at
-   * start, or a function of the session (NAT, several interfaces). Default: the local
-   * address of the control connection.
+   * Address advertised in PASV replies: a fixed IPv4 address, a host name (resolved to
+   * IPv4 on each PASV) or a function of the session (NAT, several interfaces). Default:
+   * the local address of the control connection.
    */
   publicHost?: string | ((session: Session) => string | Promise<string>);
   /** Most simultaneous control connections. Default 1000. */

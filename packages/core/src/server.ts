@@ -11,6 +11,7 @@ import { builtinRegistry } from './commands/table.js';
 import { tlsCommands } from './commands/tls.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
+import { toError } from './errors.js';
 import { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
 import { admitConnection, refuseConnection } from './hooks/connection.js';
@@ -278,7 +279,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
         if (this.reportingListenerError) return;
         this.reportingListenerError = true;
         try {
-          this.safeEmit('error', [err instanceof Error ? err : new Error(String(err))]);
+          this.safeEmit('error', [toError(err)]);
         } finally {
           this.reportingListenerError = false;
         }

@@ -231,11 +231,6 @@ export class Session {
     return channel;
   }
 
-  /** @internal Whether a data channel is set up and unused. */
-  get hasDataChannel(): boolean {
-    return this.dataChannel !== undefined;
-  }
-
   /**
    * Open the data connection of a transfer: the client connects (passive) or the server
    * does (active). A session with PROT P wraps it in TLS through `secureDataSocket`.

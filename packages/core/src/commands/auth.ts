@@ -1,5 +1,6 @@
 /** Login and session lifecycle: USER, PASS, ACCT, REIN, QUIT (RFC 959 4.1.1). */
 import type { TLSSocket } from 'node:tls';
+import { toError } from '../errors.js';
 import { FsError } from '../fs/errors.js';
 import { refusalReason, screenLogin } from '../hooks/login.js';
 import { limitFileSystem } from '../limits/limited-fs.js';
@@ -135,7 +136,7 @@ async function homeDirectory(session: Session, result: AuthResult): Promise<stri
     const stat = await result.fs.stat(home);
     return stat.type === 'file' ? '/' : home;
   } catch (err) {
-    if (!(err instanceof FsError)) session.server.emit('error', err as Error, session);
+    if (!(err instanceof FsError)) session.server.emit('error', toError(err), session);
     return '/';
   }
 }

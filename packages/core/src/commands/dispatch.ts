@@ -3,6 +3,7 @@
  * every command shares (known verb, login, argument rule), then its handler. Any
  * error becomes a well-formed reply; nothing a handler throws reaches the socket raw.
  */
+import { toError } from '../errors.js';
 import { FsError, replyForError } from '../fs/errors.js';
 import { answered, runChain } from '../hooks/middleware.js';
 import { ReplyError } from '../protocol/reply-error.js';
@@ -71,9 +72,9 @@ export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: strin
  * already answered (a middleware threw after `next()`), a second reply would be taken
  * as the answer to the next command: the error is only reported.
  */
-export function answerError(ctx: CommandContext, err: unknown): void {
+function answerError(ctx: CommandContext, err: unknown): void {
   const known = err instanceof ReplyError || err instanceof FsError;
-  if (!known) ctx.session.server.emit('error', err instanceof Error ? err : new Error(String(err)), ctx.session);
+  if (!known) ctx.session.server.emit('error', toError(err), ctx.session);
   if (answered(ctx)) return;
   if (err instanceof ReplyError) return ctx.reply(err.code, err.message);
   if (err instanceof FsError) {

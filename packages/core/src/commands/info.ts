@@ -2,12 +2,13 @@
 import { MLST_FACTS, type MlstFact } from '../fs/list-format.js';
 import type { Session } from '../session.js';
 import { statPath } from './listing.js';
+import { modeName } from './transfer.js';
 import type { CommandSpec } from './types.js';
 
 function serverStatus(session: Session): string[] {
   const lines = ['ftpkit status:', ` Connected from ${session.remoteAddress}`];
   lines.push(session.user ? ` Logged in as ${session.user.username}` : ' Not logged in');
-  lines.push(` TYPE: ${session.transferType === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; MODE: Stream`);
+  lines.push(` TYPE: ${modeName(session)}; STRUcture: File; MODE: Stream`);
   lines.push(` Control connection ${session.secure ? 'TLS-protected' : 'plain'}; data ${session.protectData ? 'protected' : 'clear'}`);
   const t = session.transfer;
   lines.push(t ? ` Transfer in progress: ${t.command} ${t.path}, ${t.bytes} bytes so far` : ' No data transfer in progress');

@@ -16,8 +16,14 @@ function takeRestOffset(session: Session): number {
   return offset;
 }
 
-function modeName(session: Session): string {
+/** The TYPE in force, as RETR's 150 and STAT name it. */
+export function modeName(session: Session): string {
   return session.transferType === 'A' ? 'ASCII' : 'BINARY';
+}
+
+/** The path STOU picks a unique name next to: its argument, or `ftpkit` in the working directory. */
+export function stouBase(session: Session, arg: string): string {
+  return arg.trim() ? session.resolve(arg) : joinPath(session.cwd, 'ftpkit');
 }
 
 /** Yield twice to the event loop, then refuse to commit if the control connection died. */
@@ -138,7 +144,7 @@ export const transferCommands: Record<string, CommandSpec> = {
       const { session } = ctx;
       const user = session.requirePermission('write');
       takeRestOffset(session);
-      const hint = ctx.arg.trim() ? session.resolve(ctx.arg) : joinPath(session.cwd, 'ftpkit');
+      const hint = stouBase(session, ctx.arg);
       const path = await uniqueName(user, parentPath(hint), baseName(hint));
       await upload(ctx, { command: 'STOU', path, user, unique: true });
     },

@@ -8,7 +8,6 @@ import { normalizeAddress } from '../security/address.js';
 import type { PassiveListener } from './passive.js';
 
 export interface DataChannel {
-  readonly kind: 'passive' | 'active';
   /**
    * The data connection, once made; rejects after `timeoutMs`, or at once when `signal`
    * fires (ABOR while waiting). Call at most once.
@@ -24,7 +23,6 @@ export interface DataChannel {
  * session's passive listener.
  */
 export class PassiveChannel implements DataChannel {
-  readonly kind = 'passive';
   private socket: Socket | undefined;
   private waiter: ((socket: Socket) => void) | undefined;
   private handedOut = false;
@@ -93,7 +91,6 @@ export class PassiveChannel implements DataChannel {
 
 /** An active connection to the client's PORT/EPRT address, made when a transfer starts. */
 export class ActiveChannel implements DataChannel {
-  readonly kind = 'active';
   private socket: Socket | undefined;
 
   constructor(

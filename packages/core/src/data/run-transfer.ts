@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandContext } from '../commands/types.js';
+import { toError } from '../errors.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import type { RunningTransfer, Session } from '../session.js';
 import { requireDataProtection } from '../tls/policy.js';
@@ -106,7 +107,7 @@ export async function runTransfer<S extends Readable | Writable>(
       });
       return outcome('completed', plan.path, startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
     } catch (err) {
-      stream.destroy(err instanceof Error ? err : new Error(String(err)));
+      stream.destroy(toError(err));
       const failure = classifyFailure(err, controller.signal.aborted, dataLost);
       return outcome(failure.status, plan.path, startedAt, transfer.bytes, err, failure.reply.code, failure.reply.text);
     }

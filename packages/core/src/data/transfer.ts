@@ -45,7 +45,7 @@ export interface TransferResult {
   reply: { code: number; text: string };
 }
 
-/** The moving parts of one transfer, wired by the session. */
+/** The moving parts of one transfer, wired by `runTransfer`. */
 export interface PumpOptions {
   ascii: boolean;
   signal: AbortSignal;

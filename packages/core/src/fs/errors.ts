@@ -27,7 +27,7 @@ export type FsErrorCode =
   | 'InvalidArgument'
   /** The backend cannot do this at all (MFMT on S3, APPE past a limit). → 504 */
   | 'Unsupported'
-  /** A temporary condition (busy, throttled, too many open files); try again. → 450 / 451 */
+  /** A temporary condition (busy, throttled, too many open files); try again. → 450 */
   | 'Unavailable'
   /** The operation was aborted through its AbortSignal. → 426 */
   | 'Aborted';

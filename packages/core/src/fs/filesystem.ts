@@ -64,8 +64,8 @@ export interface WriteOptions extends OperationOptions {
 }
 
 /**
- * Optional behaviour an adapter can switch off. Everything defaults to supported;
- * FEAT and HELP only advertise what the logged-in user's file system can do.
+ * Optional behaviour an adapter can switch off. Everything defaults to supported; a
+ * command that needs what is switched off is answered 504.
  */
 export interface FsCapabilities {
   /** APPE works. Default true. */

@@ -123,9 +123,8 @@ export function formatMlsxLine(
   facts: ReadonlySet<MlstFact>,
   perm: string,
   name = stat.name,
-  typeOverride?: string,
 ): string {
-  return mlsxLine(stat, facts, perm, name, typeOverride, formatFtpTime(stat.mtime));
+  return mlsxLine(stat, facts, perm, name, formatFtpTime(stat.mtime));
 }
 
 /**
@@ -135,7 +134,7 @@ export function formatMlsxLine(
 export function mlsxFormatter(facts: ReadonlySet<MlstFact>): (stat: FileStat, perm: string, name?: string) => string {
   const times = new Memo((second: number) => formatFtpTime(new Date(second * 1000)));
   return (stat, perm, name = stat.name) =>
-    mlsxLine(stat, facts, perm, name, undefined, facts.has('modify') ? times.get(Math.floor(stat.mtime.getTime() / 1000)) : '');
+    mlsxLine(stat, facts, perm, name, facts.has('modify') ? times.get(Math.floor(stat.mtime.getTime() / 1000)) : '');
 }
 
 function mlsxLine(
@@ -143,11 +142,10 @@ function mlsxLine(
   facts: ReadonlySet<MlstFact>,
   perm: string,
   name: string,
-  typeOverride: string | undefined,
   modify: string,
 ): string {
   let out = '';
-  if (facts.has('type')) out += `type=${typeOverride ?? MLSX_TYPES[stat.type]};`;
+  if (facts.has('type')) out += `type=${MLSX_TYPES[stat.type]};`;
   if (facts.has('size') && stat.type !== 'directory') out += `size=${stat.size};`;
   if (facts.has('modify')) out += `modify=${modify};`;
   if (facts.has('perm')) out += `perm=${perm};`;

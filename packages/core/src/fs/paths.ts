@@ -6,7 +6,7 @@
 import { FsError } from './errors.js';
 
 /** Longest virtual path accepted, in characters. */
-export const MAX_PATH_LENGTH = 4096;
+const MAX_PATH_LENGTH = 4096;
 
 /**
  * Resolve `input` (absolute or relative to `cwd`) into a normalised virtual path.

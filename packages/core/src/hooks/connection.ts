@@ -1,5 +1,6 @@
 /** The connection hook: accept or refuse a control connection before the banner. */
 import type { Socket } from 'node:net';
+import { toError } from '../errors.js';
 import { formatReply } from '../protocol/reply.js';
 import { normalizeAddress } from '../security/address.js';
 import type { ConnectionHook } from './types.js';
@@ -29,7 +30,7 @@ export async function admitConnection(
   try {
     decision = await hook({ ...peer, port: socket.remotePort ?? 0, localAddress: normalizeAddress(socket.localAddress) });
   } catch (err) {
-    report(err instanceof Error ? err : new Error(String(err)));
+    report(toError(err));
     refuseConnection(socket, 'Service not available, closing control connection.');
     return false;
   }

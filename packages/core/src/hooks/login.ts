@@ -1,4 +1,5 @@
 /** The pre-login hook on USER, and how a refused login is reported. */
+import { toError } from '../errors.js';
 import { AuthError } from '../options.js';
 import type { Session } from '../session.js';
 
@@ -9,7 +10,7 @@ import type { Session } from '../session.js';
  */
 export function refusalReason(session: Session, err: unknown): string {
   if (err instanceof AuthError) return err.message || 'Login incorrect.';
-  session.server.emit('error', err instanceof Error ? err : new Error(String(err)), session);
+  session.server.emit('error', toError(err), session);
   return 'Login incorrect.';
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Transform } from 'node:stream';
 import type { TransferDirection, TransferResult } from '../data/transfer.js';
+import { toError } from '../errors.js';
 import { isFsError } from '../fs/errors.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
@@ -12,10 +13,6 @@ import type { FileTransferCommand, TransferHook, TransferRequest } from './types
 
 function hooksFor(session: Session, direction: TransferDirection): TransferHook[] {
   return session.server.transferHooks.filter((hook) => !hook.direction || hook.direction === direction);
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /**
@@ -64,7 +61,7 @@ export async function afterTransfer(request: TransferRequest, result: TransferRe
       if (request.direction === 'upload' && verdict.remove !== false) remove = true;
       if (outcome.status === 'completed') outcome = refused(outcome, new ReplyError(replyCode(verdict.code), verdict.reject));
     } catch (err) {
-      if (!(err instanceof ReplyError)) session.server.emit('error', asError(err), session);
+      if (!(err instanceof ReplyError)) session.server.emit('error', toError(err), session);
       if (outcome.status !== 'completed') continue;
       outcome = refused(outcome, err instanceof ReplyError ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
     }
@@ -86,6 +83,6 @@ async function removeQuietly(session: Session, path: string): Promise<void> {
   try {
     await session.user?.fs.remove(path);
   } catch (err) {
-    if (!isFsError(err, 'NotFound')) session.server.emit('error', asError(err), session);
+    if (!isFsError(err, 'NotFound')) session.server.emit('error', toError(err), session);
   }
 }

@@ -70,9 +70,9 @@ export interface TransferRequest {
 export type TransferPlanChange = void | undefined | { path?: string };
 
 /**
- * An `after` hook's answer for an upload. `reject` refuses the stored file: the client
- * gets `code` (default 550) and `reject` as text instead of 226, and the file is
- * removed unless `remove` is false.
+ * An `after` hook's answer. `reject` refuses a completed transfer: the client gets
+ * `code` (a 4xx or 5xx; default 550) and `reject` as text instead of 226. A rejected
+ * upload is removed unless `remove` is false.
  */
 export type TransferVerdict = void | undefined | { reject: string; code?: number; remove?: boolean };
 
@@ -101,7 +101,7 @@ export interface TransferHook {
   transform?(request: TransferRequest): Transform | undefined | Promise<Transform | undefined>;
   /**
    * After the transfer, before the client gets its final reply. Sees every outcome
-   * (completed, aborted, failed); a verdict rejecting a completed upload replaces the
+   * (completed, aborted, failed); a verdict rejecting a completed transfer replaces the
    * 226. Throwing a `ReplyError` answers with it; other errors answer 451 and emit 'error'.
    */
   after?(transfer: FinishedTransfer): TransferVerdict | Promise<TransferVerdict>;

@@ -8,7 +8,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { FsError, isFsError } from '../fs/errors.js';
 import type { FileStat, FileSystem, OperationOptions, ReadOptions, WriteOptions } from '../fs/filesystem.js';
-import type { StorageQuota } from './storage-quota.js';
+import { quotaExceeded, type StorageQuota } from './storage-quota.js';
 import { LimitedSink, throttleReadable } from './throttle.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -53,7 +53,7 @@ class LimitedFileSystem implements FileSystem {
     private readonly limits: FileSystemLimits,
   ) {
     this.capabilities = fs.capabilities;
-    // Only offer what the adapter offers: FEAT and HELP look at these.
+    // Only offer what the adapter offers: FEAT, MFMT, SITE CHMOD and AVBL look at these.
     if (fs.setTimes) this.setTimes = (path, mtime) => fs.setTimes!(path, mtime);
     if (fs.chmod) this.chmod = (path, mode) => fs.chmod!(path, mode);
     if (fs.availableSpace || limits.quota) this.availableSpace = (path) => this.spaceLeft(path);
@@ -84,9 +84,7 @@ class LimitedFileSystem implements FileSystem {
     const base = options.start ?? (options.append ? existing : 0);
     const announced = options.sizeHint !== undefined ? base + options.sizeHint : undefined;
     if (maxFileSize !== undefined && announced !== undefined && announced > maxFileSize) throw tooLarge(maxFileSize);
-    if (quota && announced !== undefined && announced - existing > quota.availableBytes) {
-      throw new FsError('QuotaExceeded', `Storage quota exceeded (${quota.maxBytes} bytes)`);
-    }
+    if (quota && announced !== undefined && announced - existing > quota.availableBytes) throw quotaExceeded(quota.maxBytes);
 
     const inner = await this.fs.write(path, options);
     let written = 0;

@@ -40,9 +40,7 @@ export class StorageQuota {
   /** Claim `bytes` for an upload in flight; throws `QuotaExceeded` when they do not fit. */
   reserve(bytes: number): void {
     if (bytes <= 0) return;
-    if (this.used + this.reserved + bytes > this.maxBytes) {
-      throw new FsError('QuotaExceeded', `Storage quota exceeded (${this.maxBytes} bytes)`);
-    }
+    if (this.used + this.reserved + bytes > this.maxBytes) throw quotaExceeded(this.maxBytes);
     this.reserved += bytes;
   }
 
@@ -55,6 +53,11 @@ export class StorageQuota {
   adjust(deltaBytes: number): void {
     this.used = Math.max(0, this.used + deltaBytes);
   }
+}
+
+/** The error for an upload that would not fit in a quota of `maxBytes`. */
+export function quotaExceeded(maxBytes: number): FsError {
+  return new FsError('QuotaExceeded', `Storage quota exceeded (${maxBytes} bytes)`);
 }
 
 /**

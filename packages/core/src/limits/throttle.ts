@@ -8,17 +8,18 @@ import { pipeline } from 'node:stream';
 import { pieceSize, takeFromAll, type TokenBucket } from './token-bucket.js';
 
 /**
- * Send `chunk` in pieces, each once the buckets allow it. Calls `send` for every piece
+ * Send `chunk` in pieces of at most `size` bytes (see {@link pieceSize}), each once the
+ * buckets allow it. Calls `send` for every piece
  * (with a callback for when the next may go) and `done` at the end; returns a function
  * that cancels the pending wait.
  */
 function pace(
   buckets: readonly TokenBucket[],
+  size: number,
   chunk: Buffer,
   send: (piece: Buffer, next: () => void) => void,
   done: () => void,
 ): { cancel(): void } {
-  const size = pieceSize(buckets);
   let offset = 0;
   let timer: NodeJS.Timeout | undefined;
   const step = (): void => {
@@ -39,9 +40,10 @@ function pace(
  */
 export function throttleReadable(source: Readable, buckets: readonly TokenBucket[]): Readable {
   let pending: { cancel(): void } | undefined;
+  const size = pieceSize(buckets);
   const paced = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      pending = pace(buckets, chunk, (piece, next) => (this.push(piece), next()), () => callback());
+      pending = pace(buckets, size, chunk, (piece, next) => (this.push(piece), next()), () => callback());
     },
     destroy(error, callback) {
       pending?.cancel();
@@ -70,12 +72,14 @@ export interface SinkLimits {
 export class LimitedSink extends Writable {
   private pending: { cancel(): void } | undefined;
   private settled = false;
+  private readonly pieceSize: number;
 
   constructor(
     private readonly inner: Writable,
     private readonly limits: SinkLimits,
   ) {
     super();
+    this.pieceSize = pieceSize(limits.buckets);
     inner.on('error', (err) => this.destroy(err));
   }
 
@@ -86,7 +90,7 @@ export class LimitedSink extends Writable {
       return callback(err as Error);
     }
     if (this.limits.buckets.length === 0) return this.store(chunk, () => callback());
-    this.pending = pace(this.limits.buckets, chunk, (piece, next) => this.store(piece, next), () => callback());
+    this.pending = pace(this.limits.buckets, this.pieceSize, chunk, (piece, next) => this.store(piece, next), () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -4,8 +4,9 @@
  * may do there, and answers 550 before the handler runs when the command is not allowed.
  */
 import { stripListFlags } from '../commands/listing.js';
+import { stouBase } from '../commands/transfer.js';
 import type { CommandContext, CommandMiddleware } from '../commands/types.js';
-import { joinPath, parentPath } from '../fs/paths.js';
+import { parentPath } from '../fs/paths.js';
 import type { Permissions } from '../options.js';
 import type { Session } from '../session.js';
 import type { PathRules } from './path-rules.js';
@@ -32,7 +33,7 @@ function needOf(ctx: CommandContext): { need: Need; path: string } | undefined {
     case 'APPE':
       return at('append', arg);
     case 'STOU':
-      return arg.trim() ? at('write', arg) : { need: 'write', path: joinPath(session.cwd, 'ftpkit') };
+      return { need: 'write', path: stouBase(session, arg) };
     case 'LIST':
     case 'NLST':
       return at('list', stripListFlags(arg));
