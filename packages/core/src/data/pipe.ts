@@ -22,7 +22,8 @@ export function pipeStreams(streams: readonly AnyStream[], signal: AbortSignal):
       settled = true;
       signal.removeEventListener('abort', onAbort);
       if (!err) return resolve();
-      for (const stream of streams) stream.destroy();
+      // With the error, so that an upload's sink knows it was aborted (the contract).
+      for (const stream of streams) stream.destroy(err);
       reject(err);
     };
     const onAbort = () => settle(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));

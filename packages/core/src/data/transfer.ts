@@ -5,7 +5,6 @@
  */
 import type { Socket } from 'node:net';
 import { Transform, type Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FsError, replyForError } from '../fs/errors.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
@@ -88,7 +87,7 @@ export async function pumpUpload(socket: Socket, sink: Writable, options: Upload
   const streams: (Readable | Writable | Transform)[] = [socket, gate];
   if (options.ascii) streams.push(fromNetworkAscii());
   streams.push(...(options.transforms ?? []), sink);
-  await pipeline(streams as [Readable, Writable], { signal: options.signal });
+  await pipeStreams(streams, options.signal);
 }
 
 /**
