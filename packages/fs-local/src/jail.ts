@@ -177,7 +177,9 @@ export class Jail {
 
   async #openProc(host: string, directory: boolean): Promise<JailHandle> {
     const fh = await this.#meta.openPath(host, O_PATH | (directory ? constants.O_DIRECTORY : 0));
-    const ref = `/proc/self/fd/${fh.fd}`;
+    // The process's own /proc directory by pid rather than through the `self` link:
+    // one symlink fewer to resolve on every lookup through the pinned object.
+    const ref = `/proc/${process.pid}/fd/${fh.fd}`;
     let real: string;
     try {
       real = await this.#meta.readlink(ref);
