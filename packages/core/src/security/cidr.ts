@@ -41,6 +41,7 @@ export class CidrList {
 
   /** Whether `address` falls in any block; false for anything that is not an IP address. */
   matches(address: string): boolean {
+    if (this.size === 0) return false; // BlockList.check builds objects per call; skip it when empty
     const version = isIP(address);
     if (version === 0) return false;
     return this.list.check(address, version === 4 ? 'ipv4' : 'ipv6');
