@@ -3,9 +3,9 @@
  * so that no symbolic link can lead outside it, not even one planted mid-operation.
  *
  * On Linux each lookup opens the object with O_PATH (no side effects, even on a FIFO or a
- * device), reads `/proc/self/fd/<fd>` to learn the real path of what was actually opened,
+ * device), reads `/proc/<pid>/fd/<fd>` to learn the real path of what was actually opened,
  * and refuses it unless that lies under the root. Every later system call goes through
- * `/proc/self/fd/<fd>[/name]`, which the kernel resolves to that very object, so swapping
+ * `/proc/<pid>/fd/<fd>[/name]`, which the kernel resolves to that very object, so swapping
  * a directory for a link after the check changes nothing. Elsewhere the jail falls back
  * to `realpath` checks plus O_NOFOLLOW on the final component (best effort: a race on an
  * intermediate directory is possible there).
