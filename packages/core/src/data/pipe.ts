@@ -5,7 +5,7 @@
  * and aborts it (creating a DOMException) on every call, which shows at thousands of
  * small transfers a second.
  */
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 
 type AnyStream = Readable | Writable;
 
@@ -22,8 +22,10 @@ export function pipeStreams(streams: readonly AnyStream[], signal: AbortSignal):
       settled = true;
       signal.removeEventListener('abort', onAbort);
       if (!err) return resolve();
-      // With the error, so that an upload's sink knows it was aborted (the contract).
-      for (const stream of streams) stream.destroy(err);
+      // An upload's sink learns the failure (the contract: destroy(err) means abort);
+      // sources, transforms and the data socket are just closed, so that an adapter's
+      // error is not echoed back as an 'error' of the data connection.
+      for (const stream of streams) stream.destroy(stream instanceof Readable ? undefined : err);
       reject(err);
     };
     const onAbort = () => settle(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
