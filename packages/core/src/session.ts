@@ -21,6 +21,9 @@ import { ReplyError } from './protocol/reply-error.js';
 import { normalizeAddress } from './security/address.js';
 import type { TlsPolicy } from './tls/options.js';
 
+/** Queued in place of an over-long line, so its 500 is answered in order. */
+const OVERFLOW: ParsedCommand = Object.freeze({ verb: '', arg: '' });
+
 /** How long a session keeps its passive listener after its last use. */
 const PASSIVE_LISTENER_IDLE_MS = 2000;
 
@@ -247,7 +250,7 @@ export class Session {
 
   /** Pause the idle timer while a transfer runs; restart it when it ends. @internal */
   transferring(active: boolean): void {
-    if (active) clearTimeout(this.idleTimer);
+    if (active) this.stopIdleTimer();
     else this.touch();
   }
 
@@ -283,26 +286,18 @@ export class Session {
     for (const event of this.reader.push(chunk)) {
       // A command of this chunk switched sockets (AUTH TLS): the rest is stale plaintext.
       if (this.control !== socket) return;
-      if ('overflow' in event) {
-        this.enqueue({ verb: '', arg: '' }, true);
-        continue;
-      }
-      if (event.line === '') continue;
-      this.enqueue(parseCommandLine(event.line), false);
+      if ('overflow' in event) this.enqueue(OVERFLOW);
+      else if (event.line !== '') this.enqueue(parseCommandLine(event.line));
     }
   }
 
-  private enqueue(command: ParsedCommand, overflow: boolean): void {
+  private enqueue(command: ParsedCommand): void {
     if (this.closing) return;
-    if (overflow) {
-      // Answered in order with the other replies, by the queue.
-      this.queue.push({ verb: '\0OVERFLOW', arg: '' });
-    } else if (this.transfer && this.server.commands.get(command.verb)?.duringTransfer) {
+    if (command !== OVERFLOW && this.transfer && this.server.commands.get(command.verb)?.duringTransfer) {
       void this.execute(command);
       return;
-    } else {
-      this.queue.push(command);
     }
+    this.queue.push(command);
     if (this.queue.length >= this.server.options.maxQueuedCommands) this.control.pause();
     if (!this.running) void this.drain();
   }
@@ -314,7 +309,7 @@ export class Session {
       if (this.control.isPaused() && this.queue.length < this.server.options.maxQueuedCommands / 2) {
         this.control.resume();
       }
-      if (command.verb === '\0OVERFLOW') this.reply(500, 'Command line too long.');
+      if (command === OVERFLOW) this.reply(500, 'Command line too long.');
       else await this.execute(command);
     }
     this.running = false;
@@ -326,11 +321,20 @@ export class Session {
     await dispatch(this, command.verb, command.arg);
   }
 
+  /** Restart the idle timer (one timer per session, re-armed rather than re-created per command). */
   private touch(): void {
-    clearTimeout(this.idleTimer);
-    if (this.closing || this.transfer) return;
+    if (this.closing || this.transfer) return this.stopIdleTimer();
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(() => this.timeout('Idle timeout, closing control connection.'), this.server.options.idleTimeout);
     this.idleTimer.unref();
+  }
+
+  private stopIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   private timeout(reason: string): void {

@@ -60,7 +60,7 @@ async function runCommand(ctx: CommandContext): Promise<void> {
 
 /** Check a descriptor's rules, then run its handler (also used for SITE subcommands). */
 export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: string): Promise<void> {
-  if (spec.auth !== false && !ctx.session.user) return ctx.reply(530, 'Please login with USER and PASS.');
+  if (spec.auth !== false) ctx.session.requireUser();
   const rule = spec.arg ?? 'optional';
   if (rule === 'required' && arg.trim() === '') return ctx.reply(501, `Syntax: ${spec.help}`);
   if (rule === 'none' && arg.trim() !== '') return ctx.reply(501, `Syntax: ${spec.help}`);

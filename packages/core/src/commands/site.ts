@@ -12,7 +12,7 @@ export const SITE: CommandSpec = {
     const name = (space === -1 ? ctx.arg : ctx.arg.slice(0, space)).toUpperCase();
     const spec = ctx.session.server.commands.getSite(name);
     if (!spec) {
-      if (!ctx.session.user) return ctx.reply(530, 'Please login with USER and PASS.');
+      ctx.session.requireUser();
       return ctx.reply(501, `Unknown SITE command ${name}.`);
     }
     const subArg = space === -1 ? '' : ctx.arg.slice(space + 1);
