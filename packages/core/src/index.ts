@@ -10,7 +10,9 @@ export type { Session, SessionUser } from './session.js';
 export {
   AuthError,
   FULL_ACCESS,
+  NO_ACCESS,
   READ_ONLY,
+  WRITE_ONLY,
   type AuthRequest,
   type AuthResult,
   type FtpServerOptions,
@@ -66,5 +68,5 @@ export type { Logger } from './logging.js';
 export { TokenBucket, type TokenBucketOptions } from './limits/token-bucket.js';
 export { StorageQuota, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
 export { limitFileSystem, type FileSystemLimits } from './limits/limited-fs.js';
-export { PathRules, WRITE_ONLY, NO_ACCESS, type PathRule } from './permissions/path-rules.js';
+export { PathRules, type PathRule } from './permissions/path-rules.js';
 export { pathPermissions, type PathPolicy } from './permissions/path-middleware.js';

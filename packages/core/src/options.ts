@@ -60,6 +60,34 @@ export const FULL_ACCESS: Permissions = Object.freeze({
   setTime: true,
 });
 
+/** Permissions of a drop box: upload and create directories, but never list or read. */
+export const WRITE_ONLY: Permissions = Object.freeze({
+  list: false,
+  read: false,
+  write: true,
+  append: true,
+  delete: false,
+  rename: false,
+  mkdir: true,
+  rmdir: false,
+  chmod: false,
+  setTime: false,
+});
+
+/** Permissions that allow nothing at all. */
+export const NO_ACCESS: Permissions = Object.freeze({
+  list: false,
+  read: false,
+  write: false,
+  append: false,
+  delete: false,
+  rename: false,
+  mkdir: false,
+  rmdir: false,
+  chmod: false,
+  setTime: false,
+});
+
 /** What the `authenticate` hook receives. */
 export interface AuthRequest {
   username: string;

@@ -19,34 +19,6 @@ export interface PathRule {
   permissions: Partial<Permissions>;
 }
 
-/** Permissions of a drop box: upload and create directories, but never list or read. */
-export const WRITE_ONLY: Permissions = Object.freeze({
-  list: false,
-  read: false,
-  write: true,
-  append: true,
-  delete: false,
-  rename: false,
-  mkdir: true,
-  rmdir: false,
-  chmod: false,
-  setTime: false,
-});
-
-/** Permissions that allow nothing at all. */
-export const NO_ACCESS: Permissions = Object.freeze({
-  list: false,
-  read: false,
-  write: false,
-  append: false,
-  delete: false,
-  rename: false,
-  mkdir: false,
-  rmdir: false,
-  chmod: false,
-  setTime: false,
-});
-
 interface CompiledRule {
   pattern: RegExp;
   literal: boolean;
