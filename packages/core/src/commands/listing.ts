@@ -35,12 +35,12 @@ export function permFact(stat: Pick<FileStat, 'type'>, p: Readonly<Permissions>)
 }
 
 /** The entries to list for `path`: a directory's children, or the file itself. */
-async function* entriesOf(user: SessionUser, path: string, stat: FileStat, signal: AbortSignal): AsyncGenerator<FileStat> {
+async function* entriesOf(user: SessionUser, path: string, stat: FileStat, signal?: AbortSignal): AsyncGenerator<FileStat> {
   if (stat.type !== 'directory') {
     yield { ...stat, name: baseName(path) };
     return;
   }
-  yield* user.fs.list(path, { signal });
+  yield* user.fs.list(path, signal ? { signal } : {});
 }
 
 /** Formats the entries of one listing; made afresh for each, so it may cache. */
@@ -124,9 +124,8 @@ export async function statPath(session: Session, arg: string): Promise<string[]>
   const path = session.resolve(stripListFlags(arg));
   const stat = await user.fs.stat(path);
   const lines = [`Status of ${path}:`];
-  const controller = new AbortController();
   const format = listLineFormatter();
-  for await (const entry of entriesOf(user, path, stat, controller.signal)) lines.push(` ${format(entry)}`);
+  for await (const entry of entriesOf(user, path, stat)) lines.push(` ${format(entry)}`);
   lines.push('End of status.');
   return lines;
 }
