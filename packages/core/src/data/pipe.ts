@@ -13,7 +13,16 @@ function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
-export function pipeStreams(streams: readonly AnyStream[], signal: AbortSignal): Promise<void> {
+/**
+ * @param beforeEnd when given, the last stream is ended only after it resolves (and the
+ *   pipe fails with its rejection): an upload's sink must not commit before the session
+ *   has checked that the client is still there.
+ */
+export function pipeStreams(
+  streams: readonly AnyStream[],
+  signal: AbortSignal,
+  beforeEnd?: () => Promise<void>,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const last = streams[streams.length - 1] as Writable;
     let settled = false;
@@ -36,7 +45,13 @@ export function pipeStreams(streams: readonly AnyStream[], signal: AbortSignal):
         readable.once('close', () => {
           if (!readable.readableEnded) settle(prematureClose());
         });
-        readable.pipe(streams[i + 1] as Writable);
+        const next = streams[i + 1] as Writable;
+        if (next === last && beforeEnd) {
+          readable.pipe(next, { end: false });
+          readable.once('end', () => beforeEnd().then(() => settled || next.end(), settle));
+        } else {
+          readable.pipe(next);
+        }
       }
     }
     last.once('finish', () => settle());

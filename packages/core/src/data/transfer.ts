@@ -75,19 +75,11 @@ export interface UploadPumpOptions extends PumpOptions {
 
 /** Data connection → file system stream. */
 export async function pumpUpload(socket: Socket, sink: Writable, options: UploadPumpOptions): Promise<void> {
-  const gate = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      options.count(chunk.length);
-      done(null, chunk);
-    },
-    flush(done) {
-      options.beforeCommit().then(() => done(), done);
-    },
-  });
-  const streams: (Readable | Writable | Transform)[] = [socket, gate];
+  socket.on('data', (chunk: Buffer) => options.count(chunk.length));
+  const streams: (Readable | Writable | Transform)[] = [socket];
   if (options.ascii) streams.push(fromNetworkAscii());
   streams.push(...(options.transforms ?? []), sink);
-  await pipeStreams(streams, options.signal);
+  await pipeStreams(streams, options.signal, options.beforeCommit);
 }
 
 /**
