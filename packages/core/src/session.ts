@@ -98,6 +98,7 @@ export class Session {
   private passive: PassiveListener | undefined;
   private loginTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private cleanedUp = false;
   private closedPromise: Promise<void>;
@@ -265,7 +266,7 @@ export class Session {
       this.transfer?.abort();
       this.control.end();
       // A client that never reads could keep the socket half-open; do not wait on it.
-      setTimeout(() => this.control.destroy(), 2000).unref();
+      this.closeTimer = setTimeout(() => this.control.destroy(), 2000).unref();
     }
     return this.closedPromise;
   }
@@ -346,8 +347,10 @@ export class Session {
     if (this.cleanedUp || !this.control.destroyed) return;
     this.cleanedUp = true;
     this.closing = true;
+    // Cleared, not left to fire: a pending timer would keep the whole session alive.
     clearTimeout(this.loginTimer);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.closeTimer);
     this.transfer?.abort();
     this.setDataChannel(undefined);
     this.passive?.close();
