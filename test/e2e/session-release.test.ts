@@ -4,7 +4,6 @@
  * retained memory and garbage-collector work.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import type { Session } from '@ftpkit/core';
 import { useServer } from '../support/fixture.js';
@@ -20,9 +19,9 @@ describe('ended sessions are released', () => {
   const ftp = useServer();
 
   async function endedSession(end: 'QUIT' | 'vanish'): Promise<WeakRef<Session>> {
-    const connected = once(ftp.server.server, 'connect') as Promise<[Session]>;
+    const connected = new Promise<Session>((resolve) => ftp.server.server.once('connect', resolve));
     const client = await ftp.connect();
-    const [session] = await connected;
+    const session = await connected;
     const ref = new WeakRef(session);
     const closed = session.whenClosed();
     if (end === 'QUIT') assert.equal((await client.send('QUIT')).code, 221);
