@@ -17,6 +17,8 @@ const fs = new LocalFileSystem({ root, uploadPolicy: 'in-place', fsync: false, r
 
 const handle = await startCluster({
   workers: Number(workers),
+  // Workers accept connections themselves: no hand-over through the primary per login.
+  scheduling: 'os',
   passivePorts: { min, max },
   create: ({ passivePorts }) =>
     new FtpServer({

@@ -24,6 +24,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const XFERLOG_FORMATS = ['xferlog', 'json'] as const;
 export type XferlogFormat = (typeof XFERLOG_FORMATS)[number];
+export const WORKER_SCHEDULINGS = ['round-robin', 'os'] as const;
+export type WorkerScheduling = (typeof WORKER_SCHEDULINGS)[number];
 
 /** What the flags say; absent fields leave the config file's value (or the default). */
 export interface Flags {
@@ -49,6 +51,8 @@ export interface Flags {
   requireTls?: boolean;
   /** `--workers N`: serve from N processes (node:cluster). */
   workers?: number;
+  /** `--worker-scheduling`: who deals control connections to the workers. */
+  workerScheduling?: WorkerScheduling;
 }
 
 export const USAGE = `Usage: ftpkit [options]
@@ -80,6 +84,8 @@ export const USAGE = `Usage: ftpkit [options]
   --metrics-host ADDR       address of the metrics endpoint (default 127.0.0.1)
   --workers N               serve from N processes, one per core (default 1); needs
                             --root or --s3-bucket and --passive-ports with >= N ports
+  --worker-scheduling WHO   round-robin (default: the primary deals connections evenly)
+                            or os (each worker accepts itself: cheaper, less even)
   --help                    show this help
 `;
 
@@ -141,6 +147,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         'implicit-tls': { type: 'boolean' },
         'require-tls': { type: 'boolean' },
         workers: { type: 'string' },
+        'worker-scheduling': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -207,5 +214,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
     if (!/^[1-9]\d{0,3}$/.test(v.workers)) throw new UsageError(`--workers must be a positive integer, got "${v.workers}"`);
     flags.workers = Number(v.workers);
   }
+  const workerScheduling = oneOf(v['worker-scheduling'], WORKER_SCHEDULINGS, '--worker-scheduling');
+  if (workerScheduling) flags.workerScheduling = workerScheduling;
   return flags;
 }

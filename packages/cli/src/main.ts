@@ -91,6 +91,7 @@ async function startWorkers(config: CliConfig): Promise<Pick<Running, 'address' 
   if (cluster.isPrimary) await openStorages(config);
   const handle = await startCluster({
     workers: config.workers,
+    scheduling: config.workerScheduling,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     create: async ({ passivePorts }) => (await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) })).server,
   });

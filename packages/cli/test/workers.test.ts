@@ -83,4 +83,47 @@ describe('ftpkit --workers', () => {
     writeFileSync(file, JSON.stringify({ workers: 0 }));
     await assert.rejects(loadConfigFile(file), /workers/);
   });
+
+  it('reads workerScheduling from the file and --worker-scheduling; refuses other values', async () => {
+    const file = join(root, 'ftpkit.json');
+    writeFileSync(file, JSON.stringify({ workerScheduling: 'os' }));
+    assert.equal(resolveConfig({ users: [] }, await loadConfigFile(file)).workerScheduling, 'os');
+    assert.equal(resolveConfig({ users: [], workerScheduling: 'round-robin' }, await loadConfigFile(file)).workerScheduling, 'round-robin');
+    assert.equal(resolveConfig({ users: [] }).workerScheduling, 'round-robin');
+    writeFileSync(file, JSON.stringify({ workerScheduling: 'random' }));
+    await assert.rejects(loadConfigFile(file), /workerScheduling/);
+    const { code, stderr } = await run(['--worker-scheduling', 'random']);
+    assert.equal(code, 2);
+    assert.match(stderr, /^ftpkit: --worker-scheduling must be one of round-robin, os/);
+  });
+
+  it('with --worker-scheduling os the workers accept connections themselves', async () => {
+    writeFileSync(join(root, 'served.txt'), 'from disk\n');
+    const min = 40_000 + Math.floor(Math.random() * 20_000);
+    const cli = await startCli(['--port', '0', '--root', root, '--user', 'bob:pw', '--workers', '2', '--worker-scheduling', 'os', '--passive-ports', `${min}-${min + 19}`]);
+    try {
+      for (let i = 0; i < 4; i++) {
+        const client = new Client();
+        try {
+          await client.access({ host: '127.0.0.1', port: cli.port, user: 'bob', password: 'pw' });
+          await client.uploadFrom(Readable.from([Buffer.from(`os ${i}\n`)]), `os-${i}.txt`);
+          const chunks: Buffer[] = [];
+          await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), 'served.txt');
+          assert.equal(Buffer.concat(chunks).toString(), 'from disk\n');
+        } finally {
+          client.close();
+        }
+        assert.equal(readFileSync(join(root, `os-${i}.txt`), 'utf8'), `os ${i}\n`);
+      }
+    } finally {
+      assert.equal(await cli.stop(), 0, cli.errors());
+    }
+    const pids = cli
+      .errors()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"login"'))
+      .map((line) => (JSON.parse(line) as { pid: number }).pid);
+    assert.equal(pids.length, 4);
+    assert.ok(!pids.includes(cli.child.pid!), 'the primary serves no sessions');
+  });
 });

@@ -1,8 +1,9 @@
 /**
- * Multi-core serving on node:cluster. The primary owns the control port and hands each
- * control connection to a worker; every worker runs its own FtpServer and binds its own
- * slice of the passive port range directly (exclusive listeners), so the data connection
- * announced by a worker's PASV/EPSV can only reach that worker, which holds the session.
+ * Multi-core serving on node:cluster. Control connections are dealt to the workers (by
+ * the primary, or by the kernel with `scheduling: 'os'`); every worker runs its own
+ * FtpServer and binds its own slice of the passive port range directly (exclusive
+ * listeners), so the data connection announced by a worker's PASV/EPSV can only reach
+ * that worker, which holds the session.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +27,16 @@ export interface ClusterOptions {
   passivePorts?: PortRange;
   /** Builds the server of one worker (called in the worker process); do not call `listen()`. */
   create(setup: WorkerSetup): FtpServer | Promise<FtpServer>;
+  /**
+   * Who picks the worker for a new control connection. `round-robin` (node:cluster's
+   * default, also chosen by NODE_CLUSTER_SCHED_POLICY=rr when this is unset): the
+   * primary accepts and deals connections in turn, so sessions spread evenly; it costs an
+   * IPC hand-over per connection. `os`: every worker accepts from the shared socket itself,
+   * which roughly halves the CPU per connection but lets the kernel spread sessions
+   * unevenly (NODE_CLUSTER_SCHED_POLICY=none). This sets node:cluster's global
+   * `schedulingPolicy`, so it applies only if nothing in the process forked a worker yet.
+   */
+  scheduling?: 'round-robin' | 'os';
 }
 
 /** A running cluster, as seen from the process that holds it. */
@@ -65,6 +76,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHand
     return { role: 'single', address, server, close: (o) => server.close(o) };
   }
   if (cluster.isWorker) return runWorker(options, count);
+  if (options.scheduling) cluster.schedulingPolicy = options.scheduling === 'os' ? cluster.SCHED_NONE : cluster.SCHED_RR;
   return runPrimary(count);
 }
 

@@ -53,6 +53,8 @@ export interface CliConfig {
   metrics?: { host: string; port: number };
   /** Processes serving (node:cluster); 1 serves from this process. */
   workers: number;
+  /** Who deals control connections to the workers (see `startCluster`'s `scheduling`). */
+  workerScheduling: 'round-robin' | 'os';
 }
 
 const PRESETS: Record<Exclude<PermissionsValue, object>, Permissions> = {
@@ -131,6 +133,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
     anonymous,
     readOnly: flags.readOnly ?? file.readOnly ?? false,
     workers,
+    workerScheduling: flags.workerScheduling ?? file.workerScheduling ?? 'round-robin',
     logLevel: flags.logLevel ?? file.log?.level ?? 'info',
     demo,
     limits: {

@@ -54,5 +54,7 @@ export interface FileConfig {
   metrics?: { port: number; host?: string };
   /** Processes to serve from (node:cluster). */
   workers?: number;
+  /** Who deals control connections to the workers. */
+  workerScheduling?: 'round-robin' | 'os';
   users?: UserFileConfig[];
 }
