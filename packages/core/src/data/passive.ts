@@ -57,6 +57,8 @@ export interface ConnectionTaker {
  * so a port range is not held by idle sessions.
  */
 export class PassiveListener {
+  /** The port clients connect to (read once: `server.address()` is a system call). */
+  readonly port: number;
   private taker: ConnectionTaker | undefined;
   private readonly idle: NodeJS.Timeout;
   private closed = false;
@@ -65,15 +67,11 @@ export class PassiveListener {
     private readonly server: Server,
     idleMs: number,
   ) {
+    const address = server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
     server.on('connection', (socket) => (this.taker ? this.taker.accept(socket) : socket.destroy()));
     this.idle = setTimeout(() => this.expire(), idleMs);
     this.idle.unref();
-  }
-
-  /** The port clients connect to. */
-  get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : 0;
   }
 
   /** Whether it still listens (it closes once idle). */
