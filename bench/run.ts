@@ -48,6 +48,7 @@ async function measure(spec: ServerSpec, index: number, scenario: Scenario): Pro
   const passive = `${20000 + index * 2000}-${20000 + index * 2000 + 1999}`;
   const server = await spec.start(config.dir, port, passive);
   try {
+    await scenario.warmUp?.(server, config);
     const cpuBefore = treeCpuSeconds(server.pid);
     const value = await scenario.run(server, config, spec);
     const operations = value === undefined ? undefined : scenario.operations?.(value, config);

@@ -30,6 +30,14 @@ function listing(verb: 'LIST' | 'MLSD'): Scenario {
     // Server CPU per listing (the login before them included).
     operations: () => RUNS,
     operationUnit: 'listing',
+    async warmUp(server) {
+      const control = await FtpControl.login(server.target);
+      try {
+        await listOnce(control, server.target, verb);
+      } finally {
+        await control.quit();
+      }
+    },
     async run(server) {
       const control = await FtpControl.login(server.target);
       try {

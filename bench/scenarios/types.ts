@@ -14,6 +14,11 @@ export interface Scenario {
   operations?(value: number, config: BenchConfig): number;
   /** What one operation is in the CPU row's unit (`µs/op` unless set, e.g. `MiB`). */
   operationUnit?: string;
+  /**
+   * Runs on the fresh server before its CPU time is first read, so first-use costs (a JIT
+   * compiling the code path, cold caches) are not charged to the measured operations.
+   */
+  warmUp?(server: RunningServer, config: BenchConfig): Promise<void>;
   /** One measurement; `undefined` when the server lacks the feature (e.g. MLSD). */
   run(server: RunningServer, config: BenchConfig, spec: ServerSpec): Promise<number | undefined>;
 }
