@@ -22,41 +22,51 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Start `ftpkit --workers 2` on `root` (plus `extra` flags), log in `logins` times, each
+ * time uploading a file and downloading one, stop it; returns the pid that served each login.
+ */
+async function servedLogins(extra: string[], logins: number, check?: (cli: Awaited<ReturnType<typeof startCli>>) => void): Promise<{ pids: number[]; primary: number }> {
+  writeFileSync(join(root, 'served.txt'), 'from disk\n');
+  // A passive range unlikely to be taken by another test running meanwhile.
+  const min = 40_000 + Math.floor(Math.random() * 20_000);
+  const cli = await startCli(['--port', '0', '--root', root, '--user', 'bob:pw', '--workers', '2', '--passive-ports', `${min}-${min + 19}`, ...extra]);
+  try {
+    check?.(cli);
+    for (let i = 0; i < logins; i++) {
+      const client = new Client();
+      try {
+        await client.access({ host: '127.0.0.1', port: cli.port, user: 'bob', password: 'pw' });
+        await client.uploadFrom(Readable.from([Buffer.from(`upload ${i}\n`)]), `new-${i}.txt`);
+        const chunks: Buffer[] = [];
+        await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), 'served.txt');
+        assert.equal(Buffer.concat(chunks).toString(), 'from disk\n');
+      } finally {
+        client.close();
+      }
+      assert.equal(readFileSync(join(root, `new-${i}.txt`), 'utf8'), `upload ${i}\n`);
+    }
+  } finally {
+    assert.equal(await cli.stop(), 0, cli.errors());
+  }
+  const pids = cli
+    .errors()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"login"'))
+    .map((line) => (JSON.parse(line) as { pid: number }).pid);
+  return { pids, primary: cli.child.pid! };
+}
+
 describe('ftpkit --workers', () => {
   it('serves from several processes and stops them all on SIGTERM', async () => {
-    writeFileSync(join(root, 'served.txt'), 'from disk\n');
-    // A passive range unlikely to be taken by another test running meanwhile.
-    const min = 40_000 + Math.floor(Math.random() * 20_000);
-    const cli = await startCli(['--port', '0', '--root', root, '--user', 'bob:pw', '--workers', '2', '--passive-ports', `${min}-${min + 19}`]);
-    try {
-      assert.match(cli.output(), /listening on ftp:\/\/127\.0\.0\.1:\d+ \(.*, 2 workers\)/);
-      // Control connections are dealt to the workers in turn: six logins reach both.
-      for (let i = 0; i < 6; i++) {
-        const client = new Client();
-        try {
-          await client.access({ host: '127.0.0.1', port: cli.port, user: 'bob', password: 'pw' });
-          await client.uploadFrom(Readable.from([Buffer.from(`upload ${i}\n`)]), `new-${i}.txt`);
-          const chunks: Buffer[] = [];
-          await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), 'served.txt');
-          assert.equal(Buffer.concat(chunks).toString(), 'from disk\n');
-        } finally {
-          client.close();
-        }
-        assert.equal(readFileSync(join(root, `new-${i}.txt`), 'utf8'), `upload ${i}\n`);
-      }
-    } finally {
-      assert.equal(await cli.stop(), 0, cli.errors());
-    }
-    const pids = new Set(
-      cli
-        .errors()
-        .split('\n')
-        .filter((line) => line.includes('"msg":"login"'))
-        .map((line) => (JSON.parse(line) as { pid: number }).pid),
+    // Control connections are dealt to the workers in turn: six logins reach both.
+    const { pids, primary } = await servedLogins([], 6, (cli) =>
+      assert.match(cli.output(), /listening on ftp:\/\/127\.0\.0\.1:\d+ \(.*, 2 workers\)/),
     );
-    assert.equal(pids.size, 2, `logins served by ${[...pids].join(', ')}`);
-    assert.ok(!pids.has(cli.child.pid!), 'the primary serves no sessions');
-    for (const pid of pids) assert.ok(!alive(pid), `worker ${pid} still running`);
+    const workers = new Set(pids);
+    assert.equal(workers.size, 2, `logins served by ${[...workers].join(', ')}`);
+    assert.ok(!workers.has(primary), 'the primary serves no sessions');
+    for (const pid of workers) assert.ok(!alive(pid), `worker ${pid} still running`);
   });
 
   it('refuses the memory backend and a missing or too small passive range (status 2, one line)', async () => {
@@ -98,32 +108,8 @@ describe('ftpkit --workers', () => {
   });
 
   it('with --worker-scheduling os the workers accept connections themselves', async () => {
-    writeFileSync(join(root, 'served.txt'), 'from disk\n');
-    const min = 40_000 + Math.floor(Math.random() * 20_000);
-    const cli = await startCli(['--port', '0', '--root', root, '--user', 'bob:pw', '--workers', '2', '--worker-scheduling', 'os', '--passive-ports', `${min}-${min + 19}`]);
-    try {
-      for (let i = 0; i < 4; i++) {
-        const client = new Client();
-        try {
-          await client.access({ host: '127.0.0.1', port: cli.port, user: 'bob', password: 'pw' });
-          await client.uploadFrom(Readable.from([Buffer.from(`os ${i}\n`)]), `os-${i}.txt`);
-          const chunks: Buffer[] = [];
-          await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), 'served.txt');
-          assert.equal(Buffer.concat(chunks).toString(), 'from disk\n');
-        } finally {
-          client.close();
-        }
-        assert.equal(readFileSync(join(root, `os-${i}.txt`), 'utf8'), `os ${i}\n`);
-      }
-    } finally {
-      assert.equal(await cli.stop(), 0, cli.errors());
-    }
-    const pids = cli
-      .errors()
-      .split('\n')
-      .filter((line) => line.includes('"msg":"login"'))
-      .map((line) => (JSON.parse(line) as { pid: number }).pid);
+    const { pids, primary } = await servedLogins(['--worker-scheduling', 'os'], 4);
     assert.equal(pids.length, 4);
-    assert.ok(!pids.includes(cli.child.pid!), 'the primary serves no sessions');
+    assert.ok(!pids.includes(primary), 'the primary serves no sessions');
   });
 });
