@@ -156,3 +156,36 @@ describe('data channels', () => {
     assert.equal((await client.send('NOOP')).code, 200);
   });
 });
+
+describe('publicHost', () => {
+  // A host name, a session-dependent choice and an IPv6 address (PASV cannot carry one).
+  const t = useServer({
+    fs: new MemoryFileSystem({ files: { '/f.txt': 'file body' } }),
+    publicHost: (session) => (session.user?.anonymous ? '2001:db8::1' : session.user?.username === 'reader' ? '203.0.113.7' : 'localhost'),
+  });
+
+  it('a host name is advertised as its IPv4 address, and transfers work through it', async () => {
+    const client = await t.connect();
+    for (let i = 0; i < 2; i++) {
+      const reply = await client.send('PASV');
+      const m = /^227 Entering Passive Mode \((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(reply.text);
+      assert.ok(m, reply.text);
+      assert.equal(m.slice(1, 5).join('.'), '127.0.0.1');
+      const socket = connect({ host: '127.0.0.1', port: Number(m[5]) * 256 + Number(m[6]) });
+      await once(socket, 'connect');
+      assert.equal((await client.send('RETR /f.txt')).code, 150);
+      assert.equal((await collect(socket)).toString(), 'file body');
+      assert.equal((await client.read()).code, 226);
+    }
+  });
+
+  it('a function chooses the address per session; an IPv6 address is refused with 425', async () => {
+    const reader = await t.connect({ user: 'reader', pass: 'reader' });
+    assert.match((await reader.send('PASV')).text, /^227 Entering Passive Mode \(203,0,113,7,\d+,\d+\)/);
+    const anonymous = await t.connect({ user: 'anonymous', pass: 'guest@' });
+    assert.equal((await anonymous.send('PASV')).code, 425);
+    assert.match((await anonymous.send('EPSV')).text, /^229 /);
+    const user = await t.connect();
+    assert.match((await user.send('PASV')).text, /^227 .*\(127,0,0,1,/);
+  });
+});

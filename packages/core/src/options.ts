@@ -169,8 +169,8 @@ export interface FtpServerOptions {
   passivePorts?: PortRange;
   /**
    * Address advertised in PASV replies: a fixed IPv4 address, a host name (resolved to
-   * IPv4 on each PASV) or a function of the session (NAT, several interfaces). Default:
-   * the local address of the control connection.
+   * IPv4, the answer reused for 30 s) or a function of the session (NAT, several
+   * interfaces). Default: the local address of the control connection.
    */
   publicHost?: string | ((session: Session) => string | Promise<string>);
   /** Most simultaneous control connections. Default 1000. */

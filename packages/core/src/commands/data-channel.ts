@@ -3,9 +3,9 @@
  * rules: active connections only to the client's own address and unprivileged ports,
  * passive connections only accepted from the client's address.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ActiveChannel, PassiveChannel } from '../data/channel.js';
+import { HostResolver } from '../data/host-resolver.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import { formatPasvTuple, parseEprtArgument, parsePortArgument, type DataTarget } from '../security/address.js';
 import type { Session } from '../session.js';
@@ -22,13 +22,16 @@ async function openPassive(session: Session): Promise<PassiveChannel> {
   return channel;
 }
 
+/** Shared by every server of the process: DNS answers are the same for all. */
+const publicHosts = new HostResolver();
+
 /** The IPv4 address to advertise in a PASV reply. */
 async function advertisedAddress(session: Session): Promise<string> {
   const option = session.server.options.publicHost;
   const host = typeof option === 'function' ? await option(session) : (option ?? session.localAddress);
   if (isIP(host) === 4) return host;
   if (isIP(host) === 6) throw new ReplyError(425, 'PASV needs IPv4; use EPSV.');
-  return (await lookup(host, { family: 4 })).address;
+  return publicHosts.resolve(host);
 }
 
 function checkTarget(session: Session, target: DataTarget): void {
