@@ -267,10 +267,13 @@ export class Session {
       // Everything written is with the kernel: closing sends it and the FIN, as vsftpd and
       // pyftpdlib do, without a shutdown() and a wait for the client's FIN. TLS needs end()
       // for its close_notify, and unflushed replies need end() to be flushed.
-      if (this.secure || this.control.writableLength > 0) this.control.end();
-      else this.control.destroy();
-      // A client that never reads could keep the socket half-open; do not wait on it.
-      this.closeTimer = setTimeout(() => this.control.destroy(), 2000).unref();
+      if (this.secure || this.control.writableLength > 0) {
+        this.control.end();
+        // A client that never reads could keep the socket half-open; do not wait on it.
+        this.closeTimer = setTimeout(() => this.control.destroy(), 2000).unref();
+      } else {
+        this.control.destroy();
+      }
     }
     return this.closedPromise;
   }
