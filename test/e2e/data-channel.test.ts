@@ -6,22 +6,26 @@ import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
 import { useServer } from '../support/fixture.js';
 import { activeTarget, download } from '../support/data.js';
-import { collect } from '../support/raw-client.js';
+import { collect, type RawClient } from '../support/raw-client.js';
+
+/** PASV, check the advertised address, connect to it and RETR /f.txt through it. */
+async function pasvDownload(client: RawClient, advertised: string): Promise<void> {
+  const reply = await client.send('PASV');
+  const m = /^227 Entering Passive Mode \((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(reply.text);
+  assert.ok(m, reply.text);
+  assert.equal(m.slice(1, 5).join('.'), advertised);
+  const socket = connect({ host: '127.0.0.1', port: Number(m[5]) * 256 + Number(m[6]) });
+  await once(socket, 'connect');
+  assert.equal((await client.send('RETR /f.txt')).code, 150);
+  assert.equal((await collect(socket)).toString(), 'file body');
+  assert.equal((await client.read()).code, 226);
+}
 
 describe('data channels', () => {
   const t = useServer({ fs: new MemoryFileSystem({ files: { '/f.txt': 'file body' } }), dataConnectTimeout: 1500 });
 
   it('PASV answers 227 with the control address and a port that serves the transfer', async () => {
-    const client = await t.connect();
-    const reply = await client.send('PASV');
-    const m = /^227 Entering Passive Mode \((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(reply.text);
-    assert.ok(m, reply.text);
-    assert.equal(m.slice(1, 5).join('.'), '127.0.0.1');
-    const socket = connect({ host: '127.0.0.1', port: Number(m[5]) * 256 + Number(m[6]) });
-    await once(socket, 'connect');
-    assert.equal((await client.send('RETR /f.txt')).code, 150);
-    assert.equal((await collect(socket)).toString(), 'file body');
-    assert.equal((await client.read()).code, 226);
+    await pasvDownload(await t.connect(), '127.0.0.1');
   });
 
   it('EPSV answers 229 (|||port|); EPSV 1 too; EPSV 2 on IPv4 is 522; junk 501', async () => {
@@ -166,17 +170,7 @@ describe('publicHost', () => {
 
   it('a host name is advertised as its IPv4 address, and transfers work through it', async () => {
     const client = await t.connect();
-    for (let i = 0; i < 2; i++) {
-      const reply = await client.send('PASV');
-      const m = /^227 Entering Passive Mode \((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(reply.text);
-      assert.ok(m, reply.text);
-      assert.equal(m.slice(1, 5).join('.'), '127.0.0.1');
-      const socket = connect({ host: '127.0.0.1', port: Number(m[5]) * 256 + Number(m[6]) });
-      await once(socket, 'connect');
-      assert.equal((await client.send('RETR /f.txt')).code, 150);
-      assert.equal((await collect(socket)).toString(), 'file body');
-      assert.equal((await client.read()).code, 226);
-    }
+    for (let i = 0; i < 2; i++) await pasvDownload(client, '127.0.0.1');
   });
 
   it('a function chooses the address per session; an IPv6 address is refused with 425', async () => {
