@@ -1,18 +1,11 @@
 /** The failed-login defender end to end: delays, per-session limit, bans, lists. */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AddressBannedEvent } from '@ftpkit/core';
 import { RawClient } from '../support/raw-client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { serversClosedAfterFile } from '../support/server.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = serversClosedAfterFile();
 
 async function failLogin(client: RawClient): Promise<number> {
   assert.equal((await client.send('USER user')).code, 331);

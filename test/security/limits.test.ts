@@ -4,20 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
 import { waitUntil } from '../support/process-stats.js';
 import { RawClient, collect } from '../support/raw-client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { serversClosedAfterFile } from '../support/server.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = serversClosedAfterFile();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

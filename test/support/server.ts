@@ -1,4 +1,5 @@
 /** Starts a real ftpkit server on 127.0.0.1 for end-to-end tests. */
+import { after } from 'node:test';
 import { AuthError, FtpServer, READ_ONLY, type FileSystem, type FtpServerOptions } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
 
@@ -31,4 +32,18 @@ export async function startTestServer(
   });
   const { port } = await server.listen();
   return { server, port, fs, close: () => server.close({ timeout: 1000 }) };
+}
+
+/**
+ * A starter for files whose tests each start their own server: every server it started
+ * is closed once the file's tests are done. Call it at the top level of the test file.
+ */
+export function serversClosedAfterFile(): (options?: Parameters<typeof startTestServer>[0]) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  after(() => Promise.all(servers.map((s) => s.close())));
+  return async (options = {}) => {
+    const server = await startTestServer(options);
+    servers.push(server);
+    return server;
+  };
 }
