@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +16,7 @@ import { startS3rver, type S3rverInstance } from '../../packages/fs-s3/test/s3rv
 import { startTransfer } from '../support/data.js';
 import { useServer } from '../support/fixture.js';
 import { skipUnless } from '../support/process.js';
+import type { RawClient } from '../support/raw-client.js';
 
 const MiB = 1024 * 1024;
 /** Half of a 24 MiB file: more than two 5 MiB parts, so a multipart upload is open. */
@@ -62,6 +64,16 @@ describe('fs-s3: uploads cut off mid-way', { timeout: 30_000 }, () => {
     return { ended: new Promise((resolve) => t.server.server.once('transfer-end', ({ result }) => resolve(result))) };
   }
 
+  /** A raw client that has sent half of an upload of `key`, once its multipart upload is open. */
+  async function halfUploaded(key: string): Promise<{ ftp: RawClient; socket: Socket }> {
+    const ftp = await t.connect();
+    await ftp.send('TYPE I');
+    const { socket } = await startTransfer(ftp, `STOR /${key}`);
+    socket.write(HALF);
+    await eventually('the multipart upload is open', async () => (await openUploads()).includes(key));
+    return { ftp, socket };
+  }
+
   /** After the cut: aborted, no parts left, the older object as it was. */
   async function assertCleanAbort(key: string, ended: Promise<TransferResult>): Promise<void> {
     const result = await ended;
@@ -88,11 +100,7 @@ describe('fs-s3: uploads cut off mid-way', { timeout: 30_000 }, () => {
   it('a client whose control and data connections are destroyed mid-upload', async () => {
     const key = 'vanished.bin';
     const { ended } = await prepare(key);
-    const ftp = await t.connect();
-    await ftp.send('TYPE I');
-    const { socket } = await startTransfer(ftp, `STOR /${key}`);
-    socket.write(HALF);
-    await eventually('the multipart upload is open', async () => (await openUploads()).includes(key));
+    const { ftp, socket } = await halfUploaded(key);
     socket.destroy();
     ftp.close();
     await assertCleanAbort(key, ended);
@@ -101,11 +109,7 @@ describe('fs-s3: uploads cut off mid-way', { timeout: 30_000 }, () => {
   it('ABOR mid-upload: 426 then 226, and the session goes on', async () => {
     const key = 'aborted.bin';
     const { ended } = await prepare(key);
-    const ftp = await t.connect();
-    await ftp.send('TYPE I');
-    const { socket } = await startTransfer(ftp, `STOR /${key}`);
-    socket.write(HALF);
-    await eventually('the multipart upload is open', async () => (await openUploads()).includes(key));
+    const { ftp, socket } = await halfUploaded(key);
     ftp.write('ABOR\r\n');
     assert.deepEqual([(await ftp.read()).code, (await ftp.read()).code], [426, 226]);
     socket.destroy();
