@@ -4,7 +4,7 @@
  * the honest outcome of every transfer.
  */
 import type { Socket } from 'node:net';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import type { Readable, Transform, Writable } from 'node:stream';
 import { FsError, replyForError } from '../fs/errors.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
@@ -57,7 +57,7 @@ export interface PumpOptions {
 /** File system stream → data connection. */
 export async function pumpDownload(source: Readable, socket: Socket, options: PumpOptions): Promise<void> {
   source.on('data', (chunk: Buffer) => options.count(chunk.length));
-  const streams: (Readable | Writable | Transform)[] = [source, ...(options.transforms ?? [])];
+  const streams: (Readable | Writable)[] = [source, ...(options.transforms ?? [])];
   if (options.ascii) streams.push(toNetworkAscii());
   streams.push(socket);
   await pipeStreams(streams, options.signal);
@@ -76,7 +76,7 @@ export interface UploadPumpOptions extends PumpOptions {
 /** Data connection → file system stream. */
 export async function pumpUpload(socket: Socket, sink: Writable, options: UploadPumpOptions): Promise<void> {
   socket.on('data', (chunk: Buffer) => options.count(chunk.length));
-  const streams: (Readable | Writable | Transform)[] = [socket];
+  const streams: (Readable | Writable)[] = [socket];
   if (options.ascii) streams.push(fromNetworkAscii());
   streams.push(...(options.transforms ?? []), sink);
   await pipeStreams(streams, options.signal, options.beforeCommit);
