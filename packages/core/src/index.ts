@@ -9,6 +9,7 @@ export { startCluster, passiveSlice, type ClusterHandle, type ClusterOptions, ty
 export type { Session, SessionUser } from './session.js';
 export {
   AuthError,
+  isAuthError,
   FULL_ACCESS,
   NO_ACCESS,
   READ_ONLY,
@@ -51,7 +52,7 @@ export type {
   SentReply,
 } from './commands/types.js';
 export type { ActiveTransfer, TransferDirection, TransferResult, TransferStatus } from './data/transfer.js';
-export { ReplyError } from './protocol/reply-error.js';
+export { ReplyError, isReplyError } from './protocol/reply-error.js';
 export type {
   FileSystem,
   FileStat,

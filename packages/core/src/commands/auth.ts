@@ -1,10 +1,10 @@
 /** Login and session lifecycle: USER, PASS, ACCT, REIN, QUIT (RFC 959 4.1.1). */
 import type { TLSSocket } from 'node:tls';
 import { toError } from '../errors.js';
-import { FsError } from '../fs/errors.js';
+import { isFsError } from '../fs/errors.js';
 import { refusalReason, screenLogin } from '../hooks/login.js';
 import { limitFileSystem } from '../limits/limited-fs.js';
-import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
+import { AuthError, isAuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
 import { checkUserSessions } from '../security/limits.js';
 import type { Session, SessionUser } from '../session.js';
 import { TlsEngine } from '../tls/engine.js';
@@ -69,7 +69,7 @@ export const authCommands: Record<string, CommandSpec> = {
         const reason = refusalReason(session, err);
         session.server.emit('login-failed', { session, username, reason });
         // Only refusals count towards bans: a failing hook (database down) is not an attack.
-        const verdict = err instanceof AuthError ? await defender.loginFailed(session) : 'retry';
+        const verdict = isAuthError(err) ? await defender.loginFailed(session) : 'retry';
         reply(530, reason);
         if (verdict === 'disconnect') await session.close('Too many failed logins.');
         return;
@@ -136,7 +136,7 @@ async function homeDirectory(session: Session, result: AuthResult): Promise<stri
     const stat = await result.fs.stat(home);
     return stat.type === 'file' ? '/' : home;
   } catch (err) {
-    if (!(err instanceof FsError)) session.server.emit('error', toError(err), session);
+    if (!isFsError(err)) session.server.emit('error', toError(err), session);
     return '/';
   }
 }

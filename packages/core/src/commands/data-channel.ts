@@ -6,14 +6,14 @@
 import { isIP } from 'node:net';
 import { ActiveChannel, PassiveChannel } from '../data/channel.js';
 import { HostResolver } from '../data/host-resolver.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError, ReplyError } from '../protocol/reply-error.js';
 import { formatPasvTuple, parseEprtArgument, parsePortArgument, type DataTarget } from '../security/address.js';
 import type { Session } from '../session.js';
 import type { CommandSpec } from './types.js';
 
 async function openPassive(session: Session): Promise<PassiveChannel> {
   const listener = await session.passiveListener().catch((err: unknown) => {
-    throw err instanceof ReplyError ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
+    throw isReplyError(err) ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
   });
   const channel = new PassiveChannel(listener, session.remoteAddress, (address) =>
     session.server.emit('error', new Error(`refused data connection from ${address} (port stealing)`), session),

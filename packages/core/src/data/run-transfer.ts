@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandContext } from '../commands/types.js';
 import { toError } from '../errors.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError } from '../protocol/reply-error.js';
 import type { RunningTransfer, Session } from '../session.js';
 import { requireDataProtection } from '../tls/policy.js';
 import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
@@ -84,7 +84,7 @@ export async function runTransfer<S extends Readable | Writable>(
       if (controller.signal.aborted) {
         return outcome('aborted', plan.path, startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.');
       }
-      const reply = err instanceof ReplyError ? err : { code: 425, message: 'Failed to establish data connection.' };
+      const reply = isReplyError(err) ? err : { code: 425, message: 'Failed to establish data connection.' };
       return outcome('failed', plan.path, startedAt, 0, err, reply.code, reply.message);
     }
     const dataSocket = socket;

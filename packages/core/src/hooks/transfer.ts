@@ -7,7 +7,7 @@ import type { Transform } from 'node:stream';
 import type { TransferDirection, TransferResult } from '../data/transfer.js';
 import { toError } from '../errors.js';
 import { isFsError } from '../fs/errors.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError, ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
 import type { FileTransferCommand, TransferHook, TransferRequest } from './types.js';
 
@@ -61,9 +61,9 @@ export async function afterTransfer(request: TransferRequest, result: TransferRe
       if (request.direction === 'upload' && verdict.remove !== false) remove = true;
       if (outcome.status === 'completed') outcome = refused(outcome, new ReplyError(replyCode(verdict.code), verdict.reject));
     } catch (err) {
-      if (!(err instanceof ReplyError)) session.server.emit('error', toError(err), session);
+      if (!isReplyError(err)) session.server.emit('error', toError(err), session);
       if (outcome.status !== 'completed') continue;
-      outcome = refused(outcome, err instanceof ReplyError ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
+      outcome = refused(outcome, isReplyError(err) ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
     }
   }
   if (remove) await removeQuietly(session, request.path);
