@@ -73,13 +73,13 @@ export class Session {
 
   /** @internal Name given by USER, awaiting PASS. */
   pendingUser: string | undefined;
-  /** @internal REST offset for the next transfer. */
+  /** @internal REST offset for the next file transfer (see `clearTransferParameters`). */
   restOffset = 0;
   /** @internal Path named by RNFR. */
   renameFrom: string | undefined;
   /** @internal Set by EPSV ALL: only EPSV may open data channels. */
   epsvOnly = false;
-  /** @internal ALLO size hint for the next upload. */
+  /** @internal ALLO size hint for the next upload (see `clearTransferParameters`). */
   allocateHint: number | undefined;
   /** @internal MLSx facts chosen with OPTS MLST. */
   mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
@@ -191,14 +191,23 @@ export class Session {
     this.pendingUser = undefined;
     this.cwd = '/';
     this.transferType = 'A';
-    this.restOffset = 0;
-    this.allocateHint = undefined;
+    this.clearTransferParameters();
     this.renameFrom = undefined;
     this.epsvOnly = false;
     this.mlstFacts = new Set(MLST_FACTS);
     this.virtualHost = undefined;
     this.userTlsPolicy = {};
     void fs?.close?.().catch(() => {});
+  }
+
+  /**
+   * Forget the parameters given for the next file transfer (REST, ALLO). The dispatcher
+   * calls it after every file-transfer command, whatever became of it.
+   * @internal
+   */
+  clearTransferParameters(): void {
+    this.restOffset = 0;
+    this.allocateHint = undefined;
   }
 
   /** @internal Install the data channel for the next transfer, closing any previous one. */

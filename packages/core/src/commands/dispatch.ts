@@ -39,6 +39,7 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
   } catch (err) {
     answerError(ctx, err);
   }
+  if (server.commands.get(verb)?.fileTransfer) session.clearTransferParameters();
   // A middleware that neither replied nor called next() would leave the client waiting.
   if (!answered(ctx) && !session.closed) {
     server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
