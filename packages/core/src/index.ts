@@ -8,8 +8,6 @@ export { FtpServer, type CloseOptions } from './server.js';
 export { startCluster, passiveSlice, type ClusterHandle, type ClusterOptions, type WorkerSetup } from './cluster.js';
 export type { Session, SessionUser } from './session.js';
 export {
-  AuthError,
-  isAuthError,
   FULL_ACCESS,
   NO_ACCESS,
   READ_ONLY,
@@ -53,6 +51,7 @@ export type {
 } from './commands/types.js';
 export type { ActiveTransfer, TransferDirection, TransferResult, TransferStatus } from './data/transfer.js';
 export { ReplyError, isReplyError } from './protocol/reply-error.js';
+export { AuthError, isAuthError } from './hooks/auth-error.js';
 export type {
   FileSystem,
   FileStat,

@@ -1,6 +1,6 @@
 /** Server options, authentication types and their defaults. */
 import type { PeerCertificate } from 'node:tls';
-import { ERROR_BRANDS, hasBrand } from './errors.js';
+import type { AuthError } from './hooks/auth-error.js';
 import type { FileSystem } from './fs/filesystem.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
@@ -127,18 +127,6 @@ export interface AuthResult extends TlsPolicy {
   limits?: FileSystemLimits;
   /** Arbitrary host data kept on the session as `session.user.data`. */
   data?: Record<string, unknown>;
-}
-
-/** Thrown (or rejected) by `authenticate` to refuse a login with a specific message. */
-export class AuthError extends Error {
-  override readonly name = 'AuthError';
-  /** Recognised by {@link isAuthError} even when thrown by another copy of this package. */
-  readonly [ERROR_BRANDS.AuthError] = true;
-}
-
-/** True when `err` is an {@link AuthError} made by this or any other copy of `@ftpkit/core`. */
-export function isAuthError(err: unknown): err is AuthError {
-  return hasBrand(err, ERROR_BRANDS.AuthError);
 }
 
 /** Passive data port range, inclusive. */

@@ -1,6 +1,6 @@
 /** The pre-login hook on USER, and how a refused login is reported. */
 import { toError } from '../errors.js';
-import { isAuthError } from '../options.js';
+import { isAuthError } from './auth-error.js';
 import type { Session } from '../session.js';
 
 /**
