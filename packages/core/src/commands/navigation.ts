@@ -14,6 +14,9 @@ async function changeDirectory(session: Session, target: string): Promise<void> 
 const CWD: CommandSpec = {
   arg: 'required',
   help: 'CWD <sp> pathname',
+  // RFC 3659 section 6: one tree, "/" separators, absolute paths from its root, as
+  // resolvePath implements for every path argument.
+  feat: 'TVFS',
   async handler({ session, arg, reply }) {
     await changeDirectory(session, session.resolve(arg));
     reply(250, 'Directory successfully changed.');
