@@ -264,7 +264,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
 
   /** Emit without ever throwing into the caller (listeners are wrapped in {@link on}). */
   private safeEmit<K extends keyof FtpServerEvents>(event: K, args: FtpServerEvents[K] | unknown[]): void {
-    (super.emit as (event: K, ...a: unknown[]) => boolean)(event, ...(args as unknown[]));
+    const heard = (super.emit as (event: K, ...a: unknown[]) => boolean)(event, ...(args as unknown[]));
+    if (!heard && event === 'error') warnUnheard(args[0] as Error);
   }
 
   // Every listener is wrapped so that one that throws is reported as 'error' and
@@ -317,6 +318,21 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   override removeListener<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
     return this.off(event, fn, context, once);
   }
+}
+
+/** Kinds of unheard errors already written to the console (process-wide, bounded). */
+const warnedKinds = new Set<string>();
+
+/**
+ * An 'error' nobody listens for (no listener, no logger) is written to the console once
+ * per kind (name and code), so that a fault is never silent and a repeated one never
+ * floods the output.
+ */
+function warnUnheard(err: Error): void {
+  const kind = `${err.name}:${(err as NodeJS.ErrnoException).code ?? ''}`;
+  if (warnedKinds.has(kind) || warnedKinds.size >= 100) return;
+  warnedKinds.add(kind);
+  console.warn(`ftpkit: ${err.stack ?? err.message}\n(further ${err.name} errors are not shown: listen for 'error' or pass a logger)`);
 }
 
 /** Verbs and SITE subcommand names are single words of letters and digits. */

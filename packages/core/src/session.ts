@@ -186,7 +186,7 @@ export class Session {
   reset(): void {
     this.transfer?.abort();
     this.setDataChannel(undefined);
-    const fs = this.user?.fs;
+    this.closeFileSystem();
     this.user = undefined;
     this.pendingUser = undefined;
     this.cwd = '/';
@@ -197,7 +197,15 @@ export class Session {
     this.mlstFacts = new Set(MLST_FACTS);
     this.virtualHost = undefined;
     this.userTlsPolicy = {};
-    void fs?.close?.().catch(() => {});
+  }
+
+  /** Close the user's file system once an aborted transfer has finished its own cleanup. */
+  private closeFileSystem(): void {
+    const fs = this.user?.fs;
+    if (!fs?.close) return;
+    void Promise.resolve(this.transfer?.done)
+      .then(() => fs.close!())
+      .catch(() => {});
   }
 
   /**
@@ -370,7 +378,7 @@ export class Session {
     this.transfer?.abort();
     this.setDataChannel(undefined);
     this.passive?.close();
-    void this.user?.fs.close?.().catch(() => {});
+    this.closeFileSystem();
     this.server.sessionClosed(this);
     this.resolveClosed();
   }

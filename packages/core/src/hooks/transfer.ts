@@ -46,8 +46,9 @@ export async function transferTransforms(request: TransferRequest): Promise<Tran
 
 /**
  * Run the `after` hooks on a finished transfer and return the outcome to answer with.
- * Each hook sees the outcome as the hooks before it left it. A rejected completed
- * transfer becomes 'failed' with the hook's reply; a rejected upload is removed.
+ * Each hook sees the outcome as the hooks before it left it. A completed transfer that
+ * a hook rejects, or throws on, becomes 'failed' with the hook's reply (451 for an
+ * error that is not a ReplyError); such an upload is removed.
  */
 export async function afterTransfer(request: TransferRequest, result: TransferResult): Promise<TransferResult> {
   const { session } = request;
@@ -63,6 +64,9 @@ export async function afterTransfer(request: TransferRequest, result: TransferRe
     } catch (err) {
       if (!isReplyError(err)) session.server.emit('error', toError(err), session);
       if (outcome.status !== 'completed') continue;
+      // The hook did not finish what the upload needed (a scan, a move): the client is
+      // told the upload failed, so the file must not stay behind as if it had been taken.
+      if (request.direction === 'upload') remove = true;
       outcome = refused(outcome, isReplyError(err) ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
     }
   }
