@@ -25,6 +25,8 @@ export interface ServerContext {
   emit<K extends keyof FtpServerEvents>(event: K, ...args: FtpServerEvents[K]): void;
   /** Whether anyone listens for an event (to skip building costly payloads). */
   listens(event: keyof FtpServerEvents): boolean;
+  /** Called for every command a session sends while it is not logged in. */
+  preLoginActivity(session: Session): void;
   /** Called once when a session's control connection has closed. */
   sessionClosed(session: Session): void;
 }

@@ -39,6 +39,11 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly middleware: CommandMiddleware[] = [];
   private readonly transferHooks: TransferHook[] = [];
   private readonly live = new Set<Session>();
+  /**
+   * Sessions that have not logged in, least recently active first (re-inserted on every
+   * command). Sessions that logged in since are skipped and dropped from it lazily.
+   */
+  private readonly preLogin = new Set<Session>();
   private readonly perAddress = new Map<string, number>();
   private readonly context: ServerContext;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
@@ -46,8 +51,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private listener: Server | undefined;
   private implicitListener: Server | undefined;
   private readonly tls: TlsEngine | undefined;
-  /** Implicit-FTPS connections still in their handshake (not sessions yet). */
-  private readonly handshaking = new Set<Socket>();
+  /** Implicit-FTPS connections still in their handshake (not sessions yet), with when they came. */
+  private readonly handshaking = new Map<Socket, number>();
   private closing = false;
 
   constructor(options: FtpServerOptions) {
@@ -74,6 +79,10 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
+      preLoginActivity: (session) => {
+        this.preLogin.delete(session);
+        this.preLogin.add(session);
+      },
       sessionClosed: (session) => this.forget(session),
     };
     if (this.options.logger) attachLogger(this, this.options.logger);
@@ -184,7 +193,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     const closed = Promise.all(
       [this.listener, this.implicitListener].map((l) => (l ? new Promise<void>((resolve) => l.close(() => resolve())) : undefined)),
     );
-    for (const socket of this.handshaking) socket.destroy();
+    for (const socket of this.handshaking.keys()) socket.destroy();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeout ?? 10_000).unref()));
     try {
@@ -209,7 +218,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     const refusal = this.defender.refusal(address);
     if (refusal) return refuseConnection(socket, refusal);
     const fromAddress = this.perAddress.get(address) ?? 0;
-    if (this.live.size >= this.options.maxConnections || fromAddress >= this.options.maxConnectionsPerIp) {
+    const full = this.live.size + this.handshaking.size >= this.options.maxConnections;
+    if (fromAddress >= this.options.maxConnectionsPerIp || (full && !this.evictQuietestPreLogin())) {
       return refuseConnection(socket, 'Too many connections, try again later.');
     }
     this.perAddress.set(address, fromAddress + 1);
@@ -217,7 +227,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
     socket.on('error', () => {});
     const secured = this.tls!.secureControl(socket, undefined);
-    this.handshaking.add(secured);
+    this.handshaking.set(secured, performance.now());
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
@@ -228,6 +238,34 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
         this.release(address);
       },
     );
+  }
+
+  /**
+   * Make room in a full server by dropping the connection that has not logged in and has
+   * been quiet longest (a session by its last whole command, a TLS handshake by its start).
+   * Silent connections (slowloris) cost an attacker nothing to hold, while a client that
+   * is logging in talks all the time; so under a flood the flood's own connections make
+   * room for real clients, long before `loginTimeout`. Logged-in sessions are never
+   * dropped: with every slot logged in, the new connection is refused instead.
+   */
+  private evictQuietestPreLogin(): boolean {
+    let session: Session | undefined;
+    for (const candidate of this.preLogin) {
+      if (!candidate.user && !candidate.closed) {
+        session = candidate;
+        break;
+      }
+      this.preLogin.delete(candidate); // logged in or closing since it last spoke
+    }
+    const [handshake] = this.handshaking; // insertion order: the oldest first
+    if (handshake && (!session || handshake[1] < session.lastActivity)) {
+      handshake[0].destroy();
+      return true;
+    }
+    if (!session) return false;
+    this.preLogin.delete(session);
+    void session.close('Server busy: closing connections that have not logged in.');
+    return true;
   }
 
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
@@ -245,6 +283,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
         session.secure = session.protectData = session.pbszSet = true;
       }
       this.live.add(session);
+      this.preLogin.add(session);
       this.safeEmit('connect', [session]);
       session.greet(banner ?? this.options.greeting);
     });
@@ -257,6 +296,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   }
 
   private forget(session: Session): void {
+    this.preLogin.delete(session);
     if (!this.live.delete(session)) return;
     this.release(session.remoteAddress);
     this.safeEmit('disconnect', [session]);

@@ -55,6 +55,12 @@ export class Session {
   readonly localAddress: string;
   /** When the connection was accepted. */
   readonly connectedAt = new Date();
+  /**
+   * When the client last sent a whole command before logging in (`performance.now()`),
+   * or connected. A full server makes room by dropping the quietest pre-login connection.
+   * @internal
+   */
+  lastActivity = performance.now();
   /** Free-form bag for hosts and middleware. */
   readonly data: Record<string, unknown> = {};
 
@@ -341,6 +347,10 @@ export class Session {
   }
 
   private async execute(command: ParsedCommand): Promise<void> {
+    if (!this.user) {
+      this.lastActivity = performance.now();
+      this.server.preLoginActivity(this);
+    }
     this.touch();
     if (command.verb !== 'RNTO') this.renameFrom = undefined;
     await dispatch(this, command.verb, command.arg);
