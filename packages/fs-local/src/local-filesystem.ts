@@ -4,18 +4,7 @@
  * wires each FileSystem operation to them.
  */
 import { closeSync, constants, readSync, type Stats } from 'node:fs';
-import {
-  chmod,
-  mkdir,
-  open,
-  rename,
-  rmdir,
-  stat,
-  statfs,
-  unlink,
-  utimes,
-  type FileHandle,
-} from 'node:fs/promises';
+import { chmod, mkdir, rmdir, statfs, type FileHandle } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import {
   FsError,
@@ -33,6 +22,7 @@ import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
+import { fileCalls, type FileCalls } from './file-calls.js';
 import { destroyOnAbort, throwIfAborted } from './signal.js';
 import { tempName } from './temp-names.js';
 import { FileUpload, type UploadSink } from './upload.js';
@@ -75,7 +65,9 @@ export interface LocalFileSystemOptions {
    * Make metadata lookups (open O_PATH, readlink, stat) as synchronous system calls:
    * microseconds each on a local disk, instead of a thread-pool round trip. Default true;
    * set false for a root on a file system that can stall (NFS, FUSE), so one slow lookup
-   * cannot hold up other sessions. File contents are always read and written asynchronously.
+   * cannot hold up other sessions. The same goes for an upload's open, close and rename,
+   * and for the contents of files up to 64 KiB (read or written in one call); larger
+   * contents and fsync always go through the thread pool.
    */
   syncMetadata?: boolean;
 }
@@ -101,11 +93,13 @@ export class LocalFileSystem implements FileSystem {
   readonly #ownerNames: boolean;
   readonly #meta: Metadata;
   readonly #syncMetadata: boolean;
+  readonly #calls: FileCalls;
 
   /** Throws when `root` does not exist. */
   constructor(options: LocalFileSystemOptions) {
     this.#syncMetadata = options.syncMetadata ?? true;
     this.#meta = metadataCalls(this.#syncMetadata);
+    this.#calls = fileCalls(this.#syncMetadata, SMALL_FILE);
     this.#jail = new Jail(options.root, options.portableJail ? false : undefined, this.#meta);
     this.#policy = options.uploadPolicy ?? 'atomic';
     this.#readBufferSize = positive(options.readBufferSize, MiB);
@@ -199,7 +193,7 @@ export class LocalFileSystem implements FileSystem {
     await this.#withEntry(path, 'any', async (entry) => {
       if (!entry.existing) throw new FsError('NotFound');
       if (entry.existing.isDirectory()) throw new FsError('IsADirectory');
-      await unlink(entry.dir.child(entry.name));
+      await this.#calls.unlink(entry.dir.child(entry.name));
     });
   }
 
@@ -208,14 +202,14 @@ export class LocalFileSystem implements FileSystem {
     await this.#withEntry(from, 'link', async (source) => {
       if (!source.existing) throw new FsError('NotFound');
       await this.#withEntry(to, 'link', (target) =>
-        rename(source.dir.child(source.name), target.dir.child(target.name)),
+        this.#calls.rename(source.dir.child(source.name), target.dir.child(target.name)),
       );
     });
   }
 
   async setTimes(path: string, mtime: Date): Promise<void> {
     await this.#withHandle(path, false, async (handle) => {
-      await utimes(handle.ref, (await stat(handle.ref)).atime, mtime);
+      await this.#calls.utimes(handle.ref, (await handle.stat()).atime, mtime);
     });
   }
 
@@ -260,24 +254,26 @@ export class LocalFileSystem implements FileSystem {
     const temp = entry.dir.child(tempName());
     const target = entry.dir.child(entry.name);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-    const file = await open(temp, flags, 0o666);
+    const calls = this.#calls;
+    const fd = await calls.open(temp, flags, 0o666);
     try {
-      if (entry.existing) await keepOwnership(file, entry.existing);
+      if (entry.existing) await keepOwnership(calls, fd, entry.existing);
     } catch (err) {
-      await file.close();
-      await unlink(temp).catch(() => {});
+      await calls.close(fd);
+      await calls.unlink(temp).catch(() => {});
       throw err;
     }
     return {
-      file,
+      fd,
+      calls,
       position: 0,
       fsync: this.#fsync,
       commit: async () => {
-        await rename(temp, target);
-        if (this.#fsync) await syncDirectory(entry.dir);
+        await calls.rename(temp, target);
+        if (this.#fsync) await syncDirectory(calls, entry.dir);
       },
       abort: async () => {
-        await unlink(temp).catch((err: unknown) => {
+        await calls.unlink(temp).catch((err: unknown) => {
           if (errnoOf(err) !== 'ENOENT') throw err;
         });
       },
@@ -295,17 +291,19 @@ export class LocalFileSystem implements FileSystem {
       constants.O_NONBLOCK | // a FIFO swapped in fails instead of blocking a thread
       (append ? constants.O_APPEND : 0) |
       (truncate ? constants.O_TRUNC : 0);
-    const file = await open(entry.dir.child(entry.name), flags, 0o666);
+    const calls = this.#calls;
+    const fd = await calls.open(entry.dir.child(entry.name), flags, 0o666);
     try {
-      if (!(await file.stat()).isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
-      if (start > 0) await file.truncate(start);
+      if (!(await calls.fstat(fd)).isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+      if (start > 0) await calls.ftruncate(fd, start);
     } catch (err) {
-      await file.close();
+      await calls.close(fd);
       throw err;
     }
     const nothing = async (): Promise<void> => {};
     return {
-      file,
+      fd,
+      calls,
       position: append ? null : start,
       fsync: this.#fsync,
       commit: nothing,
@@ -320,22 +318,22 @@ export class LocalFileSystem implements FileSystem {
 }
 
 /** A replacement keeps the previous file's permission bits (minus setuid/setgid) and owner. */
-async function keepOwnership(file: FileHandle, previous: Stats): Promise<void> {
-  await file.chmod(previous.mode & 0o777);
-  const current = await file.stat();
+async function keepOwnership(calls: FileCalls, fd: number, previous: Stats): Promise<void> {
+  await calls.fchmod(fd, previous.mode & 0o777);
+  const current = await calls.fstat(fd);
   if (current.uid !== previous.uid || current.gid !== previous.gid) {
     // Only a privileged server can give the file away; otherwise it stays the server's.
-    await file.chown(previous.uid, previous.gid).catch(() => {});
+    await calls.fchown(fd, previous.uid, previous.gid).catch(() => {});
   }
 }
 
 /** fsync a directory so a rename in it is durable. */
-async function syncDirectory(dir: JailHandle): Promise<void> {
-  const handle = await open(dir.ref, constants.O_RDONLY | constants.O_DIRECTORY);
+async function syncDirectory(calls: FileCalls, dir: JailHandle): Promise<void> {
+  const fd = await calls.open(dir.ref, constants.O_RDONLY | constants.O_DIRECTORY, 0);
   try {
-    await handle.sync();
+    await calls.fsync(fd);
   } finally {
-    await handle.close();
+    await calls.close(fd);
   }
 }
 

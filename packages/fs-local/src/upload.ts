@@ -4,15 +4,17 @@
  * committed (an atomic upload renames its temporary file into place), on destroy the
  * sink cleans up (an atomic upload removes its temporary file).
  */
-import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { FsError } from '@ftpkit/core';
 import { toFsError } from './errors.js';
+import type { FileCalls } from './file-calls.js';
 
 /** Where an upload's bytes go and what finishing or aborting it means. */
 export interface UploadSink {
-  /** The open file receiving the data. */
-  readonly file: FileHandle;
+  /** Descriptor of the open file receiving the data; the upload closes it. */
+  readonly fd: number;
+  /** The calls to write, flush and close it with. */
+  readonly calls: FileCalls;
   /** Offset of the first byte, or `null` to write at the end of the file (append). */
   readonly position: number | null;
   /** fsync the file before committing, so 'finish' means durably stored. */
@@ -31,6 +33,9 @@ export class FileUpload extends Writable {
   #position: number | null;
   #pending: Promise<void> = Promise.resolve();
   #committed = false;
+  #closed = false;
+  /** Bytes written so far, which decides whether a write may be synchronous. */
+  #written = 0;
 
   /** @param highWaterMark bytes buffered before the writer is asked to wait */
   constructor(sink: UploadSink, highWaterMark: number) {
@@ -59,7 +64,7 @@ export class FileUpload extends Writable {
     const cleanup = async (): Promise<void> => {
       await this.#pending.catch(() => {});
       try {
-        await this.#sink.file.close().catch(() => {});
+        await this.#close().catch(() => {});
         if (!this.#committed) await this.#sink.abort();
       } finally {
         await this.#sink.release();
@@ -72,8 +77,8 @@ export class FileUpload extends Writable {
   }
 
   async #commit(): Promise<void> {
-    if (this.#sink.fsync) await this.#sink.file.sync();
-    await this.#sink.file.close();
+    if (this.#sink.fsync) await this.#sink.calls.fsync(this.#sink.fd);
+    await this.#close();
     // Destroyed while flushing (ABOR racing the last byte): the upload did not complete.
     if (this.destroyed) throw new FsError('Aborted');
     await this.#sink.commit();
@@ -82,12 +87,23 @@ export class FileUpload extends Writable {
 
   /** writev until every byte is on disk; a short write continues where it stopped. */
   async #writeAll(buffers: Buffer[]): Promise<void> {
+    const { calls, fd } = this.#sink;
     let rest = buffers;
     while (rest.length > 0) {
-      const { bytesWritten } = await this.#sink.file.writev(rest, this.#position ?? undefined);
+      const size = rest.reduce((sum, b) => sum + b.length, 0);
+      const sync = this.#written + size <= calls.syncWriteBytes;
+      const bytesWritten = await calls.write(fd, rest, this.#position, sync);
+      this.#written += bytesWritten;
       if (this.#position !== null) this.#position += bytesWritten;
       rest = dropBytes(rest, bytesWritten);
     }
+  }
+
+  /** Close the descriptor exactly once: a second close could hit a reused number. */
+  async #close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#sink.calls.close(this.#sink.fd);
   }
 
   #track(work: Promise<void>, callback: (err?: Error | null) => void): void {
