@@ -9,7 +9,7 @@ export class UsageError extends Error {
 /** Where files are stored. */
 export type BackendConfig =
   | { kind: 'memory' }
-  | { kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
+  | { kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean }
   | {
       kind: 's3';
       bucket: string;
@@ -63,6 +63,8 @@ export const USAGE = `Usage: ftpkit [options]
   --port N                  port to listen on (default 2121)
   --memory                  serve an in-memory file system (default)
   --root DIR                serve the directory DIR
+    --no-fsync                report uploads complete without flushing them to disk
+                              (faster with many small files; lost on a power cut)
   --s3-bucket NAME          serve an S3 bucket
     --s3-prefix P             key prefix inside the bucket
     --s3-endpoint URL         S3-compatible endpoint (MinIO, R2, ...)
@@ -127,6 +129,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         port: { type: 'string' },
         memory: { type: 'boolean' },
         root: { type: 'string' },
+        'no-fsync': { type: 'boolean' },
         's3-bucket': { type: 'string' },
         's3-prefix': { type: 'string' },
         's3-endpoint': { type: 'string' },
@@ -163,10 +166,11 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   for (const flag of s3Only) {
     if (v[flag] !== undefined && v['s3-bucket'] === undefined) throw new UsageError(`--${flag} needs --s3-bucket`);
   }
+  if (v['no-fsync'] !== undefined && v.root === undefined) throw new UsageError('--no-fsync needs --root');
   let backend: BackendConfig | undefined = v.memory ? { kind: 'memory' } : undefined;
   if (v.root !== undefined) {
     if (!v.root) throw new UsageError('--root needs a directory');
-    backend = { kind: 'local', root: v.root };
+    backend = { kind: 'local', root: v.root, ...(v['no-fsync'] ? { fsync: false } : {}) };
   } else if (v['s3-bucket'] !== undefined) {
     if (!v['s3-bucket']) throw new UsageError('--s3-bucket needs a bucket name');
     backend = {

@@ -74,7 +74,12 @@ function storageOf(storage: StorageFileConfig, baseDir: string): BackendConfig {
     case 'memory':
       return { kind: 'memory' };
     case 'local':
-      return { kind: 'local', root: resolveFsPath(baseDir, storage.root), ...(storage.uploadPolicy ? { uploadPolicy: storage.uploadPolicy } : {}) };
+      return {
+        kind: 'local',
+        root: resolveFsPath(baseDir, storage.root),
+        ...(storage.uploadPolicy ? { uploadPolicy: storage.uploadPolicy } : {}),
+        ...(storage.fsync !== undefined ? { fsync: storage.fsync } : {}),
+      };
     case 's3': {
       const { type: _type, forcePathStyle, ...rest } = storage;
       return { kind: 's3', ...rest, forcePathStyle: forcePathStyle ?? false };

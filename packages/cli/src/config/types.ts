@@ -12,7 +12,7 @@ export type PermissionsValue =
 
 export type StorageFileConfig =
   | { type: 'memory' }
-  | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
+  | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean }
   | { type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
 
 export interface UserFileConfig {
