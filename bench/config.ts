@@ -15,8 +15,8 @@ export interface BenchConfig {
   /** Size of the upload of the STOR scenario. */
   storBytes: number;
   /**
-   * Rounds: every scenario runs this many times on every server, interleaved, and the
-   * best figure counts (other load on the machine only ever makes figures worse).
+   * Rounds: every scenario runs this many times on every server, interleaved; the table
+   * shows the median of the rounds (the JSON also keeps the best and every sample).
    */
   rounds: number;
   /** How long each rate scenario (files/s, logins/s) runs. */
@@ -26,6 +26,10 @@ export interface BenchConfig {
   smallFileClients: number;
   loginClients: number;
   listEntries: number;
+  /** Files of the many-file session scenarios (lftp mirror, curl), in 4 folders. */
+  treeFiles: number;
+  /** Size of the FTPS (PROT P) and S3 transfers. */
+  secureBytes: number;
   idleSessions: number;
   /** Server names to run (empty: all). */
   only: string[];
@@ -48,6 +52,8 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
       'stor-mib': { type: 'string' },
       rounds: { type: 'string' },
       'idle-sessions': { type: 'string' },
+      'tree-files': { type: 'string' },
+      'secure-mib': { type: 'string' },
     },
   });
   const quick = values.quick || env.BENCH_QUICK === '1';
@@ -70,6 +76,8 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
     smallFileClients: 16,
     loginClients: 32,
     listEntries: 10_000,
+    treeFiles: num(values['tree-files'], 'BENCH_TREE_FILES', quick ? 100 : 300),
+    secureBytes: num(values['secure-mib'], 'BENCH_SECURE_MIB', quick ? 32 : 256) * MiB,
     idleSessions: num(values['idle-sessions'], 'BENCH_IDLE_SESSIONS', quick ? 300 : 1000),
     only: list(values.only ?? env.BENCH_ONLY),
     scenarios: list(values.scenarios ?? env.BENCH_SCENARIOS),

@@ -2,7 +2,9 @@
  * A lean FTP client on raw sockets for the load generator: no parsing beyond reply
  * codes, no per-command allocations worth mentioning, so the servers are what is measured.
  */
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 export interface Reply {
   code: number;
@@ -38,13 +40,23 @@ export class FtpControl {
     return control;
   }
 
-  /** Connect and log in. */
-  static async login(target: Target): Promise<FtpControl> {
-    const control = await FtpControl.open(target);
+  /** Connect and log in; with `tls`, after AUTH TLS and a full handshake (explicit FTPS). */
+  static async login(target: Target, tls = false): Promise<FtpControl> {
+    let control = await FtpControl.open(target);
+    if (tls) control = await control.upgrade();
     const user = await control.command(`USER ${target.user}`);
     if (user.code === 331) await control.command(`PASS ${target.password}`, 230);
     else if (user.code !== 230) throw new Error(`USER refused: ${user.code} ${user.text}`);
     return control;
+  }
+
+  /** AUTH TLS, then the same conversation over TLS (the server's certificate is not checked). */
+  private async upgrade(): Promise<FtpControl> {
+    await this.command('AUTH TLS', 234);
+    for (const event of ['data', 'error', 'close']) this.socket.removeAllListeners(event);
+    const secure = connectTls({ socket: this.socket, rejectUnauthorized: false });
+    await Promise.race([once(secure, 'secureConnect'), once(secure, 'error').then(([err]) => Promise.reject(err as Error))]);
+    return new FtpControl(secure);
   }
 
   send(line: string): void {

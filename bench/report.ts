@@ -5,13 +5,28 @@ import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
 import type { Scenario } from './scenarios/types.js';
 
-/** The best figure: figures[scenario][server]. */
+/** One figure per scenario and server: figures[scenario][server]. */
 export type Figures = Record<string, Record<string, number | undefined>>;
 /** Every measurement, null where the server lacks the feature: samples[scenario][server]. */
 export type Samples = Record<string, Record<string, (number | null)[]>>;
 
 export function machine(): Record<string, string | number> {
   return { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/** The median of every server's measurements in each scenario (failed ones left out). */
+export function medians(samples: Samples): Figures {
+  const out: Figures = {};
+  for (const [scenario, byServer] of Object.entries(samples)) {
+    const row: Record<string, number | undefined> = (out[scenario] = {});
+    for (const [server, values] of Object.entries(byServer)) {
+      const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+      if (sorted.length === 0) continue;
+      const mid = sorted.length >> 1;
+      row[server] = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    }
+  }
+  return out;
 }
 
 function format(value: number | undefined): string {
@@ -50,13 +65,13 @@ export function saveResults(
   root: string,
   config: BenchConfig,
   servers: string[],
-  figures: Figures,
+  results: { figures: Figures; best: Figures; failures: Record<string, Record<string, string>> },
   samples: Samples,
   skipped: Record<string, string>,
 ): string {
   const dir = join(root, 'results');
   mkdirSync(dir, { recursive: true });
-  const record = { date: new Date().toISOString(), machine: machine(), config, servers, skipped, figures, samples };
+  const record = { date: new Date().toISOString(), machine: machine(), config, servers, skipped, ...results, samples };
   const text = `${JSON.stringify(record, null, 2)}\n`;
   const path = join(dir, `${record.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(path, text);

@@ -2,26 +2,41 @@
  * `pnpm bench`: start each server on loopback over the same directory, drive it with
  * the same load generator, print a side-by-side table and save it as JSON.
  * Flags: --quick, --only=ftpkit,vsftpd, --scenarios=RETR,idle, --duration=MS, --retr-mib,
- * --stor-mib, --rounds, --idle-sessions, --dir (or the BENCH_* environment variables).
+ * --stor-mib, --secure-mib, --tree-files, --rounds, --idle-sessions, --dir (or the BENCH_*
+ * environment variables). The table shows each figure's median over the rounds; the JSON
+ * keeps every sample, the medians, the best figures and why a measurement failed.
  */
 import { loadConfig } from './config.js';
 import { prepareFixtures } from './fixtures.js';
-import { machine, saveResults, table, type Figures, type Samples } from './report.js';
+import { machine, medians, saveResults, table, type Figures, type Samples } from './report.js';
 import { idle } from './scenarios/idle.js';
 import { list, mlsd } from './scenarios/listing.js';
 import { logins, smallFiles } from './scenarios/rates.js';
+import { ftpsLogins, ftpsRetr, ftpsStor } from './scenarios/ftps.js';
+import { s3Retr, s3SdkDownload, s3SdkUpload, s3SmallUploads, s3Stor } from './scenarios/s3.js';
+import { curlMany, mirrorDown, mirrorUp } from './scenarios/sessions.js';
 import { retr, stor } from './scenarios/transfer.js';
+import { benchCerts } from './certs.js';
 import type { Scenario } from './scenarios/types.js';
 import { treeCpuSeconds } from './proc.js';
-import { SERVERS, type ServerSpec } from './servers.js';
+import { BUILT_IN_SERVERS, type ServerSpec } from './servers.js';
+import { pureFtpd } from './servers/pure-ftpd.js';
 import { getpwnam } from './users.js';
 
-const ALL: Scenario[] = [retr, stor, smallFiles, logins, list, mlsd, idle];
+const ALL: Scenario[] = [
+  retr, stor, smallFiles, logins, list, mlsd,
+  mirrorDown, mirrorUp, curlMany,
+  ftpsLogins, ftpsRetr, ftpsStor,
+  s3Stor, s3SdkUpload, s3Retr, s3SdkDownload, s3SmallUploads,
+  idle,
+];
 
 const config = loadConfig();
 const scenarios = config.scenarios.length
   ? ALL.filter((s) => config.scenarios.some((f) => s.name.toLowerCase().includes(f.toLowerCase())))
   : ALL;
+/** Column order of the table: ftpkit first, then its peers. */
+const SERVERS = [...BUILT_IN_SERVERS.slice(0, -1), pureFtpd, ...BUILT_IN_SERVERS.slice(-1)];
 const wanted = config.only.length ? SERVERS.filter((s) => config.only.includes(s.name)) : SERVERS;
 
 const skipped: Record<string, string> = {};
@@ -46,7 +61,17 @@ async function measure(spec: ServerSpec, index: number, scenario: Scenario): Pro
   // Separate control ports and passive ranges (below the ephemeral range) per server.
   const port = 2200 + index;
   const passive = `${20000 + index * 2000}-${20000 + index * 2000 + 1999}`;
-  const server = await spec.start(config.dir, port, passive);
+  let server;
+  if (scenario.start) {
+    server = await scenario.start(spec, config, port, passive);
+    if (!server) return {};
+  } else if (scenario.tls) {
+    const tls = benchCerts(config);
+    if (!tls) throw new Error('openssl is needed to make the FTPS certificate');
+    server = await spec.start(config.dir, port, passive, { tls });
+  } else {
+    server = await spec.start(config.dir, port, passive);
+  }
   try {
     await scenario.warmUp?.(server, config);
     const cpuBefore = treeCpuSeconds(server.pid);
@@ -66,15 +91,17 @@ function cpuRow(scenario: Scenario): Scenario {
 
 function record(scenario: Scenario, server: string, value: number | undefined): void {
   ((samples[scenario.name] ??= {})[server] ??= []).push(value ?? null);
-  const row = (figures[scenario.name] ??= {});
-  const best = row[server];
-  if (value !== undefined && (best === undefined || (scenario.higherIsBetter ? value > best : value < best))) {
+  const row = (best[scenario.name] ??= {});
+  const previous = row[server];
+  if (value !== undefined && (previous === undefined || (scenario.higherIsBetter ? value > previous : value < previous))) {
     row[server] = value;
   }
 }
 
 const samples: Samples = {};
-const figures: Figures = {};
+const best: Figures = {};
+/** Why a measurement failed: failures[scenario][server]. */
+const failures: Record<string, Record<string, string>> = {};
 const rows: Scenario[] = [];
 for (const scenario of scenarios) {
   rows.push(scenario);
@@ -87,7 +114,9 @@ for (const scenario of scenarios) {
       try {
         result = await measure(spec, index, scenario);
       } catch (err) {
-        console.log(`${spec.name.padEnd(10)} ${scenario.name.padEnd(32)} failed: ${(err as Error).message}`);
+        const message = (err as Error).message.split('\n')[0]!;
+        (failures[scenario.name] ??= {})[spec.name] = message;
+        console.log(`${spec.name.padEnd(10)} ${scenario.name.padEnd(32)} failed: ${message}`);
         continue;
       }
       record(scenario, spec.name, result.value);
@@ -99,5 +128,9 @@ for (const scenario of scenarios) {
 }
 
 const names = servers.map((s) => s.name);
-console.log(`\n${table(rows, names, figures)}\n`);
-console.log(`saved ${saveResults(new URL('.', import.meta.url).pathname, config, names, figures, samples, skipped)}`);
+const figures = medians(samples);
+console.log(`\nMedians over ${config.rounds} round(s):\n${table(rows, names, figures)}\n`);
+for (const [scenario, byServer] of Object.entries(failures)) {
+  for (const [server, message] of Object.entries(byServer)) console.log(`failed: ${server}, ${scenario}: ${message}`);
+}
+console.log(`saved ${saveResults(new URL('.', import.meta.url).pathname, config, names, { figures, best, failures }, samples, skipped)}`);

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CertFiles } from './certs.js';
 import type { Target } from './ftp-client.js';
 import { startProcess, stopProcess, waitForBanner } from './proc.js';
 
@@ -18,11 +19,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How a server is started beyond its directory and ports. */
+export interface StartOptions {
+  /** Offer explicit FTPS (AUTH TLS, optional) with this certificate. */
+  tls?: CertFiles;
+}
+
 export interface ServerSpec {
   name: string;
   /** Why it cannot run here, or undefined. */
   unavailable(): string | undefined;
-  start(dir: string, port: number, passive: string): Promise<RunningServer>;
+  start(dir: string, port: number, passive: string, options?: StartOptions): Promise<RunningServer>;
   /** Worker processes (ftpkit only); the idle-memory scenario runs on single-process servers. */
   workers?: number;
 }
@@ -35,7 +42,7 @@ const PYTHON = '/usr/bin/python3';
 const VSFTPD = '/usr/sbin/vsftpd';
 const SECURE_CHROOT = '/var/run/vsftpd/empty';
 
-async function running(child: ChildProcess, target: Target, ipc: boolean): Promise<RunningServer> {
+export async function running(child: ChildProcess, target: Target, ipc: boolean): Promise<RunningServer> {
   try {
     await waitForBanner(target.host, target.port);
   } catch (err) {
@@ -69,8 +76,9 @@ function ftpkit(workers: number): ServerSpec {
     name: workers === 1 ? 'ftpkit' : `ftpkit ×${workers}`,
     workers,
     unavailable: () => undefined,
-    async start(dir, port, passive) {
-      const child = nodeServer('ftpkit.ts', [String(port), dir, USER, PASSWORD, String(workers), passive]);
+    async start(dir, port, passive, options) {
+      const tls = options?.tls ? [options.tls.certFile, options.tls.keyFile] : [];
+      const child = nodeServer('ftpkit.ts', [String(port), dir, USER, PASSWORD, String(workers), passive, ...tls]);
       return running(child, { host: HOST, port, user: USER, password: PASSWORD }, workers === 1);
     },
   };
@@ -79,7 +87,8 @@ function ftpkit(workers: number): ServerSpec {
 const ftpSrv: ServerSpec = {
   name: 'ftp-srv',
   unavailable: () => undefined,
-  async start(dir, port, passive) {
+  async start(dir, port, passive, options) {
+    if (options?.tls) throw new Error('not set up for FTPS here');
     const child = nodeServer('ftp-srv.ts', [String(port), dir, USER, PASSWORD, passive]);
     return running(child, { host: HOST, port, user: USER, password: PASSWORD }, true);
   },
@@ -91,8 +100,9 @@ const pyftpdlib: ServerSpec = {
     spawnSync(PYTHON, ['-c', 'import pyftpdlib']).status === 0
       ? undefined
       : 'python3-pyftpdlib is not installed (apt-get install python3-pyftpdlib)',
-  async start(dir, port, passive) {
-    const child = startProcess(PYTHON, [join(here, 'servers', 'pyftpd.py'), String(port), dir, USER, PASSWORD, passive]);
+  async start(dir, port, passive, options) {
+    const tls = options?.tls ? [options.tls.bothFile] : [];
+    const child = startProcess(PYTHON, [join(here, 'servers', 'pyftpd.py'), String(port), dir, USER, PASSWORD, passive, ...tls]);
     return running(child, { host: HOST, port, user: USER, password: PASSWORD }, false);
   },
 };
@@ -105,8 +115,15 @@ const vsftpd: ServerSpec = {
     if (!existsSync(SECURE_CHROOT)) return `vsftpd's ${SECURE_CHROOT} is missing`;
     return undefined;
   },
-  async start(dir, port, passive) {
+  async start(dir, port, passive, options) {
     const [min, max] = passive.split('-');
+    // Anonymous FTPS may be used, never required. vsftpd 3.0.3's default cipher list
+    // (DES-CBC3-SHA) is refused by current OpenSSL, and its session-reuse check trips on
+    // TLS 1.3 data connections.
+    const tls = options?.tls
+      ? ['ssl_enable=YES', `rsa_cert_file=${options.tls.bothFile}`, 'allow_anon_ssl=YES', 'force_anon_logins_ssl=NO',
+         'force_anon_data_ssl=NO', 'ssl_ciphers=HIGH', 'require_ssl_reuse=NO']
+      : [];
     const config = join(mkdtempSync(join(tmpdir(), 'ftpkit-bench-vsftpd-')), 'vsftpd.conf');
     // Anonymous login: no password hashing, so logins compare like for like with the
     // plain-text user checks of the other servers. sendfile is on by default.
@@ -124,6 +141,7 @@ const vsftpd: ServerSpec = {
         'write_enable=YES',
         'anon_upload_enable=YES',
         'anon_other_write_enable=YES',
+        'anon_mkdir_write_enable=YES',
         'pasv_enable=YES',
         `pasv_min_port=${min}`,
         `pasv_max_port=${max}`,
@@ -134,6 +152,7 @@ const vsftpd: ServerSpec = {
         // Containers often lack the syscalls vsftpd's seccomp filter expects.
         'seccomp_sandbox=NO',
         `secure_chroot_dir=${SECURE_CHROOT}`,
+        ...tls,
         '',
       ].join('\n'),
     );
@@ -142,5 +161,5 @@ const vsftpd: ServerSpec = {
   },
 };
 
-/** Every server, in the column order of the table: ftpkit first, then its peers. */
-export const SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(2), pyftpdlib, vsftpd, ftpSrv];
+/** Every server but pure-ftpd (servers/pure-ftpd.ts), in the column order of the table. */
+export const BUILT_IN_SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(2), pyftpdlib, vsftpd, ftpSrv];

@@ -8,7 +8,7 @@ import { drain, FtpControl, type Target } from '../ftp-client.js';
 import type { Scenario } from './types.js';
 
 /** Run `clients` loops until the duration is over; returns completed iterations per second. */
-async function rate(clients: number, durationMs: number, loop: (deadline: number, index: number) => Promise<number>): Promise<number> {
+export async function rate(clients: number, durationMs: number, loop: (deadline: number, index: number) => Promise<number>): Promise<number> {
   const started = performance.now();
   const deadline = started + durationMs;
   const counts = await Promise.all(Array.from({ length: clients }, (_, i) => loop(deadline, i)));
@@ -34,10 +34,11 @@ async function downloadLoop(target: Target, config: BenchConfig, deadline: numbe
   return done;
 }
 
-async function loginLoop(target: Target, deadline: number): Promise<number> {
+/** Connect, log in (over TLS when asked), QUIT, again until the deadline; returns the count. */
+export async function loginLoop(target: Target, deadline: number, tls = false): Promise<number> {
   let done = 0;
   while (performance.now() < deadline) {
-    const control = await FtpControl.login(target);
+    const control = await FtpControl.login(target, tls);
     await control.quit();
     done++;
   }

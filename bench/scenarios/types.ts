@@ -19,6 +19,13 @@ export interface Scenario {
    * compiling the code path, cold caches) are not charged to the measured operations.
    */
   warmUp?(server: RunningServer, config: BenchConfig): Promise<void>;
+  /** Start each server with explicit FTPS offered (the benchmark's certificate). */
+  tls?: boolean;
+  /**
+   * Start the server this scenario measures instead of `spec.start` (e.g. over S3);
+   * undefined when the server has no such setup (its figure is n/a).
+   */
+  start?(spec: ServerSpec, config: BenchConfig, port: number, passive: string): Promise<RunningServer | undefined>;
   /** One measurement; `undefined` when the server lacks the feature (e.g. MLSD). */
   run(server: RunningServer, config: BenchConfig, spec: ServerSpec): Promise<number | undefined>;
 }

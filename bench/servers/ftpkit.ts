@@ -1,12 +1,13 @@
 /**
  * ftpkit as the benchmark runs it: the local-disk adapter over the shared directory,
  * one user, optionally on several cluster workers. Started as its own process so its
- * memory can be measured. Usage: ftpkit.ts PORT ROOT USER PASSWORD WORKERS MIN-MAX
+ * memory can be measured. With CERT and KEY files it offers explicit FTPS (not required).
+ * Usage: ftpkit.ts PORT ROOT USER PASSWORD WORKERS MIN-MAX [CERT KEY]
  */
 import { FULL_ACCESS, FtpServer, startCluster } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
 
-const [port, root, user, password, workers, range] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [port, root, user, password, workers, range, certFile, keyFile] = process.argv.slice(2) as [string, string, string, string, string, string, string?, string?];
 const [min, max] = range.split('-').map(Number) as [number, number];
 
 // One adapter for every session, as a host serving one directory would do.
@@ -27,6 +28,7 @@ const handle = await startCluster({
       passivePorts,
       maxConnections: 10_000,
       maxConnectionsPerIp: 10_000,
+      ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
       authenticate: ({ username, password: given }) => {
         if (username !== user || given !== password) throw new Error('bad login');
         return { fs, permissions: FULL_ACCESS };
