@@ -6,6 +6,8 @@
  * microseconds. fsync is always asynchronous: it waits for the disk.
  */
 import {
+  chmod,
+  chmodSync,
   close,
   closeSync,
   fchmod,
@@ -31,7 +33,7 @@ import {
 } from 'node:fs';
 import { promisify } from 'node:util';
 
-/** File calls of uploads and of DELE, RNTO and MFMT; `write` is synchronous only for the first `syncWriteBytes`. */
+/** File calls of uploads and of DELE, RNTO, MFMT and SITE CHMOD; `write` is synchronous only for the first `syncWriteBytes`. */
 export interface FileCalls {
   open(path: string, flags: number, mode: number): Promise<number>;
   /** writev at `position` (null: the file offset); resolves with the bytes written. */
@@ -45,6 +47,7 @@ export interface FileCalls {
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   utimes(path: string, atime: Date, mtime: Date): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
   /** Bytes at the start of an upload written synchronously (0: none). */
   readonly syncWriteBytes: number;
 }
@@ -64,6 +67,7 @@ const pooled: Omit<FileCalls, 'syncWriteBytes'> = {
   rename: promisify(rename),
   unlink: promisify(unlink),
   utimes: promisify(utimes),
+  chmod: promisify(chmod),
 };
 
 // async wrappers, so a failing call rejects like its thread-pool twin
@@ -78,6 +82,7 @@ const direct: Omit<FileCalls, 'syncWriteBytes'> = {
   rename: async (from, to) => renameSync(from, to),
   unlink: async (path) => unlinkSync(path),
   utimes: async (path, atime, mtime) => utimesSync(path, atime, mtime),
+  chmod: async (path, mode) => chmodSync(path, mode),
 };
 
 /**

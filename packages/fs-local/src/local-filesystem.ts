@@ -4,7 +4,7 @@
  * wires each FileSystem operation to them.
  */
 import { closeSync, constants, readSync, type Stats } from 'node:fs';
-import { chmod, mkdir, rmdir, statfs, type FileHandle } from 'node:fs/promises';
+import { mkdir, rmdir, statfs, type FileHandle } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import {
   FsError,
@@ -215,7 +215,7 @@ export class LocalFileSystem implements FileSystem {
 
   /** Sets the permission bits; setuid, setgid and sticky bits are never set by clients. */
   async chmod(path: string, mode: number): Promise<void> {
-    await this.#withHandle(path, false, (handle) => chmod(handle.ref, mode & 0o777));
+    await this.#withHandle(path, false, (handle) => this.#calls.chmod(handle.ref, mode & 0o777));
   }
 
   async availableSpace(path: string): Promise<number> {
