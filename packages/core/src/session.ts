@@ -266,6 +266,7 @@ export class Session {
    */
   async openDataConnection(channel: DataChannel, signal?: AbortSignal): Promise<Socket> {
     const socket = await channel.connect(this.server.options.dataConnectTimeout, signal);
+    if (channel.secured) return socket;
     return this.protectData && this.secureDataSocket ? this.secureDataSocket(socket) : socket;
   }
 

@@ -15,8 +15,13 @@ async function openPassive(session: Session): Promise<PassiveChannel> {
   const listener = await session.passiveListener().catch((err: unknown) => {
     throw isReplyError(err) ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
   });
-  const channel = new PassiveChannel(listener, session.remoteAddress, (address) =>
-    session.server.emit('error', new Error(`refused data connection from ${address} (port stealing)`), session),
+  // PROT P: the TLS handshake starts when the client connects, as the client expects.
+  const secure = session.protectData ? session.secureDataSocket : undefined;
+  const channel = new PassiveChannel(
+    listener,
+    session.remoteAddress,
+    (address) => session.server.emit('error', new Error(`refused data connection from ${address} (port stealing)`), session),
+    secure && ((socket) => secure(socket)),
   );
   session.setDataChannel(channel);
   return channel;

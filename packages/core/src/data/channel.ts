@@ -15,7 +15,12 @@ export interface DataChannel {
   connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket>;
   /** Release the listener or the pending connection. */
   close(): void;
+  /** Whether `connect()` resolves with a connection already secured (PROT P, see PassiveChannel). */
+  readonly secured?: boolean;
 }
+
+/** Makes a just-accepted data connection ready for its transfer (the TLS handshake of PROT P). */
+export type PrepareConnection = (socket: Socket) => Promise<Socket>;
 
 /**
  * The data connection of one passive transfer: exactly one connection, and only from
@@ -24,6 +29,8 @@ export interface DataChannel {
  */
 export class PassiveChannel implements DataChannel {
   private socket: Socket | undefined;
+  /** The prepared connection (settled, so an early failure is never an unhandled rejection). */
+  private prepared: Promise<{ socket: Socket } | { error: unknown }> | undefined;
   private waiter: ((socket: Socket) => void) | undefined;
   private handedOut = false;
   private closed = false;
@@ -32,13 +39,21 @@ export class PassiveChannel implements DataChannel {
    * @param listener the session's passive listener
    * @param allowedAddress the only client address accepted (undefined: any)
    * @param onRefused told about each refused connection, for logging
+   * @param prepare run on the connection as soon as it is accepted: a PROT P client such
+   *   as curl starts its TLS handshake right after connecting and waits for it before
+   *   sending its next commands, so the handshake cannot wait for RETR/STOR
    */
   constructor(
     private readonly listener: PassiveListener,
     private readonly allowedAddress: string | undefined,
     private readonly onRefused: (address: string) => void,
+    private readonly prepare?: PrepareConnection,
   ) {
     listener.attach(this);
+  }
+
+  get secured(): boolean {
+    return this.prepare !== undefined;
   }
 
   /** The port clients should connect to. */
@@ -57,10 +72,24 @@ export class PassiveChannel implements DataChannel {
     this.socket = socket;
     socket.on('error', () => {}); // surfaced by the transfer that uses it
     this.listener.detach(this);
+    if (this.prepare) {
+      this.prepared = this.prepare(socket).then(
+        (ready) => ({ socket: ready }),
+        (error: unknown) => ({ error }),
+      );
+    }
     this.waiter?.(socket);
   }
 
-  connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+  async connect(timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+    const socket = await this.accepted(timeoutMs, signal);
+    if (!this.prepared) return socket;
+    const outcome = await this.prepared;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.socket;
+  }
+
+  private accepted(timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
     this.handedOut = true;
     if (this.socket) return Promise.resolve(this.socket);
     return new Promise((resolve, reject) => {
