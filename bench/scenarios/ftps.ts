@@ -32,16 +32,23 @@ async function curlTls(target: Target, path: string, expected: number, upload?: 
 }
 
 /**
- * A fresh server's first TLS session pays for loading its TLS code and keys (several
- * times a later one's CPU): one small download and one small upload over PROT P first.
+ * A fresh server's first TLS session pays for loading its TLS code and keys, and its
+ * first large transfer for growing its buffers (ftpkit's first 64 MiB PROT P download
+ * took 3-4 times the CPU of the next): a small download and upload, then one untimed
+ * transfer of the measured size in the measured direction.
  */
-async function warmUpTls(server: { target: Target }, config: { dir: string; smallFileBytes: number }): Promise<void> {
-  await curlTls(server.target, smallFileName(0), config.smallFileBytes);
-  try {
-    await curlTls(server.target, `${UPLOAD_DIR}/warm-up.bin`, config.smallFileBytes, join(config.dir, smallFileName(0)));
-  } finally {
-    rmSync(join(config.dir, UPLOAD_DIR, 'warm-up.bin'), { force: true });
-  }
+function warmUpTls(direction: 'download' | 'upload'): NonNullable<Scenario['warmUp']> {
+  return async (server, config) => {
+    await curlTls(server.target, smallFileName(0), config.smallFileBytes);
+    const upload = `${UPLOAD_DIR}/warm-up.bin`;
+    try {
+      await curlTls(server.target, upload, config.smallFileBytes, join(config.dir, smallFileName(0)));
+      if (direction === 'download') await curlTls(server.target, SECURE_FILE, config.secureBytes);
+      else await curlTls(server.target, upload, config.secureBytes, join(config.dir, SECURE_FILE));
+    } finally {
+      rmSync(join(config.dir, upload), { force: true });
+    }
+  };
 }
 
 export const ftpsLogins: Scenario = {
@@ -64,7 +71,7 @@ export const ftpsRetr: Scenario = {
   tls: true,
   operations: (_value, config) => config.secureBytes / MiB,
   operationUnit: 'MiB',
-  warmUp: warmUpTls,
+  warmUp: warmUpTls('download'),
   run: async (server, config) => (await curlTls(server.target, SECURE_FILE, config.secureBytes)) / MiB,
 };
 
@@ -75,7 +82,7 @@ export const ftpsStor: Scenario = {
   tls: true,
   operations: (_value, config) => config.secureBytes / MiB,
   operationUnit: 'MiB',
-  warmUp: warmUpTls,
+  warmUp: warmUpTls('upload'),
   async run(server, config) {
     try {
       return (await curlTls(server.target, UPLOAD_NAME, config.secureBytes, join(config.dir, SECURE_FILE))) / MiB;
