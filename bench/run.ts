@@ -6,6 +6,7 @@
  * environment variables). The table shows each figure's median over the rounds; the JSON
  * keeps every sample, the medians, the best figures and why a measurement failed.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from './config.js';
 import { prepareFixtures } from './fixtures.js';
 import { machine, medians, saveResults, table, type Figures, type Samples } from './report.js';
@@ -73,7 +74,12 @@ async function measure(spec: ServerSpec, index: number, scenario: Scenario): Pro
     server = await spec.start(config.dir, port, passive);
   }
   try {
-    await scenario.warmUp?.(server, config);
+    if (scenario.warmUp) {
+      await scenario.warmUp(server, config);
+      // Forking servers: let the warm-up's session processes exit (and be reaped into
+      // the parent's CPU time) before the first reading.
+      await sleep(500);
+    }
     const cpuBefore = treeCpuSeconds(server.pid);
     const value = await scenario.run(server, config, spec);
     const operations = value === undefined ? undefined : scenario.operations?.(value, config);

@@ -16,7 +16,8 @@ export async function rate(clients: number, durationMs: number, loop: (deadline:
   return counts.reduce((a, b) => a + b, 0) / elapsed;
 }
 
-async function downloadLoop(target: Target, config: BenchConfig, deadline: number, index: number): Promise<number> {
+/** RETR of the small files over one login until the deadline; returns the count. */
+export async function downloadLoop(target: Target, config: BenchConfig, deadline: number, index: number): Promise<number> {
   const control = await FtpControl.login(target);
   await control.command('TYPE I', 200);
   let done = 0;
@@ -28,6 +29,29 @@ async function downloadLoop(target: Target, config: BenchConfig, deadline: numbe
     if (opened.code !== 150 && opened.code !== 125) throw new Error(`RETR refused: ${opened.text}`);
     const [received] = await Promise.all([bytes, control.expect(226)]);
     if (received !== config.smallFileBytes) throw new Error(`short download: ${received} bytes`);
+    done++;
+  }
+  await control.quit();
+  return done;
+}
+
+/**
+ * STOR of `smallFileBytes` files over one login until the deadline, each under a new
+ * name `small-<client>-<n>.bin` in `dir` ('' or ending in '/'); returns the count.
+ */
+export async function uploadLoop(target: Target, config: BenchConfig, deadline: number, index: number, dir = ''): Promise<number> {
+  const body = Buffer.alloc(config.smallFileBytes, 0x61);
+  const control = await FtpControl.login(target);
+  await control.command('TYPE I', 200);
+  let done = 0;
+  while (performance.now() < deadline) {
+    const data = await control.passive(target.host);
+    data.on('error', () => {});
+    control.send(`STOR ${dir}small-${index}-${done}.bin`);
+    const opened = await control.next();
+    if (opened.code !== 150 && opened.code !== 125) throw new Error(`STOR refused: ${opened.text}`);
+    data.end(body);
+    await control.expect(226);
     done++;
   }
   await control.quit();

@@ -19,11 +19,11 @@ import {
 import { startS3rver, type S3rverInstance } from '../../packages/fs-s3/test/s3rver.js';
 import type { BenchConfig } from '../config.js';
 import { SECURE_FILE, smallFileName } from '../fixtures.js';
-import { FtpControl, type Target } from '../ftp-client.js';
+import type { Target } from '../ftp-client.js';
 import { startProcess } from '../proc.js';
 import type { RunningServer, ServerSpec } from '../servers.js';
 import { running } from '../servers.js';
-import { rate } from './rates.js';
+import { rate, uploadLoop } from './rates.js';
 import type { Scenario } from './types.js';
 
 const run = promisify(execFile);
@@ -183,26 +183,6 @@ export const s3SdkDownload = s3Scenario(
   putObject,
 );
 
-/** STOR of 4 KiB files over long-lived logins until the deadline; returns the count. */
-async function smallUploadLoop(target: Target, config: BenchConfig, deadline: number, index: number): Promise<number> {
-  const body = Buffer.alloc(config.smallFileBytes, 0x61);
-  const control = await FtpControl.login(target);
-  await control.command('TYPE I', 200);
-  let done = 0;
-  while (performance.now() < deadline) {
-    const data = await control.passive(target.host);
-    data.on('error', () => {});
-    control.send(`STOR small-${index}-${done}.bin`);
-    const opened = await control.next();
-    if (opened.code !== 150 && opened.code !== 125) throw new Error(`STOR refused: ${opened.text}`);
-    data.end(body);
-    await control.expect(226);
-    done++;
-  }
-  await control.quit();
-  return done;
-}
-
 export const s3SmallUploads: Scenario = {
   name: `S3: 4 KiB uploads, ${SMALL_UPLOAD_CLIENTS} clients`,
   unit: 'files/s',
@@ -212,5 +192,5 @@ export const s3SmallUploads: Scenario = {
   start: (spec, _config, port, passive) => startS3(spec, port, passive, true),
   warmUp: warmUpFtp,
   run: (server, config) =>
-    rate(SMALL_UPLOAD_CLIENTS, config.durationMs, (deadline, i) => smallUploadLoop(server.target, config, deadline, i)),
+    rate(SMALL_UPLOAD_CLIENTS, config.durationMs, (deadline, i) => uploadLoop(server.target, config, deadline, i)),
 };

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { BenchConfig } from '../config.js';
 import { clientTree, TREE_FOLDERS, treeDir, treeFile, treePerFolder, UPLOAD_DIR } from '../fixtures.js';
 import type { Target } from '../ftp-client.js';
+import { downloadLoop, rate, uploadLoop } from './rates.js';
 import type { Scenario } from './types.js';
 
 const run = promisify(execFile);
@@ -54,13 +55,21 @@ async function timed(count: number, work: () => Promise<number>): Promise<number
 type Work = (target: Target, config: BenchConfig) => Promise<number>;
 
 /**
- * Untimed runs first. A fresh Node server runs its code unoptimised until the JIT has
- * seen it often enough: ftpkit's CPU per file fell by half between its first and second
- * 2,000 serial downloads, so a few hundred files do not make it a long-running server.
+ * Warm-up before the timed run, for every server alike: one untimed run of the client,
+ * then WARM_UP_MS of small transfers in the scenario's direction with 4 raw clients. A
+ * fresh Node server runs its code unoptimised until the JIT has seen it often enough:
+ * ftpkit's CPU per file fell to a third over its first 3,000 serial downloads, so a few
+ * hundred files do not make it the long-running server these figures are about.
  */
-const WARM_UP_RUNS = 3;
+const WARM_UP_MS = 3000;
 
-function session(name: string, count: (config: BenchConfig) => number, work: Work, warmUp: Work = work): Scenario {
+function session(
+  name: string,
+  count: (config: BenchConfig) => number,
+  work: Work,
+  direction: 'download' | 'upload',
+  warmUp: Work = work,
+): Scenario {
   return {
     name,
     unit: 'files/s',
@@ -68,7 +77,14 @@ function session(name: string, count: (config: BenchConfig) => number, work: Wor
     operations: (_value, config) => count(config),
     operationUnit: 'file',
     warmUp: async (server, config) => {
-      for (let i = 0; i < WARM_UP_RUNS; i++) await warmUp(server.target, config);
+      await warmUp(server.target, config);
+      await rate(4, WARM_UP_MS, (deadline, i) =>
+        direction === 'download'
+          ? downloadLoop(server.target, config, deadline, i)
+          : uploadLoop(server.target, config, deadline, i, `${UPLOAD_DIR}/`),
+      );
+      const uploads = join(config.dir, UPLOAD_DIR);
+      for (const name of readdirSync(uploads)) if (name.startsWith('small-')) rmSync(join(uploads, name), { force: true });
     },
     run: (server, config) => timed(count(config), () => work(server.target, config)),
   };
@@ -84,7 +100,7 @@ async function downloadTree(target: Target, config: BenchConfig): Promise<number
   }
 }
 
-export const mirrorDown = session('lftp mirror: download tree', treeCount, downloadTree);
+export const mirrorDown = session('lftp mirror: download tree', treeCount, downloadTree, 'download');
 
 let uploads = 0;
 export const mirrorUp = session('lftp mirror -R: upload tree', treeCount, async (target, config) => {
@@ -96,7 +112,7 @@ export const mirrorUp = session('lftp mirror -R: upload tree', treeCount, async 
   } finally {
     rmSync(join(config.dir, remote), { recursive: true, force: true });
   }
-});
+}, 'upload');
 
 /**
  * One curl process, one login, `files` URLs. curl 7.88 sometimes waits a whole second
@@ -117,9 +133,7 @@ export const curlMany = session(
   'curl: a folder in one session',
   curlCount,
   (target, config) => curlFiles(target, config, curlCount(config)),
-  // The same download path warmed by lftp (curl's stalls would make curl warm-ups long).
-  async (target, config) => {
-    await downloadTree(target, config);
-    return curlFiles(target, config, Math.min(8, curlCount(config)));
-  },
+  'download',
+  // A short curl run: its stalls would make a whole folder's warm-up long.
+  (target, config) => curlFiles(target, config, Math.min(8, curlCount(config))),
 );
