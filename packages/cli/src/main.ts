@@ -61,6 +61,7 @@ async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metr
     ...config.limits,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
+    ...(config.proxyProtocol ? { proxyProtocol: config.proxyProtocol } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
   });
   server.use(pathPermissions(users.policyOf));
