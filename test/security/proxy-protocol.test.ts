@@ -10,7 +10,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { test } from 'node:test';
 import type { Session } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { createTestCerts, hasOpenssl } from '../support/certs.js';
+import { createTestCerts } from '../support/certs.js';
+import { skipUnless } from '../support/process.js';
 import { proxyV1, proxyV2 } from '../support/proxy-header.js';
 import { collect, RawClient } from '../support/raw-client.js';
 import { serversClosedAfterFile } from '../support/server.js';
@@ -173,7 +174,7 @@ test('passive data through the balancer must name the session client; PORT targe
   control.close();
 });
 
-test('implicit FTPS behind the balancer: the header comes before the TLS handshake', { skip: !hasOpenssl() && 'openssl is not installed' }, async () => {
+test('implicit FTPS behind the balancer: the header comes before the TLS handshake', { skip: skipUnless('openssl', ['version']) }, async () => {
   const certs = createTestCerts();
   try {
     const { server } = await start({ proxyProtocol, tls: { ...certs.issue('127.0.0.1').files, implicitPort: 0 } });
