@@ -33,6 +33,8 @@ export interface FleetNode {
   /** Its control port (clients go through the balancer instead). */
   port: number;
   passivePorts: { min: number; max: number };
+  /** What the balancer adds to its passive ports (the node's `--passive-port-offset`). */
+  advertisedOffset: number;
   /** The xferlog file it appends to. */
   xferlog: string;
   /** Its log lines so far, parsed. */
@@ -50,6 +52,11 @@ export interface FleetOptions {
   passivePortsPerNode?: number;
   /** Extra `ftpkit` flags for node `index` (users, limits, state, …). */
   args?: (index: number) => string[];
+  /**
+   * Make the balancer take each passive slice on ports shifted by this much (as a
+   * NodePort would), and the nodes advertise them with `--passive-port-offset`. Default 0.
+   */
+  advertisedOffset?: number;
 }
 
 export interface Fleet {
@@ -71,6 +78,7 @@ const DEFAULT_USER = ['--user', 'alice:secret'];
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const count = options.nodes ?? 2;
   const slice = options.passivePortsPerNode ?? 10;
+  const advertisedOffset = options.advertisedOffset ?? 0;
   const dir = await mkdtemp(join(tmpdir(), 'ftpkit-fleet-'));
   const root = join(dir, 'storage');
   await mkdir(root);
@@ -78,7 +86,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   let balancer: Balancer | undefined;
   try {
     const [port, monitorPort] = [await freePort(), await freePort()];
-    const base = await freeRange(count * slice);
+    const base = await freeRange(count * slice, advertisedOffset);
     const nodes: FleetNode[] = await Promise.all(
       Array.from({ length: count }, async (_, index) => {
         const address = `127.0.0.${11 + index}`;
@@ -89,6 +97,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
           '--host', address, '--port', '0', '--root', root,
           '--passive-ports', `${passivePorts.min}-${passivePorts.max}`, '--public-host', BALANCER_HOST,
           '--proxy-protocol', BALANCER_SOURCE, '--log-level', 'debug', '--xferlog', xferlog,
+          ...(advertisedOffset ? ['--passive-port-offset', String(advertisedOffset)] : []),
           ...extra,
         ]);
         started.push(cli);
@@ -97,6 +106,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
           address,
           port: cli.port,
           passivePorts,
+          advertisedOffset,
           xferlog,
           logs: () => parseLogs(cli.errors()),
           stop: () => cli.stop(),
@@ -150,11 +160,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The first port of `size` consecutive ports, all free right now, from a random start. */
-async function freeRange(size: number): Promise<number> {
+/**
+ * The first port of `size` consecutive ports, all free right now (and free again
+ * `offset` higher, for a shifted balancer), from a random start.
+ */
+async function freeRange(size: number, offset: number): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 40_000 + Math.floor(Math.random() * 20_000);
-    const probes = await Promise.all(Array.from({ length: size }, (_, i) => canBind(base + i)));
+    const base = 30_000 + Math.floor(Math.random() * 20_000);
+    const ports = Array.from({ length: size }, (_, i) => base + i);
+    const probes = await Promise.all([...ports, ...(offset ? ports.map((p) => p + offset) : [])].map(canBind));
     if (probes.every(Boolean)) return base;
   }
   throw new Error(`no ${size} consecutive free ports found`);

@@ -18,6 +18,12 @@ export interface BalancedNode {
   port: number;
   /** Its passive slice, forwarded to it port for port. */
   passivePorts: { min: number; max: number };
+  /**
+   * Where the balancer takes the slice's connections, relative to the node's ports (a
+   * Kubernetes NodePort in front of a pod): the front end binds min+offset…max+offset and
+   * forwards to the node's port = front-end port − offset. Default 0 (same ports).
+   */
+  advertisedOffset?: number;
 }
 
 /** Where the balancer listens and how it reaches the nodes. */
@@ -68,17 +74,22 @@ export function haproxyConfig(layout: BalancerLayout): string {
     '  tcp-check expect rstring ^220',
     ...nodes.map((n, i) => `  server node_${letter(i)} ${n.address}:${n.port} send-proxy-v2 check check-send-proxy inter 2s`),
     '',
-    ...nodes.flatMap((n, i) => [
-      `# Passive slice of node ${letter(i)}: the same ports, on that node only (a server without a port keeps the client's).`,
-      `frontend ftp_passive_${letter(i)}`,
-      `  bind ${host}:${n.passivePorts.min}-${n.passivePorts.max}`,
-      `  default_backend ftp_passive_${letter(i)}`,
-      '',
-      `backend ftp_passive_${letter(i)}`,
-      `  source ${source}`,
-      `  server node_${letter(i)} ${n.address} send-proxy-v2`,
-      '',
-    ]),
+    ...nodes.flatMap((n, i) => {
+      const offset = n.advertisedOffset ?? 0;
+      // A server without a port keeps the port the client connected to; ":-N" shifts it.
+      const target = offset === 0 ? n.address : `${n.address}:${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+      return [
+        `# Passive slice of node ${letter(i)}: ${offset === 0 ? 'the same ports' : `ports shifted by ${offset}`}, on that node only.`,
+        `frontend ftp_passive_${letter(i)}`,
+        `  bind ${host}:${n.passivePorts.min + offset}-${n.passivePorts.max + offset}`,
+        `  default_backend ftp_passive_${letter(i)}`,
+        '',
+        `backend ftp_passive_${letter(i)}`,
+        `  source ${source}`,
+        `  server node_${letter(i)} ${target} send-proxy-v2`,
+        '',
+      ];
+    }),
   ].join('\n');
 }
 
