@@ -72,6 +72,11 @@ test('v2 LOCAL (a health check) and v1 UNKNOWN keep the balancer as the peer', a
   const { client: local } = await via(port, proxyV2({ address: '198.51.100.7', port: 1 }, { local: true }));
   const { client: unknown } = await via(port, proxyV1());
   assert.deepEqual(addresses, [`${BALANCER}|undefined`, `${BALANCER}|undefined`]);
+  // The headers were consumed: the sessions answer commands, not the header's bytes.
+  for (const client of [local, unknown]) {
+    await client.login();
+    assert.match((await client.send('STAT')).text, /Connected from 127\.0\.0\.10/);
+  }
   local.close();
   unknown.close();
 });
