@@ -179,10 +179,12 @@ test('passive data through the balancer must name the session client; PORT targe
   control.close();
 });
 
-test('implicit FTPS behind the balancer: the header comes before the TLS handshake', { skip: skipUnless('openssl', ['version']) }, async () => {
+test('FTPS behind the balancer: the header comes before the TLS handshake, on the implicit listener and on PROT P data', { skip: skipUnless('openssl', ['version']) }, async () => {
   const certs = createTestCerts();
   try {
-    const { server } = await start({ proxyProtocol, tls: { ...certs.issue('127.0.0.1').files, implicitPort: 0 } });
+    const { server, fs } = await start({ proxyProtocol, tls: { ...certs.issue('127.0.0.1').files, implicitPort: 0 } });
+    const w = await fs.write('/secret.txt', {});
+    await new Promise<void>((resolve) => w.end('protected\n', resolve));
     const addresses: string[] = [];
     server.on('connect', (s) => addresses.push(s.remoteAddress));
     const socket = await rawSocket(server.implicitAddress!.port, BALANCER);
@@ -193,6 +195,21 @@ test('implicit FTPS behind the balancer: the header comes before the TLS handsha
     assert.match(banner, /^220 /);
     assert.deepEqual(addresses, ['198.51.100.7']);
     secured.destroy();
+
+    // Explicit FTPS on the main port, with a TLS data connection behind its own header.
+    const { client: control } = await via(server.address!.port, client('127.0.0.3'));
+    assert.equal((await control.send('AUTH TLS')).code, 234);
+    await control.upgrade();
+    await control.login();
+    assert.equal((await control.send('PBSZ 0')).code, 200);
+    assert.equal((await control.send('PROT P')).code, 200);
+    await control.send('TYPE I');
+    const data = await passiveVia(control, '127.0.0.3');
+    assert.equal((await control.send('RETR /secret.txt')).code, 150);
+    const tlsData = tlsConnect({ socket: data, rejectUnauthorized: false });
+    assert.equal((await collect(tlsData)).toString(), 'protected\n');
+    assert.equal((await control.read()).code, 226);
+    control.close();
   } finally {
     certs.remove();
   }
