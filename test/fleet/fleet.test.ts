@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
+import { createTestCerts, hasOpenssl, type TestCerts } from '../support/certs.js';
 import { LFTP_SETTINGS } from '../support/client-args.js';
 import { findPython, runOk, skipUnless } from '../support/process.js';
 import { proxyV1, proxyV2 } from '../support/proxy-header.js';
@@ -43,14 +44,20 @@ function socketFrom(port: number, localAddress: string, host = '127.0.0.1'): Pro
 describe('a fleet behind HAProxy', { skip: skipUnlessHaproxy() }, () => {
   let fleet: Fleet;
   let dir: string;
+  let certs: TestCerts | undefined;
   const url = (path: string) => `ftp://${fleet.host}:${fleet.port}${path}`;
 
   before(async () => {
-    fleet = await startFleet();
+    // Explicit FTPS offered (not required) when a certificate can be made here.
+    certs = hasOpenssl() ? createTestCerts() : undefined;
+    const pair = certs?.issue('127.0.0.1').files;
+    const tls = pair ? ['--tls-cert', pair.certFile, '--tls-key', pair.keyFile] : [];
+    fleet = await startFleet({ args: () => ['--user', 'alice:secret', ...tls] });
     dir = await mkdtemp(join(tmpdir(), 'ftpkit-fleet-clients-'));
   });
   after(async () => {
     await fleet?.stop();
+    certs?.remove();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -70,6 +77,16 @@ describe('a fleet behind HAProxy', { skip: skipUnlessHaproxy() }, () => {
       assert.match(await xferlogOf(node), / 127\.0\.0\.3 3145728 \/curl\/(one|two)\.bin b _ [io] r alice ftp 0 \* c/);
       assert.ok(!node.logs().some((l) => l.address === BALANCER_SOURCE && l.msg === 'login'), 'no login is attributed to the balancer');
     }
+  });
+
+  it('curl with explicit FTPS (AUTH TLS, PROT P) through the balancer: TLS data connections behind PROXY headers', { skip: skipUnless('curl') || skipUnless('openssl', ['version']) }, async () => {
+    const curl = (...args: string[]) => runOk('curl', ['-sS', '--max-time', '30', '--ssl-reqd', '-k', '--interface', '127.0.0.7', '-u', 'alice:secret', ...args]);
+    const data = randomBytes(1024 * 1024);
+    await writeFile(join(dir, 'tls-up.bin'), data);
+    await curl('-T', join(dir, 'tls-up.bin'), url('/tls.bin'));
+    await curl('-o', join(dir, 'tls-down.bin'), url('/tls.bin'));
+    assert.ok((await readFile(join(dir, 'tls-down.bin'))).equals(data));
+    assert.ok(fleet.nodes.every((n) => sawClient(n, '127.0.0.7', 'login')), 'both nodes logged 127.0.0.7');
   });
 
   it('lftp from 127.0.0.5: put and get through the balancer', { skip: skipUnless('lftp') }, async () => {
