@@ -10,6 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { test } from 'node:test';
 import type { Session } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { prng } from '../fuzz/generator.js';
 import { createTestCerts } from '../support/certs.js';
 import { skipUnless } from '../support/process.js';
 import { proxyV1, proxyV2 } from '../support/proxy-header.js';
@@ -213,4 +214,52 @@ test('FTPS behind the balancer: the header comes before the TLS handshake, on th
   } finally {
     certs.remove();
   }
+});
+
+test('fuzz: mutated headers from the balancer, split into random chunks, are either greeted or closed, and never crash or hang the server', async () => {
+  const { server, port } = await start({ proxyProtocol });
+  server.on('error', () => {}); // each bad header is reported; the count is not the point here
+  const random = prng(20261201);
+  const int = (n: number) => Math.floor(random() * n);
+  const cases = Array.from({ length: 120 }, () => {
+    const header = Buffer.from(int(2) ? client(`198.51.100.${int(256)}`) : proxyV1({ address: `203.0.113.${int(256)}`, port: int(65536) }));
+    for (let m = int(3); m > 0; m--) header[int(header.length)] = int(256);
+    const bytes = int(4) === 0 ? header.subarray(0, int(header.length)) : header;
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const size = 1 + int(24);
+      chunks.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    return chunks;
+  });
+  const outcomes = { greeted: 0, closed: 0 };
+  for (let i = 0; i < cases.length; i += 12) {
+    await Promise.all(
+      cases.slice(i, i + 12).map(async (chunks) => {
+        const socket = await rawSocket(port, BALANCER);
+        socket.on('error', () => {});
+        const first = new Promise<string>((resolve) => {
+          socket.once('data', (c: Buffer) => resolve(c.toString('latin1')));
+          socket.once('close', () => resolve(''));
+        });
+        for (const chunk of chunks) {
+          if (socket.destroyed) break;
+          socket.write(chunk);
+          await new Promise((resolve) => setTimeout(resolve, int(3)));
+        }
+        const reply = await first;
+        if (reply.startsWith('220 ')) outcomes.greeted++;
+        else {
+          assert.equal(reply, '', 'a connection that is not greeted gets no bytes at all');
+          outcomes.closed++;
+        }
+        socket.destroy();
+      }),
+    );
+  }
+  assert.ok(outcomes.greeted > 10 && outcomes.closed > 10, JSON.stringify(outcomes));
+  const { client: after, banner } = await via(port, client('198.51.100.7'));
+  assert.equal(banner.code, 220, 'still serving');
+  after.close();
 });
