@@ -38,7 +38,11 @@ export interface Flags {
   anonymous?: boolean;
   readOnly?: boolean;
   passivePorts?: { min: number; max: number };
+  /** `--passive-port-offset N`: added to passive ports in PASV/EPSV replies. */
+  passivePortOffset?: number;
   publicHost?: string;
+  /** `--proxy-protocol CIDR[,CIDR…]`: balancers whose PROXY headers are honoured. */
+  proxyProtocol?: string[];
   logLevel?: LogLevel;
   xferlog?: string;
   xferlogFormat?: XferlogFormat;
@@ -72,7 +76,11 @@ export const USAGE = `Usage: ftpkit [options]
   --anonymous               allow anonymous read-only logins
   --read-only               every user may only list and download
   --passive-ports MIN-MAX   passive data port range
+  --passive-port-offset N   add N to passive ports in PASV/EPSV replies (clients reach
+                            the node on shifted ports, e.g. a Kubernetes NodePort)
   --public-host HOST        address advertised in PASV replies
+  --proxy-protocol CIDRS    comma-separated balancer addresses/CIDR blocks: connections
+                            from them must start with a PROXY v1/v2 header naming the client
   --tls-cert FILE           TLS certificate chain (PEM): enables FTPS (AUTH TLS)
   --tls-key FILE            TLS private key (PEM)
   --implicit-tls            TLS from the first byte (implicit FTPS) on --port
@@ -137,6 +145,8 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         'read-only': { type: 'boolean' },
         'passive-ports': { type: 'string' },
         'public-host': { type: 'string' },
+        'passive-port-offset': { type: 'string' },
+        'proxy-protocol': { type: 'string' },
         'log-level': { type: 'string' },
         xferlog: { type: 'string' },
         'xferlog-format': { type: 'string' },
@@ -196,6 +206,11 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   if (v['read-only'] !== undefined) flags.readOnly = v['read-only'];
   if (v['passive-ports'] !== undefined) flags.passivePorts = parsePortRange(v['passive-ports'], '--passive-ports');
   if (v['public-host'] !== undefined) flags.publicHost = v['public-host'];
+  if (v['passive-port-offset'] !== undefined) {
+    if (!/^-?\d{1,5}$/.test(v['passive-port-offset'])) throw new UsageError(`--passive-port-offset must be an integer, got "${v['passive-port-offset']}"`);
+    flags.passivePortOffset = Number(v['passive-port-offset']);
+  }
+  if (v['proxy-protocol'] !== undefined) flags.proxyProtocol = v['proxy-protocol'].split(',').map((block) => block.trim());
   const logLevel = oneOf(v['log-level'], LOG_LEVELS, '--log-level');
   if (logLevel) flags.logLevel = logLevel;
   if (v.xferlog !== undefined) flags.xferlog = v.xferlog;

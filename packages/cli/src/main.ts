@@ -61,6 +61,7 @@ async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metr
     ...config.limits,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
+    ...(config.proxyProtocol ? { proxyProtocol: config.proxyProtocol } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
   });
   server.use(pathPermissions(users.policyOf));
@@ -145,6 +146,7 @@ export async function main(argv: string[]): Promise<void> {
     lines.push(config.tls.implicit ? 'implicit FTPS: TLS from the first byte' : 'explicit FTPS available (AUTH TLS)');
     if (config.tls.requireTls) lines.push('TLS required for logins and data');
   }
+  if (config.proxyProtocol) lines.push(`PROXY protocol headers required from ${config.proxyProtocol.trusted.join(', ')}`);
   if (started.metricsUrl) lines.push(`metrics on ${started.metricsUrl}`);
   if (config.demo) lines.push('login: user "demo", password "demo"');
   if (config.anonymous) lines.push('anonymous logins allowed (read-only)');

@@ -16,7 +16,7 @@ export async function startCli(args: string[]): Promise<{ child: ChildProcess; p
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.on('data', (chunk: string) => {
       stdout += chunk;
-      const m = /listening on ftps?:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      const m = /listening on ftps?:\/\/(?:\[[^\]]+\]|[^\s:/]+):(\d+)/.exec(stdout);
       if (m) resolve(Number(m[1]));
     });
     child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
@@ -27,7 +27,7 @@ export async function startCli(args: string[]): Promise<{ child: ChildProcess; p
     output: () => stdout,
     errors: () => stderr,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode; // already gone (e.g. SIGKILL)
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;

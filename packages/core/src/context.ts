@@ -3,6 +3,7 @@ import type { CommandMiddleware } from './commands/types.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
+import type { ClientResolver } from './net/client-address.js';
 import type { TransferHook } from './hooks/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { Defender } from './security/defender.js';
@@ -15,6 +16,8 @@ export interface ServerContext {
   readonly middleware: readonly CommandMiddleware[];
   readonly transferHooks: readonly TransferHook[];
   readonly passivePorts: PassivePortPool;
+  /** PROXY protocol handling, when the `proxyProtocol` option is set. */
+  readonly clients: ClientResolver | undefined;
   /** The TLS machinery, when the `tls` option is set. */
   readonly tls: TlsEngine | undefined;
   /** Failed-login accounting and address bans, shared by every session. */

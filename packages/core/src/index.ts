@@ -42,6 +42,16 @@ export type {
 export type { FtpServerEvents, TransferEvent } from './events.js';
 export type { Defender, DefenderOptions, AddressBannedEvent } from './security/defender.js';
 export { CidrList, parseCidr, type Cidr } from './security/cidr.js';
+export type { ClientPeer, ProxyProtocolOptions } from './net/client-address.js';
+export {
+  parseProxyHeader,
+  ProxyProtocolError,
+  type ParsedProxyHeader,
+  type ProxyEndpoint,
+  type ProxyHeader,
+  type ProxyTlv,
+} from './net/proxy-protocol.js';
+export { readProxyHeader } from './net/proxy-reader.js';
 export type {
   ArgumentRule,
   CommandContext,

@@ -16,7 +16,12 @@ export interface Logger {
 }
 
 function who(session: Session): Record<string, unknown> {
-  return { session: session.id, address: session.remoteAddress, ...(session.user ? { user: session.user.username } : {}) };
+  return {
+    session: session.id,
+    address: session.remoteAddress,
+    ...(session.proxyAddress ? { via: session.proxyAddress } : {}),
+    ...(session.user ? { user: session.user.username } : {}),
+  };
 }
 
 /** Write the server's notable events to `logger`. Called by FtpServer for `options.logger`. */

@@ -5,6 +5,7 @@ import type { FileSystem } from './fs/filesystem.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
+import type { ProxyProtocolOptions } from './net/client-address.js';
 import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
@@ -133,6 +134,13 @@ export interface AuthResult extends TlsPolicy {
 export interface PortRange {
   min: number;
   max: number;
+  /**
+   * Added to the listening port in PASV/EPSV replies, for when clients reach the node on
+   * other ports than it listens on (a Kubernetes NodePort, a NAT that shifts ports):
+   * `{ min: 50000, max: 50099, advertisedOffset: -20000 }` listens on 50000-50099 and
+   * advertises 30000-30099. Default 0.
+   */
+  advertisedOffset?: number;
 }
 
 /** Options of {@link FtpServer}. */
@@ -169,6 +177,13 @@ export interface FtpServerOptions {
    * interfaces). Default: the local address of the control connection.
    */
   publicHost?: string | ((session: Session) => string | Promise<string>);
+  /**
+   * PROXY protocol v1/v2 from trusted balancers (HAProxy `send-proxy-v2`, AWS NLB, ...)
+   * on the control, implicit-TLS and passive data listeners: connections from
+   * `trusted` must start with a header, whose client address then stands for the
+   * connection everywhere. Default: off, every address is the socket's peer.
+   */
+  proxyProtocol?: ProxyProtocolOptions;
   /** Most simultaneous control connections. Default 1000. */
   maxConnections?: number;
   /** Most simultaneous control connections from one IP address. Default 50. */
@@ -221,7 +236,7 @@ export interface FtpServerOptions {
 }
 
 /** Options with every default filled in. */
-type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
+type OptionalOptions = 'passivePorts' | 'publicHost' | 'proxyProtocol' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
 export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender'>> &
   Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions> };
 
@@ -230,6 +245,10 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   const range = options.passivePorts;
   if (range && !(range.min > 0 && range.max <= 65535 && range.min <= range.max)) {
     throw new RangeError('FtpServer: passivePorts must satisfy 0 < min <= max <= 65535');
+  }
+  const offset = range?.advertisedOffset ?? 0;
+  if (range && !(Number.isInteger(offset) && range.min + offset > 0 && range.max + offset <= 65535)) {
+    throw new RangeError('FtpServer: passivePorts.advertisedOffset must be an integer keeping the advertised ports within 1-65535');
   }
   return {
     host: '127.0.0.1',

@@ -19,7 +19,7 @@ import { scopeToVerbs } from './hooks/middleware.js';
 import type { TransferHook } from './hooks/types.js';
 import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
-import { normalizeAddress } from './security/address.js';
+import { ClientResolver, socketPeer, type ClientPeer } from './net/client-address.js';
 import { Defender } from './security/defender.js';
 import { Session } from './session.js';
 import { TlsEngine } from './tls/engine.js';
@@ -51,7 +51,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private listener: Server | undefined;
   private implicitListener: Server | undefined;
   private readonly tls: TlsEngine | undefined;
-  /** Implicit-FTPS connections still in their handshake (not sessions yet), with when they came. */
+  /** Connections still reading their PROXY header or in their implicit-FTPS handshake (not sessions yet), with when they came. */
   private readonly handshaking = new Map<Socket, number>();
   private closing = false;
 
@@ -68,12 +68,14 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     }
     if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
     this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]));
+    const clients = this.options.proxyProtocol && new ClientResolver(this.options.proxyProtocol);
     this.context = {
       options: this.options,
       commands: this.registry,
       middleware: this.middleware,
       transferHooks: this.transferHooks,
       passivePorts,
+      clients,
       tls: this.tls,
       defender: this.defender,
       sessions: this.live,
@@ -157,8 +159,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     if (this.listener) throw new Error('FtpServer is already listening');
     this.closing = false;
     const implicitPort = this.options.tls?.implicitPort;
-    this.listener = createServer({ noDelay: true }, (socket) => this.admit(socket, this.options.tls?.implicit === true));
-    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.admit(socket, true));
+    this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket, this.options.tls?.implicit === true));
+    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.accept(socket, true));
     try {
       await this.bind(this.listener, this.options.port);
       if (this.implicitListener) await this.bind(this.implicitListener, implicitPort!);
@@ -213,8 +215,29 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     this.safeEmit('close', []);
   }
 
-  private admit(socket: Socket, implicitTls: boolean): void {
-    const address = normalizeAddress(socket.remoteAddress);
+  /** Find the connection's client (its PROXY header, from a trusted balancer), then admit it. */
+  private accept(socket: Socket, implicitTls: boolean): void {
+    const clients = this.context.clients;
+    const direct = socketPeer(socket);
+    if (!clients?.trusts(direct.address)) return this.admit(socket, direct, implicitTls);
+    socket.on('error', () => {});
+    this.handshaking.set(socket, performance.now());
+    clients.resolve(socket).then(
+      (peer) => {
+        this.handshaking.delete(socket);
+        if (this.closing) socket.destroy();
+        else this.admit(socket, peer, implicitTls);
+      },
+      (err: Error) => {
+        this.handshaking.delete(socket);
+        socket.destroy();
+        if (!this.closing) this.safeEmit('error', [new Error(`connection from ${direct.address} closed: ${err.message}`)]);
+      },
+    );
+  }
+
+  private admit(socket: Socket, peer: ClientPeer, implicitTls: boolean): void {
+    const address = peer.address;
     const refusal = this.defender.refusal(address);
     if (refusal) return refuseConnection(socket, refusal);
     const fromAddress = this.perAddress.get(address) ?? 0;
@@ -223,7 +246,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       return refuseConnection(socket, 'Too many connections, try again later.');
     }
     this.perAddress.set(address, fromAddress + 1);
-    if (!implicitTls) return this.start(socket, address, false);
+    if (!implicitTls) return this.start(socket, peer, false);
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
     socket.on('error', () => {});
     const secured = this.tls!.secureControl(socket, undefined);
@@ -231,7 +254,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
-        this.start(secured, address, true);
+        this.start(secured, peer, true);
       },
       () => {
         this.handshaking.delete(secured);
@@ -242,7 +265,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
 
   /**
    * Make room in a full server by dropping the connection that has not logged in and has
-   * been quiet longest (a session by its last whole command, a TLS handshake by its start).
+   * been quiet longest (a session by its last whole command; a connection still in its
+   * PROXY header or implicit-TLS handshake by its start).
    * Silent connections (slowloris) cost an attacker nothing to hold, while a client that
    * is logging in talks all the time; so under a flood the flood's own connections make
    * room for real clients, long before `loginTimeout`. Logged-in sessions are never
@@ -269,14 +293,14 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   }
 
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
-  private start(socket: Socket, address: string, secure: boolean): void {
+  private start(socket: Socket, peer: ClientPeer, secure: boolean): void {
     const report = (err: Error) => this.safeEmit('error', [err]);
-    void admitConnection(socket, { address, secure }, this.options.connection, report).then((banner) => {
+    void admitConnection(socket, { address: peer.address, port: peer.port, secure }, this.options.connection, report).then((banner) => {
       if (banner === false || this.closing) {
         if (banner !== false) refuseConnection(socket, 'Server shutting down.');
-        return this.release(address);
+        return this.release(peer.address);
       }
-      const session = new Session(this.context, socket);
+      const session = new Session(this.context, socket, peer);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {
         // Implicit FTPS protects data connections unless the client asks for PROT C.

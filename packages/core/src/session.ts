@@ -13,6 +13,7 @@ import type { ActiveTransfer } from './data/transfer.js';
 import type { FileSystem } from './fs/filesystem.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import { resolvePath } from './fs/paths.js';
+import { socketPeer, type ClientPeer } from './net/client-address.js';
 import type { Permissions } from './options.js';
 import { parseCommandLine, type ParsedCommand } from './protocol/command-line.js';
 import { LineReader } from './protocol/line-reader.js';
@@ -48,9 +49,14 @@ export interface RunningTransfer extends ActiveTransfer {
 export class Session {
   /** Unique id, for logs and host bookkeeping. */
   readonly id = randomUUID();
-  /** The client's IP address (IPv4-mapped IPv6 unwrapped). */
+  /**
+   * The client's IP address (IPv4-mapped IPv6 unwrapped): with `proxyProtocol`, the
+   * one a trusted balancer's PROXY header named.
+   */
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The balancer the client came through (a PROXY header), if any. */
+  readonly proxyAddress: string | undefined;
   /** The server address the client connected to. */
   readonly localAddress: string;
   /** When the connection was accepted. */
@@ -114,10 +120,12 @@ export class Session {
   constructor(
     /** @internal */ readonly server: ServerContext,
     socket: Socket,
+    peer: ClientPeer = socketPeer(socket),
   ) {
     this.control = socket;
-    this.remoteAddress = normalizeAddress(socket.remoteAddress);
-    this.remotePort = socket.remotePort ?? 0;
+    this.remoteAddress = peer.address;
+    this.remotePort = peer.port;
+    this.proxyAddress = peer.via;
     this.localAddress = normalizeAddress(socket.localAddress);
     this.reader = new LineReader(server.options.maxLineLength);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -239,7 +247,7 @@ export class Session {
   async passiveListener(): Promise<PassiveListener> {
     if (this.passive?.open) return this.passive;
     const server = await this.server.passivePorts.listen(this.localAddress);
-    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS);
+    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS, this.server.clients);
     // A PASV that completes after the client left must not leave its listener open.
     if (this.cleanedUp) {
       listener.close();

@@ -3,7 +3,7 @@
  * checks the schema cannot express (port ranges, unique user names), each naming the
  * key and its line.
  */
-import { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions } from '@ftpkit/core';
+import { FULL_ACCESS, NO_ACCESS, parseCidr, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions, type PortRange } from '@ftpkit/core';
 import { dirname, resolve as resolveFsPath } from 'node:path';
 import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
 import type { LoadedConfig } from './file.js';
@@ -40,8 +40,11 @@ export interface CliConfig {
   users: UserConfig[];
   anonymous: boolean;
   readOnly: boolean;
-  passivePorts?: { min: number; max: number };
+  /** With `advertisedOffset` from `--passive-port-offset` / `passivePortOffset`. */
+  passivePorts?: PortRange;
   publicHost?: string;
+  /** Balancers whose PROXY headers are honoured; timeout in milliseconds. */
+  proxyProtocol?: { trusted: string[]; timeout?: number };
   logLevel: LogLevel;
   /** True when no user was given: the demo login is used and printed. */
   demo: boolean;
@@ -89,7 +92,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
   // Relative paths in the file are relative to the file itself.
   const baseDir = loaded ? dirname(resolveFsPath(loaded.source.file)) : process.cwd();
 
-  let passivePorts = flags.passivePorts;
+  let passivePorts: PortRange | undefined = flags.passivePorts;
   if (!passivePorts && file.passivePorts !== undefined) {
     const range = file.passivePorts;
     if (typeof range === 'string') {
@@ -104,6 +107,17 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
       passivePorts = range;
     }
   }
+
+  const offset = flags.passivePortOffset ?? file.passivePortOffset;
+  if (offset !== undefined && offset !== 0) {
+    const where = flags.passivePortOffset !== undefined ? '--passive-port-offset' : 'passivePortOffset';
+    if (!passivePorts) throw new UsageError(`${where} needs a passive port range (--passive-ports)`);
+    if (passivePorts.min + offset < 1 || passivePorts.max + offset > 65535) {
+      throw new UsageError(`${where} ${offset} moves the passive ports ${passivePorts.min}-${passivePorts.max} outside 1-65535`);
+    }
+    passivePorts = { ...passivePorts, advertisedOffset: offset };
+  }
+  const proxyProtocol = proxyProtocolOf(flags, file, at);
 
   const backend = flags.backend ?? (file.storage ? storageOf(file.storage, baseDir) : { kind: 'memory' });
   const fileUsers = (file.users ?? []).map((user, index) => userOf(user, index, backend, baseDir, at));
@@ -143,6 +157,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
       ...(limits.idleTimeout !== undefined ? { idleTimeout: limits.idleTimeout * 1000 } : {}),
     },
     ...(passivePorts ? { passivePorts } : {}),
+    ...(proxyProtocol ? { proxyProtocol } : {}),
     ...((flags.publicHost ?? file.publicHost) !== undefined ? { publicHost: flags.publicHost ?? file.publicHost } : {}),
     ...(tls ? { tls } : {}),
     ...(xferlogFile ? { xferlog: { file: xferlogFile, format: flags.xferlogFormat ?? file.log?.xferlogFormat ?? 'xferlog' } } : {}),
@@ -150,12 +165,37 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
   };
 }
 
+/** `--proxy-protocol` (replacing the file's list) or the file's `proxyProtocol`, each block checked. */
+function proxyProtocolOf(flags: Flags, file: FileConfig, at: (path: JsonPath, message: string) => Error): CliConfig['proxyProtocol'] {
+  const timeout = file.proxyProtocol?.timeout;
+  const withTimeout = (trusted: string[]) => ({ trusted, ...(timeout !== undefined ? { timeout: timeout * 1000 } : {}) });
+  if (flags.proxyProtocol) {
+    for (const block of flags.proxyProtocol) {
+      try {
+        parseCidr(block);
+      } catch {
+        throw new UsageError(`--proxy-protocol needs addresses or CIDR blocks, got "${block}"`);
+      }
+    }
+    return withTimeout(flags.proxyProtocol);
+  }
+  if (!file.proxyProtocol) return undefined;
+  file.proxyProtocol.trusted.forEach((block, index) => {
+    try {
+      parseCidr(block);
+    } catch {
+      throw at(['proxyProtocol', 'trusted', index], `not an address or CIDR block: ${JSON.stringify(block)}`);
+    }
+  });
+  return withTimeout(file.proxyProtocol.trusted);
+}
+
 /** What serving from several processes needs; each refusal is one {@link UsageError}. */
 function checkWorkers(
   workers: number,
   backend: BackendConfig,
   users: UserConfig[],
-  passivePorts: { min: number; max: number } | undefined,
+  passivePorts: PortRange | undefined,
   metricsPort: number | undefined,
 ): void {
   if (backend.kind === 'memory' || users.some((u) => u.backend.kind === 'memory')) {

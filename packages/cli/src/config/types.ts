@@ -45,6 +45,10 @@ export interface FileConfig {
   port?: number;
   publicHost?: string;
   passivePorts?: string | { min: number; max: number };
+  /** Added to passive ports in PASV/EPSV replies (a Kubernetes NodePort, a port-shifting NAT). */
+  passivePortOffset?: number;
+  /** PROXY protocol from these balancers; `timeout` in seconds. */
+  proxyProtocol?: { trusted: string[]; timeout?: number };
   storage?: StorageFileConfig;
   anonymous?: boolean;
   readOnly?: boolean;
