@@ -25,7 +25,8 @@ describe('the admin API over HTTP', () => {
       },
       ...(options.body !== undefined ? { body: options.body } : {}),
     });
-  const json = async (res: Response) => ({ status: res.status, body: res.status === 204 ? null : await res.json() });
+  // `any`: the answers are checked field by field.
+  const json = async (res: Response): Promise<{ status: number; body: any }> => ({ status: res.status, body: res.status === 204 ? null : await res.json() });
   const login = async () => {
     const client = new Client(5000);
     await client.access({ host: '127.0.0.1', port: ftpPort, user: 'alice', password: 'secret' });
@@ -45,7 +46,7 @@ describe('the admin API over HTTP', () => {
       const res = await call('GET', '/api/sessions', { token });
       assert.equal(res.status, 401, `token ${JSON.stringify(token)}`);
       assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
-      assert.match((await res.json()).error, /token/);
+      assert.match(((await res.json()) as { error: string }).error, /token/);
     }
     assert.equal((await call('GET', '/api/sessions', { token: null, headers: { authorization: `Basic ${TOKEN}` } })).status, 401);
     assert.equal((await call('GET', '/api/no-such-route', { token: 'wrong' })).status, 401); // routes are not revealed
@@ -169,7 +170,7 @@ describe('the admin API over HTTP', () => {
     for (const [method, path, body, expected] of cases) {
       const res = await call(method, path, body === undefined ? {} : { body });
       assert.equal(res.status, expected, `${method} ${path} ${body ?? ''}`);
-      if (res.status !== 204) assert.equal(typeof (await res.json()).error, 'string');
+      if (res.status !== 204) assert.equal(typeof ((await res.json()) as { error: unknown }).error, 'string');
     }
     assert.equal((await call('POST', '/api/sessions', { body: '{}' })).headers.get('allow'), 'GET');
     assert.deepEqual((await json(await call('GET', '/api/bans'))).body, []);
