@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { UsageError, parseCommandLine, type Flags } from '../src/args.js';
 import { loadConfigFile } from '../src/config/file.js';
 import { resolveConfig } from '../src/config/resolve.js';
+import { RawClient } from '../../../test/support/raw-client.js';
 import { run, startCli } from './support.js';
 
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz012345';
@@ -15,6 +16,10 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ftpkit-admin-config-'));
 });
 after(() => rm(dir, { recursive: true, force: true }));
+
+async function waitUntil(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 const flags = (...argv: string[]) => parseCommandLine(argv) as Flags;
 const adminOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => resolveConfig(flags(...argv), undefined, env).admin;
@@ -65,17 +70,23 @@ describe('admin settings', () => {
 });
 
 describe('ftpkit --admin-port (the built program)', () => {
-  it('prints the dashboard address and serves the API with the token from a file', async (t) => {
+  it('prints the dashboard address, serves the API with the token from a file, and logs a kick', async (t) => {
     const tokenFile = join(dir, 'program-token');
     await writeFile(tokenFile, `${TOKEN}\n`);
-    const cli = await startCli(['--port', '0', '--admin-port', '0', '--admin-token-file', tokenFile, '--log-level', 'silent']);
+    const cli = await startCli(['--port', '0', '--user', 'bob:pw', '--admin-port', '0', '--admin-token-file', tokenFile, '--log-level', 'warn']);
     t.after(() => cli.stop());
     const m = /admin dashboard on (http:\/\/127\.0\.0\.1:\d+\/) \(API under http:\/\/127\.0\.0\.1:\d+\/api\/\)/.exec(cli.output());
     assert.ok(m, cli.output());
-    const res = await fetch(`${m[1]}api/sessions`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), []);
+    const auth = { authorization: `Bearer ${TOKEN}` };
     assert.equal((await fetch(`${m[1]}api/sessions`)).status, 401);
+    const { client } = await RawClient.connect(cli.port);
+    await client.login('bob', 'pw');
+    const sessions = (await (await fetch(`${m[1]}api/sessions`, { headers: auth })).json()) as { id: string; user: string }[];
+    assert.deepEqual(sessions.map((s) => s.user), ['bob']);
+    assert.equal((await fetch(`${m[1]}api/sessions/${sessions[0]!.id}`, { method: 'DELETE', headers: auth })).status, 204);
+    assert.equal((await client.read()).code, 421);
+    await waitUntil(() => cli.errors().includes('admin closed a session'));
+    assert.match(cli.errors(), /"user":"bob"/);
     assert.equal(await cli.stop(), 0);
   });
 

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { localAdmin, type FtpServer, type Logger, type ServerAdmin } from '@ftpkit/core';
+import { audited } from './audit.js';
 import { bearerCheck } from './auth.js';
 import { loadDashboard, type DashboardPage } from './dashboard.js';
 import { COMMON_HEADERS, HttpError, sendJson } from './http.js';
@@ -64,7 +65,7 @@ function handler(api: AdminApi, page: DashboardPage, authorized: (header: string
 export async function serveAdmin(server: FtpServer, settings: AdminSettings, admin: ServerAdmin = localAdmin(server)): Promise<AdminEndpoint> {
   const page = await loadDashboard();
   const meter = new ThroughputMeter(server);
-  const api: AdminApi = { admin, throughput: () => meter.history(), defaultBanSeconds: server.options.defender.banDuration / 1000 };
+  const api: AdminApi = { admin: audited(admin, server.options.logger), throughput: () => meter.history(), defaultBanSeconds: server.options.defender.banDuration / 1000 };
   const onRequest = handler(api, page, bearerCheck(settings.token), server.options.logger);
   const http = createServer((req, res) => void onRequest(req, res));
   try {

@@ -37,7 +37,7 @@ export interface AddressBannedEvent {
   address: string;
   /** When the ban ends. */
   until: Date;
-  /** Failed logins within the window that triggered it. */
+  /** Failed logins within the window that triggered it; 0 for a ban set with `ban()`. */
   failures: number;
   /** How many times this address has been banned, this one included. */
   bans: number;
