@@ -67,7 +67,8 @@ export async function serveAdmin(server: FtpServer, settings: AdminSettings, adm
   const meter = new ThroughputMeter(server);
   const api: AdminApi = { admin: audited(admin, server.options.logger), throughput: () => meter.history(), defaultBanSeconds: server.options.defender.banDuration / 1000 };
   const onRequest = handler(api, page, bearerCheck(settings.token), server.options.logger);
-  const http = createServer((req, res) => void onRequest(req, res));
+  // Short deadlines: an API call is small, and a slow client must not hold sockets open.
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => void onRequest(req, res));
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
