@@ -190,6 +190,12 @@ describe('the admin API over HTTP', () => {
       req.end();
     });
     assert.equal(status, 413);
+    // A client that hangs up halfway through its body.
+    const half = request(`${base}/api/bans`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': '1000' } });
+    half.on('error', () => {});
+    half.write('{"address": "127.0.0.9"');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    half.destroy();
     assert.deepEqual((await json(await call('GET', '/api/bans'))).body, []);
     const client = await login();
     assert.equal((await client.pwd()), '/');

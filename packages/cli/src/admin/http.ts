@@ -41,10 +41,15 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   if (declared > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    // A client that hung up mid-body is a bad request, not a server error.
+    throw err instanceof HttpError ? err : new HttpError(400, 'request body incomplete');
   }
   let value: unknown;
   try {
