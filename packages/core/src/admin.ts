@@ -147,20 +147,21 @@ export function localAdmin(server: FtpServer): ServerAdmin {
       await session.close(reason);
       return true;
     },
+    // The defender's calls are awaited: with a shared store they may become async.
     async bans() {
-      return server.defender.bans().map(banSnapshot);
+      return (await server.defender.bans()).map(banSnapshot);
     },
     async ban(address, durationMs) {
       if (isIP(address) === 0) throw new RangeError(`not an IP address: ${JSON.stringify(address)}`);
-      const ban = server.defender.ban(address, durationMs);
+      const ban = await server.defender.ban(address, durationMs);
       const closing = [...server.sessions].filter((s) => s.remoteAddress === ban.address).map((s) => s.close('Your address is banned.'));
       await Promise.all(closing);
       return banSnapshot(ban);
     },
     async unban(address) {
       const key = normalizeAddress(address);
-      const banned = server.defender.isBanned(key);
-      server.defender.unban(key);
+      const banned = await server.defender.isBanned(key);
+      await server.defender.unban(key);
       return banned;
     },
   };
