@@ -83,12 +83,18 @@ describe('the admin dashboard in headless chromium', { skip: skipUnless(CHROMIUM
     await page.close();
   });
 
-  it('kicks a session: its client gets 421 and the row goes', async () => {
+  it('shows client-chosen names as text, and kicks a session: its client gets 421 and the row goes', async () => {
     const { client } = await RawClient.connect(running.address.port);
     await client.login('alice', 'secret');
+    const hostile = '<img src=x onerror="window.pwned=1">';
+    assert.equal((await client.send(`MKD /${hostile}`)).code, 257);
+    assert.equal((await client.send(`CWD /${hostile}`)).code, 250);
     const page = await open(`#token=${TOKEN}`);
     const row = page.locator('tr[data-session]', { hasText: `127.0.0.1:${client.socket.localPort}` });
     await row.waitFor(WAIT);
+    assert.match(await row.innerText(), new RegExp(`/${hostile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.equal(await page.locator('#sessions img').count(), 0);
+    assert.equal(await page.evaluate('window.pwned'), undefined);
     await row.locator('button.kick').click();
     const reply = await client.read(10_000);
     assert.equal(reply.code, 421);
@@ -106,7 +112,7 @@ describe('the admin dashboard in headless chromium', { skip: skipUnless(CHROMIUM
     await page.waitForFunction("/refused/.test(document.querySelector('#login-error').textContent)", undefined, WAIT);
     await page.fill('#token', TOKEN);
     await page.click('#login-form button');
-    await page.locator('tr[data-session]', { hasText: 'alice' }).waitFor(WAIT);
+    await page.locator('tr[data-session]', { hasText: 'alice' }).first().waitFor(WAIT);
 
     await page.fill('#ban-address', '127.0.0.2');
     await page.fill('#ban-minutes', '5');
