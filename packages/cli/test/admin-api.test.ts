@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
 import { RawClient } from '../../../test/support/raw-client.js';
@@ -95,11 +95,16 @@ describe('the admin API over HTTP', () => {
     assert.ok(transfer.rate > 0);
     source.push(null);
     await upload;
-    // The next one-second sample includes the upload's bytes, counted once.
+    let downloaded = 0;
+    await client.downloadTo(new Writable({ write: (chunk: Buffer, _e, done) => ((downloaded += chunk.length), done()) }), 'live.bin');
+    assert.equal(downloaded, 200_000);
+    // The next one-second sample includes the last bytes, each counted once.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const { body } = await json(await call('GET', '/api/throughput'));
     assert.equal(body.intervalMs, 1000);
-    assert.equal(body.samples.reduce((sum: number, s: { in: number }) => sum + s.in, 0), 200_000);
+    const total = (key: 'in' | 'out') => body.samples.reduce((sum: number, s: Record<string, number>) => sum + s[key]!, 0);
+    assert.equal(total('in'), 200_000);
+    assert.equal(total('out'), 200_000);
   });
 
   it('kicks a session: the client gets 421 and its connection closes', async () => {
