@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { localAdmin, type FtpServer, type Logger, type ServerAdmin } from '@ftpkit/core';
+import { MIN_TOKEN_LENGTH } from '../config/admin.js';
 import { audited } from './audit.js';
 import { bearerCheck } from './auth.js';
 import { loadDashboard, type DashboardPage } from './dashboard.js';
@@ -16,7 +17,7 @@ import { ThroughputMeter } from './throughput.js';
 export interface AdminSettings {
   host: string;
   port: number;
-  /** The Bearer token every API call must carry. */
+  /** The Bearer token every API call must carry: at least 16 characters, no spaces. */
   token: string;
 }
 
@@ -63,6 +64,9 @@ function handler(api: AdminApi, page: DashboardPage, authorized: (header: string
 
 /** Serve the admin API and dashboard for `server`; resolves once listening. */
 export async function serveAdmin(server: FtpServer, settings: AdminSettings, admin: ServerAdmin = localAdmin(server)): Promise<AdminEndpoint> {
+  if (typeof settings.token !== 'string' || settings.token.length < MIN_TOKEN_LENGTH || /\s/.test(settings.token)) {
+    throw new TypeError(`serveAdmin: the token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
+  }
   const page = await loadDashboard();
   const meter = new ThroughputMeter(server);
   const api: AdminApi = { admin: audited(admin, server.options.logger), throughput: () => meter.history(), defaultBanSeconds: server.options.defender.banDuration / 1000 };
