@@ -3,6 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FtpServer } from '@ftpkit/core';
+import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { serveAdmin } from '../src/admin/server.js';
 import { UsageError, parseCommandLine, type Flags } from '../src/args.js';
 import { loadConfigFile } from '../src/config/file.js';
 import { resolveConfig } from '../src/config/resolve.js';
@@ -66,6 +69,11 @@ describe('admin settings', () => {
     await assert.rejects(fromFile({ admin: { port: 9000, token: 'short' } }), /:4: admin.token: the admin token must be at least 16/);
     await assert.rejects(fromFile({ admin: { port: 9000, tokn: TOKEN } }), /unknown key \(did you mean "token"\?\)/);
     await assert.rejects(fromFile({ admin: { token: TOKEN } }), /missing required key "port"/);
+    // The library entry point holds the same line.
+    const server = new FtpServer({ authenticate: () => ({ fs: new MemoryFileSystem() }) });
+    for (const token of ['short', '', `${TOKEN} x`, undefined as unknown as string]) {
+      await assert.rejects(serveAdmin(server, { host: '127.0.0.1', port: 0, token }), TypeError);
+    }
   });
 });
 
