@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
 import { localAdmin } from '../src/admin.js';
 import { DEFENDER_DEFAULTS, Defender, type AddressBannedEvent } from '../src/security/defender.js';
+import { createTestCerts } from '../../../test/support/certs.js';
+import { skipUnless } from '../../../test/support/process.js';
 import { RawClient } from '../../../test/support/raw-client.js';
 import { serversClosedAfterFile } from '../../../test/support/server.js';
 
@@ -98,5 +100,23 @@ describe('localAdmin', () => {
     const { client: again, banner: againBanner } = await RawClient.connect(port, '127.0.0.1', '127.0.0.2');
     assert.equal(againBanner.code, 220);
     again.socket.destroy();
+  });
+
+  it('reports TLS on the control connection and PROT P', { skip: skipUnless('openssl', ['version']) }, async (t) => {
+    const certs = createTestCerts();
+    t.after(() => certs.remove());
+    const { cert, key } = certs.issue('127.0.0.1');
+    const { server, port } = await startServer({ tls: { cert, key } });
+    const admin = localAdmin(server);
+    const { client } = await RawClient.connect(port);
+    t.after(() => client.close());
+    const mine = async () => (await admin.sessions()).find((s) => s.port === client.socket.localPort)!;
+    assert.deepEqual([(await mine()).secure, (await mine()).protectedData], [false, false]);
+    assert.equal((await client.send('AUTH TLS')).code, 234);
+    await client.upgrade();
+    await client.login('user', 'pass');
+    assert.equal((await client.send('PBSZ 0')).code, 200);
+    assert.equal((await client.send('PROT P')).code, 200);
+    assert.deepEqual([(await mine()).user, (await mine()).secure, (await mine()).protectedData], ['user', true, true]);
   });
 });
