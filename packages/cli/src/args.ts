@@ -53,6 +53,11 @@ export interface Flags {
   tlsKeyFile?: string;
   implicitTls?: boolean;
   requireTls?: boolean;
+  /** `--admin-*`: the admin API and dashboard. */
+  adminPort?: number;
+  adminHost?: string;
+  adminToken?: string;
+  adminTokenFile?: string;
   /** `--workers N`: serve from N processes (node:cluster). */
   workers?: number;
   /** `--worker-scheduling`: who deals control connections to the workers. */
@@ -90,6 +95,10 @@ export const USAGE = `Usage: ftpkit [options]
   --xferlog-format FORMAT   xferlog (vsftpd/wu-ftpd lines, default) or json
   --metrics-port N          serve Prometheus metrics on http://127.0.0.1:N/metrics
   --metrics-host ADDR       address of the metrics endpoint (default 127.0.0.1)
+  --admin-port N            serve the admin API and dashboard on http://127.0.0.1:N/
+  --admin-host ADDR         address of the admin listener (default 127.0.0.1)
+  --admin-token TOKEN       the admin API's Bearer token (or FTPKIT_ADMIN_TOKEN)
+  --admin-token-file FILE   read the token from FILE
   --workers N               serve from N processes, one per core (default 1); needs
                             --root or --s3-bucket and --passive-ports with >= N ports
   --worker-scheduling WHO   round-robin (default: the primary deals connections evenly)
@@ -156,6 +165,10 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         'tls-key': { type: 'string' },
         'implicit-tls': { type: 'boolean' },
         'require-tls': { type: 'boolean' },
+        'admin-port': { type: 'string' },
+        'admin-host': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'admin-token-file': { type: 'string' },
         workers: { type: 'string' },
         'worker-scheduling': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -225,6 +238,11 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   if (v['tls-key'] !== undefined) flags.tlsKeyFile = v['tls-key'];
   if (v['implicit-tls'] !== undefined) flags.implicitTls = v['implicit-tls'];
   if (v['require-tls'] !== undefined) flags.requireTls = v['require-tls'];
+  if (v['admin-port'] !== undefined) flags.adminPort = parsePort(v['admin-port'], '--admin-port');
+  if (v['admin-host'] !== undefined) flags.adminHost = v['admin-host'];
+  if (v['admin-token'] !== undefined) flags.adminToken = v['admin-token'];
+  if (v['admin-token-file'] === '') throw new UsageError('--admin-token-file needs a file');
+  if (v['admin-token-file'] !== undefined) flags.adminTokenFile = v['admin-token-file'];
   if (v.workers !== undefined) {
     if (!/^[1-9]\d{0,3}$/.test(v.workers)) throw new UsageError(`--workers must be a positive integer, got "${v.workers}"`);
     flags.workers = Number(v.workers);

@@ -4,3 +4,4 @@ export { resolveConfig, type CliConfig, type UserConfig } from './config/resolve
 export { loadConfigFile } from './config/file.js';
 export { ConfigError } from './config/json-source.js';
 export { hashPassword, verifyPassword } from './password.js';
+export { serveAdmin, type AdminEndpoint, type AdminSettings } from './admin/server.js';

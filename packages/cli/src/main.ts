@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { FtpServer, pathPermissions, startCluster } from '@ftpkit/core';
+import { serveAdmin } from './admin/server.js';
 import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
 import { describeBackend, Storages } from './backend.js';
 import { loadConfigFile } from './config/file.js';
@@ -24,6 +25,8 @@ export interface Running {
   address: AddressInfo;
   /** `http://host:port/metrics`, when metrics are served. */
   metricsUrl?: string;
+  /** `http://host:port/`, the admin dashboard (API under `/api/`), when served. */
+  adminUrl?: string;
   /** Stop the metrics endpoint and the server (running transfers get `timeout` ms). */
   close(timeout?: number): Promise<void>;
 }
@@ -37,13 +40,22 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
     metrics?.server.close();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  const admin = config.admin
+    ? await serveAdmin(server, config.admin).catch(async (err: Error) => {
+        metrics?.server.close();
+        await server.close({ timeout: 0 });
+        throw new Error(`cannot serve the admin API on ${config.admin!.host}:${config.admin!.port}: ${err.message}`);
+      })
+    : undefined;
   const where = metrics?.address;
   return {
     server,
     address: server.address!,
     ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
+    ...(admin ? { adminUrl: admin.url } : {}),
     async close(timeout = 5000) {
       metrics?.server.close();
+      await admin?.close();
       await server.close({ timeout });
     },
   };
@@ -128,7 +140,7 @@ export async function main(argv: string[]): Promise<void> {
     if (!(err instanceof UsageError)) throw err;
     fail(err);
   }
-  let running: Pick<Running, 'address' | 'close' | 'metricsUrl'> | undefined;
+  let running: Pick<Running, 'address' | 'close' | 'metricsUrl' | 'adminUrl'> | undefined;
   try {
     running = config.workers > 1 ? await startWorkers(config) : await startFromConfig(config);
   } catch (err) {
@@ -148,6 +160,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (config.proxyProtocol) lines.push(`PROXY protocol headers required from ${config.proxyProtocol.trusted.join(', ')}`);
   if (started.metricsUrl) lines.push(`metrics on ${started.metricsUrl}`);
+  if (started.adminUrl) lines.push(`admin dashboard on ${started.adminUrl} (API under ${started.adminUrl}api/)`);
   if (config.demo) lines.push('login: user "demo", password "demo"');
   if (config.anonymous) lines.push('anonymous logins allowed (read-only)');
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -40,7 +40,16 @@ export type {
   TransferVerdict,
 } from './hooks/types.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
-export type { Defender, DefenderOptions, AddressBannedEvent } from './security/defender.js';
+export type { Defender, DefenderOptions, AddressBannedEvent, Ban } from './security/defender.js';
+export {
+  ADMIN_CLOSE_REASON,
+  localAdmin,
+  snapshotSession,
+  type BanSnapshot,
+  type ServerAdmin,
+  type SessionSnapshot,
+  type TransferSnapshot,
+} from './admin.js';
 export { CidrList, parseCidr, type Cidr } from './security/cidr.js';
 export type { ClientPeer, ProxyProtocolOptions } from './net/client-address.js';
 export {

@@ -6,6 +6,7 @@
 import { FULL_ACCESS, NO_ACCESS, parseCidr, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions, type PortRange } from '@ftpkit/core';
 import { dirname, resolve as resolveFsPath } from 'node:path';
 import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
+import { adminOf, type AdminConfig } from './admin.js';
 import type { LoadedConfig } from './file.js';
 import type { JsonPath } from './json-source.js';
 import type { FileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
@@ -54,6 +55,8 @@ export interface CliConfig {
   limits: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
   xferlog?: { file: string; format: XferlogFormat };
   metrics?: { host: string; port: number };
+  /** The admin API and dashboard. */
+  admin?: AdminConfig;
   /** Processes serving (node:cluster); 1 serves from this process. */
   workers: number;
   /** Who deals control connections to the workers (see `startCluster`'s `scheduling`). */
@@ -85,8 +88,8 @@ function storageOf(storage: StorageFileConfig, baseDir: string): BackendConfig {
   }
 }
 
-/** Merge defaults, the config file (if any) and the flags. */
-export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
+/** Merge defaults, the config file (if any), the environment (the admin token) and the flags. */
+export function resolveConfig(flags: Flags, loaded?: LoadedConfig, env: NodeJS.ProcessEnv = process.env): CliConfig {
   const file = loaded?.config ?? {};
   const at = (path: JsonPath, message: string) => loaded!.source.errorAt(path, message);
   // Relative paths in the file are relative to the file itself.
@@ -138,6 +141,9 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
   const tls = tlsOf(flags, file, baseDir);
   const workers = flags.workers ?? file.workers ?? 1;
   if (workers > 1) checkWorkers(workers, backend, users, passivePorts, metricsPort);
+  const admin = adminOf(flags, file, baseDir, env, at);
+  // The primary holds no sessions; each worker would need an admin port of its own.
+  if (workers > 1 && admin) throw new UsageError('--workers cannot serve the admin API yet: run it with one process');
 
   return {
     host: flags.host ?? file.host ?? '127.0.0.1',
@@ -162,6 +168,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
     ...(tls ? { tls } : {}),
     ...(xferlogFile ? { xferlog: { file: xferlogFile, format: flags.xferlogFormat ?? file.log?.xferlogFormat ?? 'xferlog' } } : {}),
     ...(metricsPort !== undefined ? { metrics: { port: metricsPort, host: flags.metricsHost ?? file.metrics?.host ?? '127.0.0.1' } } : {}),
+    ...(admin ? { admin } : {}),
   };
 }
 

@@ -56,6 +56,8 @@ export interface FileConfig {
   limits?: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
   log?: { level?: 'silent' | 'error' | 'warn' | 'info' | 'debug'; xferlog?: string; xferlogFormat?: 'xferlog' | 'json' };
   metrics?: { port: number; host?: string };
+  /** The admin API and dashboard; the token from `token`, `tokenFile` or FTPKIT_ADMIN_TOKEN. */
+  admin?: { port: number; host?: string; token?: string; tokenFile?: string };
   /** Processes to serve from (node:cluster). */
   workers?: number;
   /** Who deals control connections to the workers. */

@@ -9,6 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Session } from '../session.js';
+import { normalizeAddress } from './address.js';
 import { CidrList } from './cidr.js';
 
 /** Options of the defender (`FtpServerOptions.defender`). */
@@ -36,8 +37,17 @@ export interface AddressBannedEvent {
   address: string;
   /** When the ban ends. */
   until: Date;
-  /** Failed logins within the window that triggered it. */
+  /** Failed logins within the window that triggered it; 0 for a ban set with `ban()`. */
   failures: number;
+  /** How many times this address has been banned, this one included. */
+  bans: number;
+}
+
+/** A ban in force, as {@link Defender.bans} lists it. */
+export interface Ban {
+  address: string;
+  /** When it ends. */
+  until: Date;
   /** How many times this address has been banned, this one included. */
   bans: number;
 }
@@ -113,6 +123,34 @@ export class Defender {
     this.records.delete(address);
   }
 
+  /** The bans in force now, the soonest to end first. */
+  bans(): Ban[] {
+    const now = this.now();
+    const bans: Ban[] = [];
+    for (const [address, record] of this.records) {
+      if (record.bannedUntil > now) bans.push({ address, until: new Date(record.bannedUntil), bans: record.bans });
+    }
+    return bans.sort((a, b) => a.until.getTime() - b.until.getTime());
+  }
+
+  /**
+   * Ban `address` for `durationMs` from now, replacing any ban in force (an
+   * administrator's ban; it counts towards the address's escalation). Emits like any ban.
+   */
+  ban(address: string, durationMs: number): Ban {
+    if (!(durationMs > 0 && Number.isFinite(durationMs))) throw new RangeError('Defender.ban: durationMs must be a positive number');
+    const now = this.now();
+    this.sweep(now);
+    const key = normalizeAddress(address);
+    const record = this.touch(key, now);
+    record.failures = [];
+    record.bans++;
+    record.bannedUntil = now + durationMs;
+    const until = new Date(record.bannedUntil);
+    this.onBan({ address: key, until, failures: 0, bans: record.bans });
+    return { address: key, until, bans: record.bans };
+  }
+
   /**
    * Count a failed login of `session`, ban its address when it crossed the limit, then
    * wait the failed-login delay. Says whether the session may try again.
@@ -130,11 +168,7 @@ export class Defender {
     const now = this.now();
     this.sweep(now);
     const { banAfterFailures, banWindow, banDuration, maxBanDuration } = this.options;
-    const record = this.records.get(address) ?? { failures: [], bans: 0, bannedUntil: 0, lastSeen: now };
-    // Re-insert so the map stays ordered by last activity (oldest first, for eviction).
-    this.records.delete(address);
-    this.records.set(address, record);
-    record.lastSeen = now;
+    const record = this.touch(address, now);
     if (record.bannedUntil > now) return true;
     if (banAfterFailures <= 0) return false;
     record.failures.push(now);
@@ -149,6 +183,16 @@ export class Defender {
     record.bannedUntil = now + duration;
     this.onBan({ address, until: new Date(record.bannedUntil), failures, bans: record.bans });
     return true;
+  }
+
+  /** The record of `address` (a new one if none), marked as seen now. */
+  private touch(address: string, now: number): AddressRecord {
+    const record = this.records.get(address) ?? { failures: [], bans: 0, bannedUntil: 0, lastSeen: now };
+    // Re-insert so the map stays ordered by last activity (oldest first, for eviction).
+    this.records.delete(address);
+    this.records.set(address, record);
+    record.lastSeen = now;
+    return record;
   }
 
   /** Forget addresses with nothing left to remember, and the oldest beyond the cap. */
