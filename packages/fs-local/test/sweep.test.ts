@@ -45,6 +45,15 @@ describe('sweeping leftover temporary files', () => {
   };
   const at = (...parts: string[]) => join(root, ...parts);
 
+  /** Make a LocalFileSystem and wait until its first sweep has removed a leftover planted before. */
+  async function started(options: Partial<ConstructorParameters<typeof LocalFileSystem>[0]> = {}) {
+    const sentinel = at(temp(HOST_TAG, await deadPid(), 0xffff));
+    await writeFile(sentinel, 'left by a crash');
+    const fs = make(options);
+    await eventually('the first sweep is over', () => !existsSync(sentinel));
+    return fs;
+  }
+
   beforeEach(async () => {
     root = await makeTempDir('fs-local-sweep-');
   });
@@ -87,16 +96,14 @@ describe('sweeping leftover temporary files', () => {
 
   test('periodically: a worker that crashes while the server runs leaves nothing for long', async () => {
     await mkdir(at('in'));
-    make({ sweepInterval: 150 });
-    await sleep(100);
+    await started({ sweepInterval: 150 });
     const leftover = at('in', temp(HOST_TAG, await deadPid(), 7));
     await writeFile(leftover, 'partial');
     await eventually('the periodic sweep removes it', () => !existsSync(leftover), 3000);
   });
 
   test('listing a directory removes its leftovers, without periodic sweeps', async () => {
-    const fs = make({ sweepInterval: false });
-    await sleep(100); // the first sweep is over
+    const fs = await started({ sweepInterval: false });
     const leftover = at(temp(HOST_TAG, await deadPid(), 8));
     await writeFile(leftover, 'partial');
     await writeFile(at('f.txt'), 'x');
@@ -120,8 +127,7 @@ describe('sweeping leftover temporary files', () => {
   });
 
   test('close() stops sweeping; staleUploadAge false never removes anything', async () => {
-    const fs = make({ sweepInterval: 50 });
-    await sleep(100);
+    const fs = await started({ sweepInterval: 50 });
     await fs.close();
     const leftover = at(temp(HOST_TAG, await deadPid(), 9));
     await writeFile(leftover, 'partial');
@@ -137,8 +143,7 @@ describe('sweeping leftover temporary files', () => {
 
   test('instances of one root share its schedule: a new one does not walk again before the interval', async () => {
     await writeFile(at('x.txt'), 'x');
-    make({ sweepInterval: 60_000 }); // first walk now, the next in a minute
-    await sleep(100);
+    await started({ sweepInterval: 60_000 }); // first walk now, the next in a minute
     const leftover = at(temp(HOST_TAG, await deadPid(), 10));
     await writeFile(leftover, 'partial');
     make({ sweepInterval: 60_000 });
