@@ -45,6 +45,8 @@ export interface SweepTarget {
   /** Milliseconds of idleness after which an upload is a leftover. */
   maxAge: number;
   signal: AbortSignal;
+  /** Uploads per ListMultipartUploads page (S3's default and maximum: 1000). */
+  pageSize?: number;
 }
 
 /** The newest part's upload time of an upload (0 when it has none). */
@@ -96,6 +98,7 @@ export async function abortLeftoverUploads(target: SweepTarget): Promise<number>
           Prefix: prefix || undefined,
           KeyMarker: keyMarker,
           UploadIdMarker: uploadIdMarker,
+          MaxUploads: target.pageSize,
         }),
         { abortSignal: signal },
       ),

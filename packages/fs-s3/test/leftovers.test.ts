@@ -12,6 +12,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { S3FileSystem } from '../src/index.js';
+import { abortLeftoverUploads } from '../src/leftover-uploads.js';
 import { useS3rver } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -81,6 +82,19 @@ describe('fs-s3 leftover multipart uploads', () => {
     await sleep(600);
     assert.ok((await openIds()).has(afterClose), 'kept after close() and with staleUploadAge false');
     await keeping.close();
+  });
+
+  it('pages through ListMultipartUploads, several uploads of one key included', async () => {
+    const { bucket } = s3.server;
+    const idle: string[] = [];
+    for (const key of ['q/a', 'q/a', 'q/a', 'q/b', 'q/c/d']) idle.push(await openUpload(key));
+    const active = await openUpload('q/b');
+    for (const id of idle) await s3.server.backdateUpload(id, 2 * HOUR);
+    const signal = new AbortController().signal;
+    const aborted = await abortLeftoverUploads({ client: s3.client, bucket, prefix: 'q/', maxAge: HOUR, signal, pageSize: 2 });
+    assert.equal(aborted, idle.length);
+    const ids = await openIds();
+    assert.ok(ids.has(active) && idle.every((id) => !ids.has(id)));
   });
 
   it('refuses bad durations', () => {
