@@ -18,11 +18,26 @@ export interface SweepSettings {
 }
 
 const roots = new SharedSchedule();
+/**
+ * Directories still to read by a walk that was stopped (its root's last instance closed),
+ * by root. The next walk resumes there, so hosts whose sessions are shorter than a walk
+ * of a large tree still get through it.
+ */
+const unfinished = new Map<string, string[]>();
 
 /**
  * Sweep the root of `jail` with `settings` while the returned release function has not
  * been called. Calling it more than once is harmless.
  */
 export function keepSwept(jail: Jail, settings: SweepSettings): () => void {
-  return roots.hold(jail.root, settings.interval, (signal) => sweepTree(jail, settings.maxAge, signal));
+  const { root } = jail;
+  return roots.hold(root, settings.interval, async (signal) => {
+    const pending = unfinished.get(root) ?? ['/'];
+    unfinished.delete(root);
+    try {
+      return await sweepTree(jail, settings.maxAge, signal, pending);
+    } finally {
+      if (pending.length > 0) unfinished.set(root, pending);
+    }
+  });
 }

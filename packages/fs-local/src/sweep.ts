@@ -47,14 +47,17 @@ export async function removeStale(dir: JailHandle, names: Iterable<string>, maxA
 }
 
 /**
- * Walk the whole tree of `jail` removing stale temporary files; stops early when `signal`
- * fires. Returns how many files were removed.
+ * Walk the tree of `jail` removing stale temporary files. `pending` holds the virtual
+ * paths of the directories still to read (default: the whole tree); when `signal` fires
+ * the walk stops and leaves in it what is left, so a later call can resume there.
+ * Returns how many files were removed.
  */
-export async function sweepTree(jail: Jail, maxAge: number, signal: AbortSignal): Promise<number> {
-  const pending = ['/'];
+export async function sweepTree(jail: Jail, maxAge: number, signal: AbortSignal, pending = ['/']): Promise<number> {
   let removed = 0;
   let seen = 0;
-  for (let path = pending.pop(); path !== undefined && !signal.aborted; path = pending.pop()) {
+  while (pending.length > 0 && !signal.aborted) {
+    const path = pending.pop()!;
+    const before = pending.length;
     let dir: JailHandle;
     try {
       dir = await jail.open(path, true);
@@ -75,7 +78,12 @@ export async function sweepTree(jail: Jail, maxAge: number, signal: AbortSignal)
           if (signal.aborted) break;
         }
       }
-      if (!signal.aborted) removed += await removeStale(dir, temps, maxAge);
+      if (signal.aborted) {
+        // Stopped inside this directory: resume with it, read again from its start.
+        pending.splice(before, Infinity, path);
+      } else {
+        removed += await removeStale(dir, temps, maxAge);
+      }
     } catch {
       // Unreadable or vanished mid-read: skip it.
     } finally {

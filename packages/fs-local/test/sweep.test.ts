@@ -151,6 +151,22 @@ describe('sweeping leftover temporary files', () => {
     assert.ok(existsSync(leftover), 'no second walk within the interval');
   });
 
+  test('a walk stopped by close() resumes with the next instance: short sessions still cover a large tree', async () => {
+    // 3,000 entries: the walk rests 10 ms every 500 of them, so it needs 60 ms or more.
+    for (let d = 0; d < 30; d++) {
+      await mkdir(at(`d${d}`));
+      await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(at(`d${d}`, `f${f}`), '')));
+    }
+    const leftover = at('d0', temp(HOST_TAG, await deadPid(), 11)); // d0 is read last
+    await writeFile(leftover, 'partial');
+    for (let session = 0; session < 40 && existsSync(leftover); session++) {
+      const fs = make({ sweepInterval: 60_000 });
+      await sleep(20);
+      await fs.close();
+    }
+    assert.ok(!existsSync(leftover), 'sessions of 20 ms each got through the whole tree');
+  });
+
   test('bad durations are refused', () => {
     assert.throws(() => new LocalFileSystem({ root, staleUploadAge: -1 }), RangeError);
     assert.throws(() => new LocalFileSystem({ root, sweepInterval: Number.NaN }), RangeError);
