@@ -18,11 +18,15 @@ const HOUR = 3_600_000;
 const OTHER_HOST = '0123456789ab';
 const temp = (host: string, pid: number, n: number) => `.ftpkit-upload-${host}-${pid}-${n.toString(16).padStart(16, '0')}.tmp`;
 
-/** The pid of a process that has exited (and been reaped). */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
+/** The pid of a process that has exited (and been reaped); one for the whole file. */
+let exited: Promise<number> | undefined;
+function deadPid(): Promise<number> {
+  exited ??= (async () => {
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await once(child, 'exit');
+    return child.pid!;
+  })();
+  return exited;
 }
 
 async function eventually(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
