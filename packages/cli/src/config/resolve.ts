@@ -5,12 +5,13 @@
  */
 import { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions } from '@ftpkit/core';
 import { dirname, resolve as resolveFsPath } from 'node:path';
-import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LeftoverSettings, type LogLevel, type XferlogFormat } from '../args.js';
+import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
 import type { LoadedConfig } from './file.js';
 import type { JsonPath } from './json-source.js';
-import type { FileConfig, LeftoverFileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
+import type { FileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
 import { parseSize } from './units.js';
 import { isPasswordHash } from '../password.js';
+import { leftoverSettings } from './leftovers.js';
 
 /** A user of the server, fully resolved. */
 export interface UserConfig {
@@ -67,14 +68,6 @@ const PRESETS: Record<Exclude<PermissionsValue, object>, Permissions> = {
 function permissionsOf(value: PermissionsValue | undefined, base: Permissions): Permissions {
   if (value === undefined) return { ...base };
   return typeof value === 'string' ? { ...PRESETS[value] } : { ...base, ...value };
-}
-
-/** The file's seconds as the adapters' milliseconds; absent keys stay absent. */
-function leftoverSettings(storage: LeftoverFileConfig): LeftoverSettings {
-  return {
-    ...(storage.staleUploadAge !== undefined ? { staleUploadAge: storage.staleUploadAge * 1000 } : {}),
-    ...(storage.sweepInterval !== undefined ? { sweepInterval: storage.sweepInterval * 1000 } : {}),
-  };
 }
 
 function storageOf(storage: StorageFileConfig, baseDir: string): BackendConfig {
