@@ -9,15 +9,23 @@ export class UsageError extends Error {
 /** Where files are stored. */
 export type BackendConfig =
   | { kind: 'memory' }
-  | { kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
-  | {
+  | ({ kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' } & LeftoverSettings)
+  | ({
       kind: 's3';
       bucket: string;
       prefix?: string;
       endpoint?: string;
       region?: string;
       forcePathStyle: boolean;
-    };
+    } & LeftoverSettings);
+
+/** How a storage cleans up after crashed uploads, in milliseconds; 0 turns a part off. */
+export interface LeftoverSettings {
+  /** Idle time after which a leftover upload is removed (the adapters' `staleUploadAge`). */
+  staleUploadAge?: number;
+  /** Time between two sweeps for leftovers (the adapters' `sweepInterval`). */
+  sweepInterval?: number;
+}
 
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -57,7 +57,12 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
       if (!top?.isDirectory()) throw new UsageError(`storage root ${backend.root} is not a directory`);
       const dir = join(resolve(backend.root), root);
       if (root !== '/') await mkdir(dir, { recursive: true });
-      return new LocalFileSystem({ root: dir, ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}) });
+      return new LocalFileSystem({
+        root: dir,
+        ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}),
+        staleUploadAge: backend.staleUploadAge,
+        sweepInterval: backend.sweepInterval,
+      });
     }
     case 's3':
       return openBucket(backend, root);
@@ -74,6 +79,8 @@ async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root:
   const fs = new S3FileSystem({
     bucket: backend.bucket,
     ...(prefix ? { prefix } : {}),
+    staleUploadAge: backend.staleUploadAge,
+    sweepInterval: backend.sweepInterval,
     clientConfig: {
       region: backend.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       forcePathStyle: backend.forcePathStyle,

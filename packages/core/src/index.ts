@@ -83,6 +83,7 @@ export type {
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
 export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';
+export { SharedSchedule, type ScheduledTask } from './fs/shared-schedule.js';
 export type { Logger } from './logging.js';
 export { TokenBucket, type TokenBucketOptions } from './limits/token-bucket.js';
 export { StorageQuota, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';

@@ -1,4 +1,5 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { LeftoverUploadOptions } from './leftover-uploads.js';
 
 const MiB = 1024 * 1024;
 
@@ -10,7 +11,7 @@ export const MAX_PART_SIZE = 5 * 1024 * MiB;
 export const MAX_PARTS = 10_000;
 
 /** How an {@link S3FileSystem} reaches its bucket and how it bounds its work. */
-export interface S3FileSystemOptions {
+export interface S3FileSystemOptions extends LeftoverUploadOptions {
   /** The bucket to serve. */
   bucket: string;
   /**
@@ -48,7 +49,7 @@ export interface S3FileSystemOptions {
 }
 
 /** Options with every default filled in and every limit checked. */
-export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix'>>;
+export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix' | keyof LeftoverUploadOptions>>;
 
 function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {

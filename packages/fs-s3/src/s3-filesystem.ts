@@ -23,6 +23,7 @@ import { guardBody } from './body.js';
 import { copyObject, type CopyContext } from './copy.js';
 import { s3 } from './errors.js';
 import { KeyMap } from './keys.js';
+import { sweepLeftovers } from './leftover-schedule.js';
 import { dirStat, fileStat, listEntries, probe, type ListContext } from './listing.js';
 import { MAX_PART_SIZE, MAX_PARTS, resolveOptions, type ResolvedOptions, type S3FileSystemOptions } from './options.js';
 import { renamePrefix, type RenameContext } from './rename.js';
@@ -55,7 +56,9 @@ export class S3FileSystem implements FileSystem {
   readonly #options: ResolvedOptions;
   readonly #keys: KeyMap;
   readonly #ownsClient: boolean;
+  readonly #stopSweeping: () => void;
 
+  /** Starts aborting leftover multipart uploads under the prefix (see leftover-uploads.ts). */
   constructor(options: S3FileSystemOptions) {
     this.#options = resolveOptions(options);
     this.#keys = new KeyMap(options.prefix);
@@ -63,6 +66,7 @@ export class S3FileSystem implements FileSystem {
     this.client = options.client ?? new S3Client(options.clientConfig ?? {});
     const appendable = this.#options.maxAppendSize > 0;
     this.capabilities = { append: appendable, resumeUpload: appendable };
+    this.#stopSweeping = sweepLeftovers(this.client, this.bucket, this.#keys.root, options);
   }
 
   /** The bucket served. */
@@ -218,8 +222,9 @@ export class S3FileSystem implements FileSystem {
     await renamePrefix(context, this.#keys.dir(from), this.#keys.dir(to));
   }
 
-  /** Destroys the client if this file system created it. */
+  /** Stops sweeping for leftover uploads; destroys the client if this file system created it. */
   async close(): Promise<void> {
+    this.#stopSweeping();
     if (this.#ownsClient) this.client.destroy();
   }
 

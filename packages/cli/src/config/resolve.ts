@@ -12,6 +12,7 @@ import type { JsonPath } from './json-source.js';
 import type { FileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
 import { parseSize } from './units.js';
 import { isPasswordHash } from '../password.js';
+import { leftoverSettings } from './leftovers.js';
 
 /** A user of the server, fully resolved. */
 export interface UserConfig {
@@ -80,10 +81,15 @@ function storageOf(storage: StorageFileConfig, baseDir: string): BackendConfig {
     case 'memory':
       return { kind: 'memory' };
     case 'local':
-      return { kind: 'local', root: resolveFsPath(baseDir, storage.root), ...(storage.uploadPolicy ? { uploadPolicy: storage.uploadPolicy } : {}) };
+      return {
+        kind: 'local',
+        root: resolveFsPath(baseDir, storage.root),
+        ...(storage.uploadPolicy ? { uploadPolicy: storage.uploadPolicy } : {}),
+        ...leftoverSettings(storage),
+      };
     case 's3': {
-      const { type: _type, forcePathStyle, ...rest } = storage;
-      return { kind: 's3', ...rest, forcePathStyle: forcePathStyle ?? false };
+      const { type: _type, forcePathStyle, staleUploadAge: _age, sweepInterval: _interval, ...rest } = storage;
+      return { kind: 's3', ...rest, forcePathStyle: forcePathStyle ?? false, ...leftoverSettings(storage) };
     }
   }
 }

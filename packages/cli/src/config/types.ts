@@ -10,10 +10,16 @@ export type PermissionsValue =
   | 'none'
   | Partial<Record<'list' | 'read' | 'write' | 'append' | 'delete' | 'rename' | 'mkdir' | 'rmdir' | 'chmod' | 'setTime', boolean>>;
 
+/** Cleaning up after crashed uploads, in seconds; 0 turns a part off. */
+export interface LeftoverFileConfig {
+  staleUploadAge?: number;
+  sweepInterval?: number;
+}
+
 export type StorageFileConfig =
   | { type: 'memory' }
-  | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
-  | { type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
+  | ({ type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' } & LeftoverFileConfig)
+  | ({ type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean } & LeftoverFileConfig);
 
 export interface UserFileConfig {
   name: string;
