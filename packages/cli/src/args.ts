@@ -86,6 +86,7 @@ export const USAGE = `Usage: ftpkit [options]
                             --root or --s3-bucket and --passive-ports with >= N ports
   --worker-scheduling WHO   round-robin (default: the primary deals connections evenly)
                             or os (each worker accepts itself: cheaper, less even)
+  --version                 print the program's version
   --help                    show this help
 `;
 
@@ -114,7 +115,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 }
 
 /** Parse argv (without node and the script); throws {@link UsageError}. */
-export function parseCommandLine(argv: string[]): Flags | 'help' {
+export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -149,6 +150,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         workers: { type: 'string' },
         'worker-scheduling': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
       },
     });
   } catch (err) {
@@ -156,6 +158,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   }
   const v = parsed.values;
   if (v.help) return 'help';
+  if (v.version) return 'version';
 
   const backends = [v.memory && '--memory', v.root !== undefined && '--root', v['s3-bucket'] !== undefined && '--s3-bucket'].filter(Boolean);
   if (backends.length > 1) throw new UsageError(`choose one storage: ${backends.join(', ')} given together`);

@@ -10,6 +10,7 @@ import { hashPasswordCommand } from './hash-password.js';
 import { createLogger } from './logger.js';
 import { createMetrics, serveMetrics } from './metrics.js';
 import { UserDirectory } from './users.js';
+import { VERSION } from './version.js';
 import { attachXferlog } from './xferlog.js';
 
 /** The settings for `flags`: the config file they name (if any) overridden by the flags. */
@@ -114,12 +115,16 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = await hashPasswordCommand(argv.slice(1));
     return;
   }
-  let flags: Flags | 'help';
+  let flags: Flags | 'help' | 'version';
   let config: CliConfig;
   try {
     flags = parseCommandLine(argv);
     if (flags === 'help') {
       process.stdout.write(USAGE);
+      return;
+    }
+    if (flags === 'version') {
+      process.stdout.write(`ftpkit ${VERSION}\n`);
       return;
     }
     config = await loadConfig(flags);
