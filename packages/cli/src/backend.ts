@@ -57,7 +57,11 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
       if (!top?.isDirectory()) throw new UsageError(`storage root ${backend.root} is not a directory`);
       const dir = join(resolve(backend.root), root);
       if (root !== '/') await mkdir(dir, { recursive: true });
-      return new LocalFileSystem({ root: dir, ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}) });
+      return new LocalFileSystem({
+        root: dir,
+        ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}),
+        ...(backend.fsync !== undefined ? { fsync: backend.fsync } : {}),
+      });
     }
     case 's3':
       return openBucket(backend, root);

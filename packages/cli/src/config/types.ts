@@ -12,13 +12,15 @@ export type PermissionsValue =
 
 export type StorageFileConfig =
   | { type: 'memory' }
-  | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
+  | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean }
   | { type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
 
 export interface UserFileConfig {
   name: string;
   /** An scrypt hash made by `ftpkit hash-password`. */
-  password: string;
+  password?: string;
+  /** A file holding the password (scrypt hash or plain text); instead of `password`. */
+  passwordFile?: string;
   root?: string;
   storage?: StorageFileConfig;
   home?: string;
@@ -40,6 +42,19 @@ export interface TlsFileConfig {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/** The failed-login defender and address lists; durations in seconds. */
+export interface DefenderFileConfig {
+  failedLoginDelay?: number;
+  maxLoginFailuresPerSession?: number;
+  banAfterFailures?: number;
+  banWindow?: number;
+  banDuration?: number;
+  maxBanDuration?: number;
+  allowList?: string[];
+  denyList?: string[];
+}
+
+/** The whole of `ftpkit.json`. */
 export interface FileConfig {
   host?: string;
   port?: number;
@@ -49,7 +64,11 @@ export interface FileConfig {
   anonymous?: boolean;
   readOnly?: boolean;
   tls?: TlsFileConfig;
-  limits?: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
+  greeting?: string;
+  limits?: { maxConnections?: number; maxConnectionsPerIp?: number; maxSessionsPerUser?: number; loginTimeout?: number; idleTimeout?: number };
+  defender?: DefenderFileConfig;
+  /** Seconds running transfers get on SIGINT/SIGTERM. */
+  shutdownTimeout?: number;
   log?: { level?: 'silent' | 'error' | 'warn' | 'info' | 'debug'; xferlog?: string; xferlogFormat?: 'xferlog' | 'json' };
   metrics?: { port: number; host?: string };
   /** Processes to serve from (node:cluster). */
