@@ -3,6 +3,7 @@
 /** Bytes: an integer or a string with a unit (`"512KiB"`, `"10MB"`). */
 export type SizeValue = number | string;
 
+/** A permission preset name, or flags where missing ones are allowed. */
 export type PermissionsValue =
   | 'full'
   | 'read-only'
@@ -10,11 +11,13 @@ export type PermissionsValue =
   | 'none'
   | Partial<Record<'list' | 'read' | 'write' | 'append' | 'delete' | 'rename' | 'mkdir' | 'rmdir' | 'chmod' | 'setTime', boolean>>;
 
+/** A storage as written in the file (`storage`, or a user's own). */
 export type StorageFileConfig =
   | { type: 'memory' }
   | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean }
   | { type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
 
+/** One entry of `users`. */
 export interface UserFileConfig {
   name: string;
   /** An scrypt hash made by `ftpkit hash-password`. */
