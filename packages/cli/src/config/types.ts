@@ -1,4 +1,5 @@
 /** The shape of `ftpkit.json`, as described by `ftpkit.schema.json`. */
+import type { DefenderOptions } from '@ftpkit/core';
 
 /** Bytes: an integer or a string with a unit (`"512KiB"`, `"10MB"`). */
 export type SizeValue = number | string;
@@ -45,17 +46,11 @@ export interface TlsFileConfig {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
-/** The failed-login defender and address lists; durations in seconds. */
-export interface DefenderFileConfig {
-  failedLoginDelay?: number;
-  maxLoginFailuresPerSession?: number;
-  banAfterFailures?: number;
-  banWindow?: number;
-  banDuration?: number;
-  maxBanDuration?: number;
-  allowList?: string[];
-  denyList?: string[];
-}
+/**
+ * The failed-login defender and address lists: the keys of the library's
+ * `DefenderOptions`, with durations in seconds instead of milliseconds.
+ */
+export type DefenderFileConfig = DefenderOptions;
 
 /** The whole of `ftpkit.json`. */
 export interface FileConfig {
