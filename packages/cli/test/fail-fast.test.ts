@@ -29,7 +29,7 @@ async function refused(args: string[], lines = 1): Promise<string> {
   return stderr.trimEnd();
 }
 
-describe('the program fails fast and clearly', { concurrency: true }, () => {
+describe('the program fails fast and clearly', () => {
   it('names --tls-cert or --tls-key when its file is missing or not PEM', async () => {
     const pem = join(dir, 'some.pem');
     await writeFile(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
