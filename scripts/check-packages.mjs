@@ -56,11 +56,14 @@ for (const extra of [[], ['--conditions=@ftpkit/source']]) {
 }
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major > 22 || (major === 22 && minor >= 12)) {
-  try {
-    const out = sh(process.execPath, ['--input-type=commonjs', '-e', `const { FtpServer } = require('@ftpkit/core'); console.log(typeof FtpServer)`], host);
-    if (out.trim() !== 'function') problems.push(`require('@ftpkit/core') gave ${out.trim()}`);
-  } catch (err) {
-    problems.push(`require('@ftpkit/core') failed: ${err.stderr.split('\n')[0]}`);
+  // What the README promises CommonJS hosts: plain require() of every package.
+  for (const name of packages.map((p) => p.manifest.name)) {
+    try {
+      const out = sh(process.execPath, ['--input-type=commonjs', '-e', `console.log(Object.keys(require('${name}')).length)`], host);
+      if (!(Number(out.trim()) > 0)) problems.push(`require('${name}') exported nothing`);
+    } catch (err) {
+      problems.push(`require('${name}') failed: ${err.stderr.split('\n').find((l) => /Error/.test(l)) ?? err.message}`);
+    }
   }
 }
 const version = sh(join(host, 'node_modules/.bin/ftpkit'), ['--version'], host).trim();
