@@ -134,6 +134,27 @@ describe('the program as server software', () => {
     });
   });
 
+  it('passes SIGHUP to every worker with --workers', async () => {
+    const root = await mkdtemp(join(dir, 'workers-'));
+    const usersFile = join(root, 'users.txt');
+    await writeFile(usersFile, 'wendy:first\n');
+    const cli = await startCli(['--port', '0', '--root', root, '--users-file', usersFile, '--passive-ports', '47120-47129', '--workers', '2']);
+    try {
+      assert.equal(await loginCode(cli.port, 'wendy', 'first'), 230);
+      await writeFile(usersFile, 'wendy:second\n');
+      cli.child.kill('SIGHUP');
+      const reloads = () => cli.errors().split('reloaded users and TLS certificates').length - 1;
+      await waitUntil(() => reloads() === 2, 10_000, 'a reload in each worker');
+      // Round robin: consecutive logins reach both workers.
+      for (let i = 0; i < 4; i++) {
+        assert.equal(await loginCode(cli.port, 'wendy', 'first'), 530);
+        assert.equal(await loginCode(cli.port, 'wendy', 'second'), 230);
+      }
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+  });
+
   it('serves /healthz, /readyz and the standard process metrics on the metrics port', async () => {
     const root = await mkdtemp(join(dir, 'probe-'));
     const cli = await startCli(['--port', '0', '--root', root, '--user', 'u:pw', '--metrics-port', '0']);
