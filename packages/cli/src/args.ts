@@ -9,7 +9,7 @@ export class UsageError extends Error {
 /** Where files are stored. */
 export type BackendConfig =
   | { kind: 'memory' }
-  | ({ kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' } & LeftoverSettings)
+  | ({ kind: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean } & LeftoverSettings)
   | ({
       kind: 's3';
       bucket: string;
@@ -43,6 +43,8 @@ export interface Flags {
   backend?: BackendConfig;
   /** `--user NAME:PASSWORD`, plain passwords. */
   users: { name: string; password: string }[];
+  /** `--users-file FILE`: `NAME:PASSWORD` lines, read at start and on SIGHUP. */
+  usersFile?: string;
   anonymous?: boolean;
   readOnly?: boolean;
   passivePorts?: { min: number; max: number };
@@ -86,6 +88,8 @@ export const USAGE = `Usage: ftpkit [options]
     --s3-region R             region (default from the AWS environment, else us-east-1)
     --s3-force-path-style     path-style requests (most S3-compatible servers)
   --user NAME:PASSWORD      add a user (repeatable); without any, a demo user is printed
+  --users-file FILE         add the users of FILE, one NAME:PASSWORD per line (or
+                            NAME:SCRYPT-HASH); also FTPKIT_USERS="NAME:PASSWORD ..."
   --anonymous               allow anonymous read-only logins
   --read-only               every user may only list and download
   --passive-ports MIN-MAX   passive data port range
@@ -111,6 +115,7 @@ export const USAGE = `Usage: ftpkit [options]
                             --root or --s3-bucket and --passive-ports with >= N ports
   --worker-scheduling WHO   round-robin (default: the primary deals connections evenly)
                             or os (each worker accepts itself: cheaper, less even)
+  --version                 print the program's version
   --help                    show this help
 `;
 
@@ -138,12 +143,31 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
+/**
+ * `--port -1` as `--port=-1`: parseArgs takes a value starting with `-` for an option
+ * and calls it ambiguous; joined, the value reaches the flag's own check and message.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z]/.test(arg) && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Parse argv (without node and the script); throws {@link UsageError}. */
-export function parseCommandLine(argv: string[]): Flags | 'help' {
+export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -158,6 +182,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         's3-region': { type: 'string' },
         's3-force-path-style': { type: 'boolean' },
         user: { type: 'string', multiple: true },
+        'users-file': { type: 'string' },
         anonymous: { type: 'boolean' },
         'read-only': { type: 'boolean' },
         'passive-ports': { type: 'string' },
@@ -180,6 +205,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         workers: { type: 'string' },
         'worker-scheduling': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
       },
     });
   } catch (err) {
@@ -187,6 +213,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   }
   const v = parsed.values;
   if (v.help) return 'help';
+  if (v.version) return 'version';
 
   const backends = [v.memory && '--memory', v.root !== undefined && '--root', v['s3-bucket'] !== undefined && '--s3-bucket'].filter(Boolean);
   if (backends.length > 1) throw new UsageError(`choose one storage: ${backends.join(', ')} given together`);
@@ -216,10 +243,12 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
     return { name: spec.slice(0, colon), password: spec.slice(colon + 1) };
   });
   if (v.config === '') throw new UsageError('--config needs a file');
+  if (v['users-file'] === '') throw new UsageError('--users-file needs a file');
   if (v.xferlog === '') throw new UsageError('--xferlog needs a file');
 
   const flags: Flags = { users };
   if (v.config !== undefined) flags.config = v.config;
+  if (v['users-file'] !== undefined) flags.usersFile = v['users-file'];
   if (v.host !== undefined) flags.host = v.host;
   if (v.port !== undefined) flags.port = parsePort(v.port, '--port');
   if (backend) flags.backend = backend;

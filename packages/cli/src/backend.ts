@@ -62,6 +62,7 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
         ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}),
         staleUploadAge: backend.staleUploadAge,
         sweepInterval: backend.sweepInterval,
+        ...(backend.fsync !== undefined ? { fsync: backend.fsync } : {}),
       });
     }
     case 's3':

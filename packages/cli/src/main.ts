@@ -8,14 +8,29 @@ import { describeBackend, Storages } from './backend.js';
 import { loadConfigFile } from './config/file.js';
 import { resolveConfig, type CliConfig } from './config/resolve.js';
 import { hashPasswordCommand } from './hash-password.js';
-import { createLogger } from './logger.js';
+import { listeningCheck, storageCheck, type ReadinessCheck } from './health.js';
+import { createLogger, type Logger } from './logger.js';
 import { createMetrics, serveMetrics } from './metrics.js';
+import { checkPublicHost } from './public-host.js';
+import { applyReload, reloadOnSighup, type ReloadTarget } from './reload.js';
+import { readSecretUsers } from './secrets.js';
+import { StartupError } from './startup-error.js';
 import { UserDirectory } from './users.js';
+import { VERSION } from './version.js';
 import { attachXferlog } from './xferlog.js';
 
-/** The settings for `flags`: the config file they name (if any) overridden by the flags. */
-export async function loadConfig(flags: Flags): Promise<CliConfig> {
-  return resolveConfig(flags, flags.config ? await loadConfigFile(flags.config) : undefined);
+/**
+ * The settings for `flags`: the config file they name (if any), the users of
+ * `FTPKIT_USERS` and `--users-file`, overridden by the flags. Read again on SIGHUP.
+ */
+export async function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<CliConfig> {
+  const loaded = flags.config ? await loadConfigFile(flags.config) : undefined;
+  const config = resolveConfig(flags, loaded, { secretUsers: await readSecretUsers(flags.usersFile, env), env });
+  if (config.publicHost !== undefined) {
+    const where = flags.publicHost !== undefined || !loaded ? '--public-host' : `${loaded.source.file}:${loaded.source.lineOf(['publicHost'])}: publicHost`;
+    await checkPublicHost(config.publicHost, where);
+  }
+  return config;
 }
 
 /** A started program: the FTP server and, when asked for, the metrics endpoint. */
@@ -29,11 +44,15 @@ export interface Running {
   adminUrl?: string;
   /** Stop the metrics endpoint and the server (running transfers get `timeout` ms). */
   close(timeout?: number): Promise<void>;
+  /** Put new settings' users and TLS certificate in force (what SIGHUP does). */
+  reload(config: CliConfig): { users: number; tls: boolean };
+  /** The program's logger. */
+  logger: Logger;
 }
 
 /** Build and start the server `config` describes; resolves once it is listening. */
 export async function startFromConfig(config: CliConfig): Promise<Running> {
-  const { server, metrics } = await buildServer(config);
+  const { server, metrics, users, logger } = await buildServer(config);
   try {
     await server.listen();
   } catch (err) {
@@ -53,24 +72,36 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
     address: server.address!,
     ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
     ...(admin ? { adminUrl: admin.url } : {}),
-    async close(timeout = 5000) {
+    async close(timeout = config.shutdownTimeout) {
       metrics?.server.close();
       await admin?.close();
       await server.close({ timeout });
     },
+    reload: (next) => applyReload({ server, users }, next),
+    logger,
   };
 }
 
+/** A built, not yet listening server, and what SIGHUP and the probes need of it. */
+interface Built extends ReloadTarget {
+  metrics?: Awaited<ReturnType<typeof serveMetrics>>;
+  logger: Logger;
+}
+
 /** The server `config` describes, with its metrics endpoint if any; not yet listening. */
-async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metrics?: Awaited<ReturnType<typeof serveMetrics>> }> {
-  const users = new UserDirectory(config, await openStorages(config));
+async function buildServer(config: CliConfig): Promise<Built> {
+  const storages = await openStorages(config);
+  const users = new UserDirectory(config, storages);
+  const logger = createLogger(config.logLevel);
   const server = new FtpServer({
     host: config.host,
     port: config.port,
     anonymous: config.anonymous,
     authenticate: users.authenticate,
-    logger: createLogger(config.logLevel),
+    logger,
     ...config.limits,
+    ...(config.greeting !== undefined ? { greeting: config.greeting } : {}),
+    ...(config.defender ? { defender: config.defender } : {}),
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
     ...(config.proxyProtocol ? { proxyProtocol: config.proxyProtocol } : {}),
@@ -79,11 +110,19 @@ async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metr
   server.use(pathPermissions(users.policyOf));
   if (config.xferlog) {
     await attachXferlog(server, config.xferlog.file, config.xferlog.format).catch((err: Error) => {
-      throw new UsageError(`cannot open xferlog ${config.xferlog!.file}: ${err.message}`);
+      throw new StartupError(`cannot open the transfer log ${config.xferlog!.file}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
     });
   }
-  const metrics = config.metrics ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port) : undefined;
-  return { server, ...(metrics ? { metrics } : {}) };
+  const metrics = config.metrics ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port, readinessChecks(server, storages, config)) : undefined;
+  return { server, users, logger, ...(metrics ? { metrics } : {}) };
+}
+
+/** What `/readyz` checks: the FTP listener and every configured storage. */
+function readinessChecks(server: FtpServer, storages: Storages, config: CliConfig): ReadinessCheck[] {
+  const checks = [listeningCheck(server), storageCheck('storage', () => storages.get(config.backend))];
+  const own = new Map(config.users.filter((u) => u.backend !== config.backend).map((u) => [JSON.stringify(u.backend), u.backend]));
+  for (const backend of own.values()) checks.push(storageCheck(`storage ${describeBackend(backend)}`, () => storages.get(backend)));
+  return checks;
 }
 
 /** The storages `config` uses, each opened once so an unusable one fails at startup, not at the first login. */
@@ -99,35 +138,59 @@ async function openStorages(config: CliConfig): Promise<Storages> {
  * node:cluster, in every worker; a worker builds its server on its own slice of the
  * passive range and returns undefined. The primary resolves once every worker listens.
  */
-async function startWorkers(config: CliConfig): Promise<Pick<Running, 'address' | 'close'> | undefined> {
+async function startWorkers(config: CliConfig, flags: Flags): Promise<Pick<Running, 'address' | 'close'> | undefined> {
   // Checked once here too, so a bad storage is one message rather than one per worker.
   if (cluster.isPrimary) await openStorages(config);
+  let built: Built | undefined;
   const handle = await startCluster({
     workers: config.workers,
     scheduling: config.workerScheduling,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
-    create: async ({ passivePorts }) => (await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) })).server,
+    create: async ({ passivePorts }) => (built = await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) })).server,
   });
   if (handle.role === 'worker') {
     // Ctrl-C signals the whole process group: the primary closes the workers over IPC.
     process.on('SIGINT', () => {});
+    const target = built!;
+    reloadOnSighup(() => loadConfig(flags), (next) => applyReload(target, next), target.logger);
     return undefined;
   }
-  return { address: handle.address, close: (timeout = 5000) => handle.close({ timeout }) };
+  const logger = createLogger(config.logLevel);
+  let closing = false;
+  // startCluster replaces a worker that dies; the administrator should still hear of it.
+  cluster.on('exit', (worker, code, signal) => {
+    if (!closing) logger.error({ worker: worker.process.pid, code, signal }, `worker ${worker.process.pid} exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+  });
+  // Each worker reads the settings again itself.
+  process.on('SIGHUP', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  });
+  return {
+    address: handle.address,
+    close: (timeout = config.shutdownTimeout) => {
+      closing = true;
+      return handle.close({ timeout });
+    },
+  };
 }
 
+/** Print `err` (one line per problem) and exit: 2 for what the user can fix in flags, config or environment. */
 function fail(err: unknown): never {
-  process.stderr.write(`ftpkit: ${(err as Error).message}${err instanceof UsageError ? ' (see ftpkit --help)' : ''}\n`);
-  process.exit(err instanceof UsageError ? 2 : 1);
+  const lines = (err as Error).message.split('\n').map((line) => `ftpkit: ${line}`);
+  process.stderr.write(`${lines.join('\n')}${err instanceof UsageError ? ' (see ftpkit --help)' : ''}\n`);
+  process.exit(err instanceof UsageError || err instanceof StartupError ? 2 : 1);
 }
 
-/** Run the program: parse flags, start, print the address, stop cleanly on SIGINT/SIGTERM. */
+/**
+ * Run the program: parse flags, start, print the address, reload users and certificates
+ * on SIGHUP, stop cleanly on SIGINT/SIGTERM.
+ */
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'hash-password') {
     process.exitCode = await hashPasswordCommand(argv.slice(1));
     return;
   }
-  let flags: Flags | 'help';
+  let flags: Flags | 'help' | 'version';
   let config: CliConfig;
   try {
     flags = parseCommandLine(argv);
@@ -135,14 +198,25 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(USAGE);
       return;
     }
+    if (flags === 'version') {
+      process.stdout.write(`ftpkit ${VERSION}\n`);
+      return;
+    }
     config = await loadConfig(flags);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof UsageError || err instanceof StartupError)) throw err;
     fail(err);
   }
   let running: Pick<Running, 'address' | 'close' | 'metricsUrl' | 'adminUrl'> | undefined;
   try {
-    running = config.workers > 1 ? await startWorkers(config) : await startFromConfig(config);
+    const given = flags;
+    if (config.workers > 1) {
+      running = await startWorkers(config, given);
+    } else {
+      const single = await startFromConfig(config);
+      reloadOnSighup(() => loadConfig(given), single.reload, single.logger);
+      running = single;
+    }
   } catch (err) {
     fail(err);
   }
@@ -170,7 +244,7 @@ export async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: closing\n`);
-    started.close(5000).then(
+    started.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -43,6 +43,7 @@ interface UserState {
   quota?: Promise<StorageQuota>;
 }
 
+/** The configured users: checks logins and builds each session's file system and rules. */
 export class UserDirectory {
   private readonly users = new Map<string, UserState>();
   private readonly policies = new WeakMap<Session, PathPolicy>();
@@ -53,7 +54,23 @@ export class UserDirectory {
     private readonly config: CliConfig,
     private readonly storages: Storages,
   ) {
-    for (const user of config.users) {
+    this.replaceUsers(config.users);
+  }
+
+  /**
+   * Serve `users` from now on (SIGHUP): later logins see the new list, sessions already
+   * logged in keep what they were given. A user whose settings did not change keeps
+   * its shared state (bandwidth buckets, measured quota).
+   */
+  replaceUsers(users: readonly UserConfig[]): void {
+    const previous = new Map(this.users);
+    this.users.clear();
+    for (const user of users) {
+      const kept = previous.get(user.name);
+      if (kept && JSON.stringify(kept.config) === JSON.stringify(user)) {
+        this.users.set(user.name, kept);
+        continue;
+      }
       const { upload, download } = user.bandwidth;
       this.users.set(user.name, {
         config: user,

@@ -35,7 +35,7 @@ describe('the admin API over HTTP', () => {
 
   before(async () => {
     const flags = parseCommandLine(['--port', '0', '--user', 'alice:secret', '--admin-port', '0', '--admin-token', TOKEN, '--log-level', 'silent']) as Flags;
-    running = await startFromConfig(resolveConfig(flags, undefined, {}));
+    running = await startFromConfig(resolveConfig(flags, undefined, { env: {} }));
     base = running.adminUrl!.replace(/\/$/, '');
     ftpPort = running.address.port;
   });

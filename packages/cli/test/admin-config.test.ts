@@ -25,12 +25,12 @@ async function waitUntil(ok: () => boolean): Promise<void> {
 }
 
 const flags = (...argv: string[]) => parseCommandLine(argv) as Flags;
-const adminOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => resolveConfig(flags(...argv), undefined, env).admin;
+const adminOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => resolveConfig(flags(...argv), undefined, { env }).admin;
 
 async function fromFile(config: object, argv: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const file = join(dir, `ftpkit-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, JSON.stringify(config, null, 2));
-  return resolveConfig(flags(...argv), await loadConfigFile(file), env).admin;
+  return resolveConfig(flags(...argv), await loadConfigFile(file), { env }).admin;
 }
 
 describe('admin settings', () => {

@@ -40,7 +40,7 @@ describe('the admin dashboard in headless chromium', { skip: skipUnless(CHROMIUM
 
   before(async () => {
     const flags = parseCommandLine(['--port', '0', '--user', 'alice:secret', '--admin-port', '0', '--admin-token', TOKEN, '--log-level', 'silent']);
-    running = await startFromConfig(resolveConfig(flags as Flags, undefined, {}));
+    running = await startFromConfig(resolveConfig(flags as Flags, undefined, { env: {} }));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 30_000 });
     // A logged-in client in /incoming with an upload that sent 300 KiB and is waiting for more.
     ftp = new Client(0); // no idle timeout: the upload waits for the whole file

@@ -1,8 +1,10 @@
 /** The shape of `ftpkit.json`, as described by `ftpkit.schema.json`. */
+import type { DefenderOptions } from '@ftpkit/core';
 
 /** Bytes: an integer or a string with a unit (`"512KiB"`, `"10MB"`). */
 export type SizeValue = number | string;
 
+/** A permission preset name, or flags where missing ones are allowed. */
 export type PermissionsValue =
   | 'full'
   | 'read-only'
@@ -16,15 +18,19 @@ export interface LeftoverFileConfig {
   sweepInterval?: number;
 }
 
+/** A storage as written in the file (`storage`, or a user's own). */
 export type StorageFileConfig =
   | { type: 'memory' }
-  | ({ type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' } & LeftoverFileConfig)
+  | ({ type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean } & LeftoverFileConfig)
   | ({ type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean } & LeftoverFileConfig);
 
+/** One entry of `users`. */
 export interface UserFileConfig {
   name: string;
   /** An scrypt hash made by `ftpkit hash-password`. */
-  password: string;
+  password?: string;
+  /** A file holding the password (scrypt hash or plain text); instead of `password`. */
+  passwordFile?: string;
   root?: string;
   storage?: StorageFileConfig;
   home?: string;
@@ -46,6 +52,13 @@ export interface TlsFileConfig {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/**
+ * The failed-login defender and address lists: the keys of the library's
+ * `DefenderOptions`, with durations in seconds instead of milliseconds.
+ */
+export type DefenderFileConfig = DefenderOptions;
+
+/** The whole of `ftpkit.json`. */
 export interface FileConfig {
   host?: string;
   port?: number;
@@ -59,7 +72,11 @@ export interface FileConfig {
   anonymous?: boolean;
   readOnly?: boolean;
   tls?: TlsFileConfig;
-  limits?: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
+  greeting?: string;
+  limits?: { maxConnections?: number; maxConnectionsPerIp?: number; maxSessionsPerUser?: number; loginTimeout?: number; idleTimeout?: number };
+  defender?: DefenderFileConfig;
+  /** Seconds running transfers get on SIGINT/SIGTERM. */
+  shutdownTimeout?: number;
   log?: { level?: 'silent' | 'error' | 'warn' | 'info' | 'debug'; xferlog?: string; xferlogFormat?: 'xferlog' | 'json' };
   metrics?: { port: number; host?: string };
   /** The admin API and dashboard; the token from `token`, `tokenFile` or FTPKIT_ADMIN_TOKEN. */
