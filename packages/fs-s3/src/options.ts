@@ -1,4 +1,5 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { presetSettings, type S3Preset } from './presets.js';
 
 const MiB = 1024 * 1024;
 
@@ -26,6 +27,18 @@ export interface S3FileSystemOptions {
    * standard AWS environment variables, profiles and instance roles.
    */
   clientConfig?: S3ClientConfig;
+  /**
+   * Settings for an S3-compatible store: `aws` (default), `minio` (path-style),
+   * `r2` and `b2` (checksums only when required). Fills in what `clientConfig` leaves
+   * unset, and sets `storeChecksums`; see the README's table.
+   */
+  preset?: S3Preset;
+  /**
+   * Ask S3 to store the SHA-256 of each upload sent as one request (up to `partSize`),
+   * so HASH answers from it without reading the object. Default true (false for the
+   * `r2` and `b2` presets).
+   */
+  storeChecksums?: boolean;
   /** Bytes per multipart-upload part; at least 5 MiB. Default 8 MiB. */
   partSize?: number;
   /**
@@ -48,7 +61,7 @@ export interface S3FileSystemOptions {
 }
 
 /** Options with every default filled in and every limit checked. */
-export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix'>>;
+export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix' | 'preset'>>;
 
 function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -62,8 +75,10 @@ export function resolveOptions(options: S3FileSystemOptions): ResolvedOptions {
   if (typeof options.bucket !== 'string' || options.bucket === '') {
     throw new TypeError('S3FileSystem: bucket is required');
   }
+  const preset = presetSettings(options.preset);
   return {
     bucket: options.bucket,
+    storeChecksums: options.storeChecksums ?? preset.storeChecksums,
     partSize: checkInteger('partSize', options.partSize ?? 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE),
     queueSize: checkInteger('queueSize', options.queueSize ?? 4, 1, 64),
     maxAppendSize: checkInteger('maxAppendSize', options.maxAppendSize ?? 256 * MiB, 0),

@@ -15,16 +15,20 @@ import {
   type FileStat,
   type FileSystem,
   type FsCapabilities,
+  type HashAlgorithm,
   type OperationOptions,
   type ReadOptions,
   type WriteOptions,
 } from '@ftpkit/core';
 import { guardBody } from './body.js';
+import { storedDigest } from './checksum.js';
 import { copyObject, type CopyContext } from './copy.js';
 import { s3 } from './errors.js';
 import { KeyMap } from './keys.js';
 import { dirStat, fileStat, listEntries, probe, type ListContext } from './listing.js';
+import { objectMtime, storeMtime } from './mtime.js';
 import { MAX_PART_SIZE, MAX_PARTS, resolveOptions, type ResolvedOptions, type S3FileSystemOptions } from './options.js';
+import { presetClientConfig } from './presets.js';
 import { renamePrefix, type RenameContext } from './rename.js';
 import { S3UploadStream } from './upload.js';
 
@@ -41,7 +45,7 @@ function formatSize(bytes: number): string {
  * Directories are key prefixes: `mkdir` writes a zero-byte `dir/` marker so an empty
  * directory exists, and a prefix holding objects is a directory with or without one.
  * Uploads stream as multipart uploads with bounded memory; downloads stream GetObject.
- * S3 cannot set times or permissions, so `setTimes` and `chmod` are absent, and
+ * S3 has no permissions, so `chmod` is absent; MFMT times live in object metadata; and
  * append/resume and directory rename work up to the configured limits.
  *
  * @example
@@ -60,7 +64,7 @@ export class S3FileSystem implements FileSystem {
     this.#options = resolveOptions(options);
     this.#keys = new KeyMap(options.prefix);
     this.#ownsClient = options.client === undefined;
-    this.client = options.client ?? new S3Client(options.clientConfig ?? {});
+    this.client = options.client ?? new S3Client(presetClientConfig(options.preset, options.clientConfig));
     const appendable = this.#options.maxAppendSize > 0;
     this.capabilities = { append: appendable, resumeUpload: appendable };
   }
@@ -142,6 +146,7 @@ export class S3FileSystem implements FileSystem {
       key,
       partSize: Math.min(MAX_PART_SIZE, Math.max(this.#options.partSize, hinted)),
       queueSize: this.#options.queueSize,
+      storeChecksum: this.#options.storeChecksums,
       head:
         keep > 0
           ? async (abortSignal) => {
@@ -218,6 +223,26 @@ export class S3FileSystem implements FileSystem {
     await renamePrefix(context, this.#keys.dir(from), this.#keys.dir(to));
   }
 
+  /**
+   * MFMT: keeps the time in the object's `mtime` metadata (rclone's key and format)
+   * through a copy of the object onto itself. stat, MDTM and MLST show it; listings
+   * show S3's LastModified.
+   */
+  async setTimes(path: string, mtime: Date): Promise<void> {
+    const head = await this.#head(path);
+    if (!head) {
+      if (await this.#probeDir(path)) throw new FsError('Unsupported', 'S3 keeps no modification times for directories');
+      throw new FsError('NotFound');
+    }
+    await storeMtime(this.#copyContext(), this.#keys.file(path), head, mtime);
+  }
+
+  /** HASH: the SHA-256 (or CRC32) S3 stored for the object, when it has the whole object's. */
+  async hash(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined> {
+    if (path === '/') return undefined;
+    return storedDigest(this.client, this.bucket, this.#keys.file(path), algorithm, options?.signal);
+  }
+
   /** Destroys the client if this file system created it. */
   async close(): Promise<void> {
     if (this.#ownsClient) this.client.destroy();
@@ -250,7 +275,7 @@ export class S3FileSystem implements FileSystem {
   /** What is at `path`: HeadObject first, then a prefix probe. */
   async #lookup(path: string, signal?: AbortSignal): Promise<FileStat | null> {
     const head = await this.#head(path, signal);
-    if (head) return fileStat(baseName(path), head.ContentLength, head.LastModified);
+    if (head) return fileStat(baseName(path), head.ContentLength, objectMtime(head));
     return this.#probeDir(path, signal);
   }
 

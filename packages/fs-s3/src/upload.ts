@@ -37,6 +37,12 @@ export interface UploadTarget {
   /** Parts in flight at once. */
   queueSize: number;
   /**
+   * Send a body that fits one request with ChecksumAlgorithm SHA256, so S3 verifies it
+   * and keeps the object's SHA-256 (HASH reads it back). Multipart uploads keep the
+   * SDK's default: their SHA-256 would only be a checksum of the parts' checksums.
+   */
+  storeChecksum?: boolean;
+  /**
    * Bytes stored ahead of everything written to the stream (the kept part of an
    * existing object for append and resume). Iterated before the first write; it gets
    * a signal that fires when the upload is destroyed.
@@ -191,9 +197,16 @@ export class S3UploadStream extends Writable {
       const body = Buffer.concat(this.#chunks, this.#buffered);
       this.#chunks = [];
       await s3(
-        client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length }), {
-          abortSignal: this.#abort.signal,
-        }),
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentLength: body.length,
+            ...(this.#target.storeChecksum ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+          }),
+          { abortSignal: this.#abort.signal },
+        ),
       );
       this.#completed = true;
       return;
