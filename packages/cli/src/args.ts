@@ -1,5 +1,6 @@
 /** Command-line flags of the `ftpkit` program: parsing and validation. */
 import { parseArgs } from 'node:util';
+import { S3_PRESETS, type S3Preset } from '@ftpkit/fs-s3';
 
 /** A bad command line or config file; printed as one line and the program exits with status 2. */
 export class UsageError extends Error {
@@ -17,6 +18,8 @@ export type BackendConfig =
       endpoint?: string;
       region?: string;
       forcePathStyle: boolean;
+      /** Settings for an S3-compatible store (fs-s3's `preset`). */
+      preset?: S3Preset;
     };
 
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
@@ -26,6 +29,12 @@ export const XFERLOG_FORMATS = ['xferlog', 'json'] as const;
 export type XferlogFormat = (typeof XFERLOG_FORMATS)[number];
 export const WORKER_SCHEDULINGS = ['round-robin', 'os'] as const;
 export type WorkerScheduling = (typeof WORKER_SCHEDULINGS)[number];
+
+/** The `--s3-preset` value, checked against fs-s3's presets. */
+function s3Preset(name: string): S3Preset {
+  if ((S3_PRESETS as readonly string[]).includes(name)) return name as S3Preset;
+  throw new UsageError(`--s3-preset must be one of ${S3_PRESETS.join(', ')}, got "${name}"`);
+}
 
 /** What the flags say; absent fields leave the config file's value (or the default). */
 export interface Flags {
@@ -68,6 +77,7 @@ export const USAGE = `Usage: ftpkit [options]
     --s3-endpoint URL         S3-compatible endpoint (MinIO, R2, ...)
     --s3-region R             region (default from the AWS environment, else us-east-1)
     --s3-force-path-style     path-style requests (most S3-compatible servers)
+    --s3-preset NAME          aws, minio (path-style), r2 or b2 (checksums only when required)
   --user NAME:PASSWORD      add a user (repeatable); without any, a demo user is printed
   --anonymous               allow anonymous read-only logins
   --read-only               every user may only list and download
@@ -132,6 +142,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         's3-endpoint': { type: 'string' },
         's3-region': { type: 'string' },
         's3-force-path-style': { type: 'boolean' },
+        's3-preset': { type: 'string' },
         user: { type: 'string', multiple: true },
         anonymous: { type: 'boolean' },
         'read-only': { type: 'boolean' },
@@ -159,7 +170,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
 
   const backends = [v.memory && '--memory', v.root !== undefined && '--root', v['s3-bucket'] !== undefined && '--s3-bucket'].filter(Boolean);
   if (backends.length > 1) throw new UsageError(`choose one storage: ${backends.join(', ')} given together`);
-  const s3Only = ['s3-prefix', 's3-endpoint', 's3-region', 's3-force-path-style'] as const;
+  const s3Only = ['s3-prefix', 's3-endpoint', 's3-region', 's3-force-path-style', 's3-preset'] as const;
   for (const flag of s3Only) {
     if (v[flag] !== undefined && v['s3-bucket'] === undefined) throw new UsageError(`--${flag} needs --s3-bucket`);
   }
@@ -176,6 +187,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
       ...(v['s3-prefix'] !== undefined ? { prefix: v['s3-prefix'] } : {}),
       ...(v['s3-endpoint'] !== undefined ? { endpoint: v['s3-endpoint'] } : {}),
       ...(v['s3-region'] !== undefined ? { region: v['s3-region'] } : {}),
+      ...(v['s3-preset'] !== undefined ? { preset: s3Preset(v['s3-preset']) } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 /** The shape of `ftpkit.json`, as described by `ftpkit.schema.json`. */
+import type { S3Preset } from '@ftpkit/fs-s3';
 
 /** Bytes: an integer or a string with a unit (`"512KiB"`, `"10MB"`). */
 export type SizeValue = number | string;
@@ -13,7 +14,15 @@ export type PermissionsValue =
 export type StorageFileConfig =
   | { type: 'memory' }
   | { type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place' }
-  | { type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
+  | {
+      type: 's3';
+      bucket: string;
+      prefix?: string;
+      endpoint?: string;
+      region?: string;
+      forcePathStyle?: boolean;
+      preset?: S3Preset;
+    };
 
 export interface UserFileConfig {
   name: string;
