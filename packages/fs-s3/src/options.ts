@@ -1,5 +1,14 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { presetSettings, type S3Preset } from './presets.js';
+import type { ResumeStore } from './resume-store.js';
+
+/** How interrupted uploads are kept for a resume. */
+export interface ResumableUploadOptions {
+  /** Where the records live. Default: one in-memory store per process. */
+  store?: ResumeStore;
+  /** Milliseconds an interrupted upload stays resumable. Default 24 h (`DEFAULT_RESUME_TTL_MS`). */
+  ttl?: number;
+}
 
 const MiB = 1024 * 1024;
 
@@ -52,6 +61,13 @@ export interface S3FileSystemOptions {
    * and resumed uploads off (and they are not advertised). Default 256 MiB.
    */
   maxAppendSize?: number;
+  /**
+   * Keep a multipart upload whose client went away (its completed parts) so that a
+   * REST+STOR or APPE at its end continues it without re-uploading; SIZE shows the
+   * bytes kept meanwhile. Off by default: kept parts are billed storage until resumed,
+   * completed or expired.
+   */
+  resumableUploads?: ResumableUploadOptions;
   /** Most objects a directory rename may copy; larger renames are refused. Default 1000. */
   maxRenameObjects?: number;
   /** Copies (and multipart-copy parts) run in parallel during a rename. Default 8. */
@@ -61,7 +77,9 @@ export interface S3FileSystemOptions {
 }
 
 /** Options with every default filled in and every limit checked. */
-export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix' | 'preset'>>;
+export type ResolvedOptions = Required<
+  Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix' | 'preset' | 'resumableUploads'>
+>;
 
 function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {

@@ -30,7 +30,9 @@ import { objectMtime, storeMtime } from './mtime.js';
 import { MAX_PART_SIZE, MAX_PARTS, resolveOptions, type ResolvedOptions, type S3FileSystemOptions } from './options.js';
 import { presetClientConfig } from './presets.js';
 import { renamePrefix, type RenameContext } from './rename.js';
-import { S3UploadStream } from './upload.js';
+import { claimUpload, discardUpload, keepUpload, keptUpload, type KeptUpload, type ResumeContext } from './resume.js';
+import { DEFAULT_RESUME_TTL_MS, processResumeStore } from './resume-store.js';
+import { S3UploadStream, type UploadTarget } from './upload.js';
 
 const MiB = 1024 * 1024;
 
@@ -59,13 +61,22 @@ export class S3FileSystem implements FileSystem {
   readonly #options: ResolvedOptions;
   readonly #keys: KeyMap;
   readonly #ownsClient: boolean;
+  /** Where interrupted uploads are recorded; undefined when `resumableUploads` is off. */
+  readonly #resume: ResumeContext | undefined;
 
   constructor(options: S3FileSystemOptions) {
     this.#options = resolveOptions(options);
     this.#keys = new KeyMap(options.prefix);
     this.#ownsClient = options.client === undefined;
     this.client = options.client ?? new S3Client(presetClientConfig(options.preset, options.clientConfig));
-    const appendable = this.#options.maxAppendSize > 0;
+    const resume = options.resumableUploads;
+    this.#resume = resume && {
+      client: this.client,
+      bucket: this.#options.bucket,
+      store: resume.store ?? processResumeStore,
+      ttlMs: resume.ttl ?? DEFAULT_RESUME_TTL_MS,
+    };
+    const appendable = this.#options.maxAppendSize > 0 || this.#resume !== undefined;
     this.capabilities = { append: appendable, resumeUpload: appendable };
   }
 
@@ -132,21 +143,22 @@ export class S3FileSystem implements FileSystem {
       extending ? this.#head(path, signal) : null,
     ]);
     if (dir) throw new FsError('IsADirectory');
+    const key = this.#keys.file(path);
+    if (this.#resume) {
+      // An interrupted upload of this key: continued by REST at its end (or APPE),
+      // replaced by an upload from the start.
+      const kept = extending ? await claimUpload(this.#resume, key, options.append ? undefined : start, signal) : undefined;
+      if (kept) return this.#upload(key, options, { resume: kept });
+      if (!extending) await discardUpload(this.#resume, key);
+    }
 
     const size = existing?.ContentLength ?? 0;
     const keep = options.append ? size : start;
     if (keep > size) throw new FsError('InvalidArgument', 'Restart offset is beyond the end of the file');
     if (keep > this.#options.maxAppendSize) throw this.#appendRefusal();
 
-    const key = this.#keys.file(path);
-    const hinted = options.sizeHint === undefined ? 0 : Math.ceil((keep + options.sizeHint) / MAX_PARTS);
-    const stream = new S3UploadStream({
-      client: this.client,
-      bucket: this.bucket,
-      key,
-      partSize: Math.min(MAX_PART_SIZE, Math.max(this.#options.partSize, hinted)),
-      queueSize: this.#options.queueSize,
-      storeChecksum: this.#options.storeChecksums,
+    return this.#upload(key, options, {
+      keep,
       head:
         keep > 0
           ? async (abortSignal) => {
@@ -164,6 +176,33 @@ export class S3FileSystem implements FileSystem {
               return guardBody(out.Body, abortSignal);
             }
           : undefined,
+    });
+  }
+
+  /**
+   * The upload stream into `key`: after `keep` bytes of a head, or continuing a kept
+   * upload. It aborts on `options.signal`, and records itself for a resume when its
+   * client goes away and `resumableUploads` is on.
+   */
+  #upload(
+    key: string,
+    options: WriteOptions,
+    from: { keep?: number; head?: UploadTarget['head']; resume?: KeptUpload },
+  ): S3UploadStream {
+    const { signal } = options;
+    const kept = from.resume?.parts.reduce((sum, p) => sum + p.Size, 0) ?? from.keep ?? 0;
+    const hinted = options.sizeHint === undefined ? 0 : Math.ceil((kept + options.sizeHint) / MAX_PARTS);
+    const resume = this.#resume;
+    const stream = new S3UploadStream({
+      client: this.client,
+      bucket: this.bucket,
+      key,
+      partSize: Math.min(MAX_PART_SIZE, Math.max(this.#options.partSize, hinted)),
+      queueSize: this.#options.queueSize,
+      storeChecksum: this.#options.storeChecksums,
+      head: from.head,
+      resume: from.resume,
+      keep: resume && ((upload) => keepUpload(resume, key, upload)),
     });
     if (signal) {
       const onAbort = (): void => {
@@ -195,7 +234,10 @@ export class S3FileSystem implements FileSystem {
   }
 
   async remove(path: string): Promise<void> {
+    // Deleting a file also drops its interrupted upload (which alone may be what SIZE showed).
+    const partial = path !== '/' && this.#resume !== undefined && (await discardUpload(this.#resume, this.#keys.file(path)));
     if (path === '/' || !(await this.#head(path))) {
+      if (partial) return;
       throw new FsError((await this.#probeDir(path)) ? 'IsADirectory' : 'NotFound');
     }
     await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(path) })));
@@ -274,6 +316,10 @@ export class S3FileSystem implements FileSystem {
 
   /** What is at `path`: HeadObject first, then a prefix probe. */
   async #lookup(path: string, signal?: AbortSignal): Promise<FileStat | null> {
+    // An interrupted upload shows as its kept bytes, so that a client's SIZE before
+    // REST+STOR (lftp, curl -C -) resumes where it ended.
+    const partial = this.#resume && path !== '/' ? await keptUpload(this.#resume, this.#keys.file(path)) : undefined;
+    if (partial) return fileStat(baseName(path), partial.size, partial.updated);
     const head = await this.#head(path, signal);
     if (head) return fileStat(baseName(path), head.ContentLength, objectMtime(head));
     return this.#probeDir(path, signal);
