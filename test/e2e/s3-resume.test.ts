@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { S3FileSystem } from '@ftpkit/fs-s3';
 import { MemoryResumeStore } from '../../packages/fs-s3/src/resume-store.js';
-import { patternBytes, recordCommands, sha256, type CommandLog } from '../../packages/fs-s3/test/helpers.js';
-import { startS3rver, type S3rverInstance } from '../../packages/fs-s3/test/s3rver.js';
+import { patternBytes, recordCommands, sha256, useS3rver, type CommandLog } from '../../packages/fs-s3/test/helpers.js';
 import { LFTP_SETTINGS } from '../support/client-args.js';
 import { startTransfer, tryUpload, upload } from '../support/data.js';
 import { useServer } from '../support/fixture.js';
@@ -25,17 +24,10 @@ const PART = 5 * MiB;
 /** 17 MiB and a bit: parts of 5, 5, 5 and 2 MiB. */
 const DATA = patternBytes(17 * MiB + 1234, 5);
 
-let s3: S3rverInstance;
-let client: S3Client;
+const s3 = useS3rver();
 let log: CommandLog;
-before(async () => {
-  s3 = await startS3rver();
-  client = s3.client();
-  log = recordCommands(client);
-});
-after(async () => {
-  client.destroy();
-  await s3.stop();
+before(() => {
+  log = recordCommands(s3.client);
 });
 
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -47,12 +39,12 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 }
 
 async function openUploads(): Promise<{ key: string; id: string }[]> {
-  const out = await client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }));
+  const out = await s3.client.send(new ListMultipartUploadsCommand({ Bucket: s3.server.bucket }));
   return (out.Uploads ?? []).map((u) => ({ key: u.Key ?? '', id: u.UploadId ?? '' }));
 }
 
 async function objectBytes(key: string): Promise<Buffer> {
-  const out = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  const out = await s3.client.send(new GetObjectCommand({ Bucket: s3.server.bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
@@ -68,7 +60,7 @@ async function requestsOf(run: () => Promise<void>): Promise<Record<string, numb
 describe('fs-s3: resumable uploads', { timeout: 60_000 }, () => {
   const store = new MemoryResumeStore();
   const t = useServer(async () => ({
-    fs: new S3FileSystem({ bucket: s3.bucket, client, partSize: PART, queueSize: 2, resumableUploads: { store } }),
+    fs: new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, partSize: PART, queueSize: 2, resumableUploads: { store } }),
   }));
 
   /** Send the first 12 MiB of DATA to `key`, then vanish once S3 holds two parts; returns the bytes kept. */
@@ -80,7 +72,7 @@ describe('fs-s3: resumable uploads', { timeout: 60_000 }, () => {
     await eventually('S3 holds two parts', async () => {
       const upload = (await openUploads()).find((u) => u.key === key);
       if (!upload) return false;
-      const parts = await client.send(new ListPartsCommand({ Bucket: s3.bucket, Key: key, UploadId: upload.id }));
+      const parts = await s3.client.send(new ListPartsCommand({ Bucket: s3.server.bucket, Key: key, UploadId: upload.id }));
       return (parts.Parts ?? []).length >= 2;
     });
     socket.destroy();

@@ -5,27 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { describe, it } from 'node:test';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { S3FileSystem } from '@ftpkit/fs-s3';
-import { patternBytes, recordCommands, sha256 } from '../../packages/fs-s3/test/helpers.js';
-import { startS3rver, type S3rverInstance } from '../../packages/fs-s3/test/s3rver.js';
+import { patternBytes, recordCommands, sha256, useS3rver } from '../../packages/fs-s3/test/helpers.js';
 import { upload } from '../support/data.js';
 import { useServer } from '../support/fixture.js';
 
-let s3: S3rverInstance;
-let client: S3Client;
-before(async () => {
-  s3 = await startS3rver();
-  client = s3.client();
-});
-after(async () => {
-  client.destroy();
-  await s3.stop();
-});
+const s3 = useS3rver();
 
 describe('fs-s3 over FTP: MFMT and HASH', () => {
-  const t = useServer(async () => ({ fs: new S3FileSystem({ bucket: s3.bucket, client, prefix: 'wire' }) }));
+  const t = useServer(async () => ({ fs: new S3FileSystem({ bucket: s3.server.bucket, client: s3.client, prefix: 'wire' }) }));
 
   it('MFMT sets the time MDTM and MLST show, stored as rclone stores it', async () => {
     const ftp = await t.connect();
@@ -33,7 +23,7 @@ describe('fs-s3 over FTP: MFMT and HASH', () => {
     assert.equal((await ftp.send('MFMT 20240131120000 /report.csv')).text, '213 Modify=20240131120000; /report.csv');
     assert.equal((await ftp.send('MDTM /report.csv')).text, '213 20240131120000');
     assert.match((await ftp.send('MLST /report.csv')).text, /modify=20240131120000;/);
-    const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'wire/report.csv' }));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.server.bucket, Key: 'wire/report.csv' }));
     assert.equal(head.Metadata?.mtime, String(Date.UTC(2024, 0, 31, 12) / 1000));
   });
 
@@ -42,7 +32,7 @@ describe('fs-s3 over FTP: MFMT and HASH', () => {
     const data = patternBytes(300_000, 9);
     await ftp.send('TYPE I');
     await upload(ftp, 'STOR /photo.jpg', data);
-    const log = recordCommands(client);
+    const log = recordCommands(s3.client);
     const before = log.names.length;
     assert.equal((await ftp.send('HASH /photo.jpg')).text, `213 SHA-256 0-${data.length} ${sha256(data)} /photo.jpg`);
     const during = log.names.slice(before);
