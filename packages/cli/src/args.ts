@@ -20,6 +20,8 @@ export type BackendConfig =
       forcePathStyle: boolean;
       /** Settings for an S3-compatible store (fs-s3's `preset`). */
       preset?: S3Preset;
+      /** Keep interrupted uploads for a resume (fs-s3's `resumableUploads`, in this process). */
+      resumableUploads?: boolean;
     };
 
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
@@ -78,6 +80,7 @@ export const USAGE = `Usage: ftpkit [options]
     --s3-region R             region (default from the AWS environment, else us-east-1)
     --s3-force-path-style     path-style requests (most S3-compatible servers)
     --s3-preset NAME          aws, minio (path-style), r2 or b2 (checksums only when required)
+    --s3-resumable-uploads    keep an interrupted upload 24 h so REST+STOR/APPE continues it
   --user NAME:PASSWORD      add a user (repeatable); without any, a demo user is printed
   --anonymous               allow anonymous read-only logins
   --read-only               every user may only list and download
@@ -143,6 +146,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         's3-region': { type: 'string' },
         's3-force-path-style': { type: 'boolean' },
         's3-preset': { type: 'string' },
+        's3-resumable-uploads': { type: 'boolean' },
         user: { type: 'string', multiple: true },
         anonymous: { type: 'boolean' },
         'read-only': { type: 'boolean' },
@@ -170,7 +174,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
 
   const backends = [v.memory && '--memory', v.root !== undefined && '--root', v['s3-bucket'] !== undefined && '--s3-bucket'].filter(Boolean);
   if (backends.length > 1) throw new UsageError(`choose one storage: ${backends.join(', ')} given together`);
-  const s3Only = ['s3-prefix', 's3-endpoint', 's3-region', 's3-force-path-style', 's3-preset'] as const;
+  const s3Only = ['s3-prefix', 's3-endpoint', 's3-region', 's3-force-path-style', 's3-preset', 's3-resumable-uploads'] as const;
   for (const flag of s3Only) {
     if (v[flag] !== undefined && v['s3-bucket'] === undefined) throw new UsageError(`--${flag} needs --s3-bucket`);
   }
@@ -188,6 +192,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
       ...(v['s3-endpoint'] !== undefined ? { endpoint: v['s3-endpoint'] } : {}),
       ...(v['s3-region'] !== undefined ? { region: v['s3-region'] } : {}),
       ...(v['s3-preset'] !== undefined ? { preset: s3Preset(v['s3-preset']) } : {}),
+      ...(v['s3-resumable-uploads'] ? { resumableUploads: true } : {}),
     };
   }
 

@@ -82,6 +82,8 @@ async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root:
     bucket: backend.bucket,
     ...(prefix ? { prefix } : {}),
     ...(backend.preset ? { preset: backend.preset } : {}),
+    // The process-wide store: a resume must reach the same process (one worker).
+    ...(backend.resumableUploads ? { resumableUploads: {} } : {}),
     clientConfig,
   });
   try {

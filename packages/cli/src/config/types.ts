@@ -22,6 +22,7 @@ export type StorageFileConfig =
       region?: string;
       forcePathStyle?: boolean;
       preset?: S3Preset;
+      resumableUploads?: boolean;
     };
 
 export interface UserFileConfig {
