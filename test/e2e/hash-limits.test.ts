@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { FileSystem, ReadOptions } from '@ftpkit/core';
+import type { FileStat, FileSystem, ReadOptions } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
 import { useServer } from '../support/fixture.js';
 import { runOk, skipUnless } from '../support/process.js';
@@ -22,6 +22,12 @@ class GatedFileSystem extends MemoryFileSystem {
   /** Stall the reads that start from now on again. */
   block(): void {
     this.#gate = new Promise<void>((resolve) => (this.#release = resolve));
+  }
+
+  /** `/grows.bin` claims 10 bytes but has grown past the limit by the time it is read. */
+  override async stat(path: string): Promise<FileStat> {
+    const stat = await super.stat(path);
+    return path === '/grows.bin' ? { ...stat, size: 10 } : stat;
   }
 
   override async read(path: string, options: ReadOptions = {}): Promise<Readable> {
@@ -45,12 +51,13 @@ const until = async (check: () => boolean): Promise<void> => {
 };
 
 describe('HASH limits', () => {
-  const gated = new GatedFileSystem({ files: { '/slow.bin': 'slow', '/big.bin': Buffer.alloc(2048), '/small.txt': 'abc' } });
+  const gated = new GatedFileSystem({ files: { '/slow.bin': 'slow', '/big.bin': Buffer.alloc(2048), '/grows.bin': Buffer.alloc(2048), '/small.txt': 'abc' } });
   const t = useServer({ fs: gated as FileSystem, hash: { maxSize: 1024, maxConcurrent: 1 } });
 
-  it('a file above maxSize answers 556; one at the limit is hashed', async () => {
+  it('a file above maxSize answers 556, also one that grew past it while read; a small one is hashed', async () => {
     const client = await t.connect();
     assert.equal((await client.send('HASH /big.bin')).code, 556);
+    assert.equal((await client.send('HASH /grows.bin')).code, 556);
     assert.match((await client.send('HASH /small.txt')).text, /^213 SHA-256 0-3 ba7816bf/);
   });
 

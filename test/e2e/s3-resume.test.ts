@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { S3FileSystem } from '@ftpkit/fs-s3';
@@ -25,10 +25,9 @@ const PART = 5 * MiB;
 const DATA = patternBytes(17 * MiB + 1234, 5);
 
 const s3 = useS3rver();
-let log: CommandLog;
-before(() => {
-  log = recordCommands(s3.client);
-});
+let log: CommandLog | undefined;
+/** Every S3 command the test client sends, recorded from the first use on. */
+const commands = (): CommandLog => (log ??= recordCommands(s3.client));
 
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -50,10 +49,10 @@ async function objectBytes(key: string): Promise<Buffer> {
 
 /** The S3 commands sent while `run` runs, counted by name. */
 async function requestsOf(run: () => Promise<void>): Promise<Record<string, number>> {
-  const from = log.names.length;
+  const from = commands().names.length;
   await run();
   const counts: Record<string, number> = {};
-  for (const name of log.names.slice(from)) counts[name.replace(/Command$/, '')] = (counts[name.replace(/Command$/, '')] ?? 0) + 1;
+  for (const name of commands().names.slice(from)) counts[name.replace(/Command$/, '')] = (counts[name.replace(/Command$/, '')] ?? 0) + 1;
   return counts;
 }
 
@@ -119,7 +118,7 @@ describe('fs-s3: resumable uploads', { timeout: 60_000 }, () => {
     assert.equal(requests.UploadPart, 2, JSON.stringify(requests));
   });
 
-  it('a STOR from the start replaces the kept upload (aborted), and DELE removes a partial file', async () => {
+  it('a STOR from the start replaces the kept upload (aborted); HASH of a partial file answers 450, DELE removes it', async () => {
     const key = 'resume-restart.bin';
     await cutOff(key);
     const ftp = await t.connect();
@@ -133,6 +132,7 @@ describe('fs-s3: resumable uploads', { timeout: 60_000 }, () => {
 
     const other = 'resume-dele.bin';
     await cutOff(other);
+    assert.equal((await ftp.send(`HASH /${other}`)).code, 450, 'the kept bytes cannot be hashed until the upload completes');
     assert.equal((await ftp.send(`DELE /${other}`)).code, 250);
     assert.deepEqual(await openUploads(), []);
     assert.equal((await ftp.send(`SIZE /${other}`)).code, 550);

@@ -282,7 +282,12 @@ export class S3FileSystem implements FileSystem {
   /** HASH: the SHA-256 (or CRC32) S3 stored for the object, when it has the whole object's. */
   async hash(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined> {
     if (path === '/') return undefined;
-    return storedDigest(this.client, this.bucket, this.#keys.file(path), algorithm, options?.signal);
+    const key = this.#keys.file(path);
+    if (this.#resume && (await keptUpload(this.#resume, key))) {
+      // stat shows the kept bytes, which S3 cannot read back until the upload completes.
+      throw new FsError('Unavailable', 'An interrupted upload of this file is waiting to be resumed');
+    }
+    return storedDigest(this.client, this.bucket, key, algorithm, options?.signal);
   }
 
   /** Destroys the client if this file system created it. */

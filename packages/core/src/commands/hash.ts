@@ -57,16 +57,20 @@ export const hashCommands: Record<string, CommandSpec> = {
         if (stat.type === 'directory') throw new ReplyError(553, 'HASH of a directory is not defined.');
         const stored = await user.fs.hash?.(path, algorithm, { signal });
         if (stored !== undefined) return reply(213, `${algorithm} 0-${stat.size} ${stored} ${arg}`);
-        if (stat.size > limits.maxSize) {
-          throw new ReplyError(556, `File too large to hash: the limit is ${limits.maxSize} bytes.`);
-        }
+        const tooLarge = new ReplyError(556, `File too large to hash: the limit is ${limits.maxSize} bytes.`);
+        if (stat.size > limits.maxSize) throw tooLarge;
         const busy = running.get(session.server) ?? 0;
         if (busy >= limits.maxConcurrent) throw new ReplyError(450, 'Server busy hashing other files, try again later.');
         running.set(session.server, busy + 1);
         try {
-          const { hex, bytes } = await digestStream(await user.fs.read(path, { signal }), algorithm);
+          const source = await user.fs.read(path, { signal });
+          const digest = await digestStream(source, algorithm, limits.maxSize);
           if (signal.aborted) throw new FsError('Aborted');
-          reply(213, `${algorithm} 0-${bytes} ${hex} ${arg}`);
+          if (!digest) {
+            source.destroy();
+            throw tooLarge;
+          }
+          reply(213, `${algorithm} 0-${digest.bytes} ${digest.hex} ${arg}`);
         } finally {
           running.set(session.server, (running.get(session.server) ?? 1) - 1);
         }

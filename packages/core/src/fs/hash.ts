@@ -85,17 +85,22 @@ function crc32Table(chunk: NodeJS.ArrayBufferView | string, previous = 0): numbe
   return ~crc >>> 0;
 }
 
-/** The digest of everything `source` yields, and how many bytes that was. */
+/**
+ * The digest of everything `source` yields, and how many bytes that was; undefined as
+ * soon as more than `maxBytes` arrive (a file that grew while it was read).
+ */
 export async function digestStream(
   source: AsyncIterable<Uint8Array | string>,
   algorithm: HashAlgorithm,
-): Promise<{ hex: string; bytes: number }> {
+  maxBytes = Infinity,
+): Promise<{ hex: string; bytes: number } | undefined> {
   const digest = createDigest(algorithm);
   let bytes = 0;
   for await (const chunk of source) {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    digest.update(data);
     bytes += data.length;
+    if (bytes > maxBytes) return undefined;
+    digest.update(data);
   }
   return { hex: digest.hex(), bytes };
 }
