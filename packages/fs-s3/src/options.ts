@@ -94,6 +94,8 @@ export function resolveOptions(options: S3FileSystemOptions): ResolvedOptions {
     throw new TypeError('S3FileSystem: bucket is required');
   }
   const preset = presetSettings(options.preset);
+  const ttl = options.resumableUploads?.ttl;
+  if (ttl !== undefined) checkInteger('resumableUploads.ttl', ttl, 1);
   return {
     bucket: options.bucket,
     storeChecksums: options.storeChecksums ?? preset.storeChecksums,

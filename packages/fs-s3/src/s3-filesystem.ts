@@ -54,7 +54,7 @@ function formatSize(bytes: number): string {
  * const fs = new S3FileSystem({ bucket: 'uploads', prefix: `users/${username}` });
  */
 export class S3FileSystem implements FileSystem {
-  /** APPE and REST+STOR are offered only when `maxAppendSize` allows them. */
+  /** APPE and REST+STOR are offered only when `maxAppendSize` or `resumableUploads` allows them. */
   readonly capabilities: FsCapabilities;
   /** The client in use (given, or created from `clientConfig`). */
   readonly client: S3Client;

@@ -67,8 +67,10 @@ function isConnectionLoss(error: Error | null): boolean {
   if (!error) return false;
   if (isFsError(error, 'Aborted') || error.name === 'AbortError') return true;
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ETIMEDOUT' || error.message === 'data connection failed';
+  return (code !== undefined && CONNECTION_LOSS_CODES.has(code)) || error.message === 'data connection failed';
 }
+
+const CONNECTION_LOSS_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ETIMEDOUT']);
 
 export class S3UploadStream extends Writable {
   readonly #target: UploadTarget;

@@ -41,7 +41,8 @@ describe('S3 resumable uploads (adapter level)', () => {
     await closed(sink);
   }
 
-  test('the memory store forgets entries after their ttl', async () => {
+  test('the memory store forgets entries after their ttl; a ttl below 1 ms is refused', async () => {
+    assert.throws(() => new S3FileSystem({ bucket: 'b', resumableUploads: { ttl: 0 } }), /resumableUploads.ttl must be an integer/);
     const store = new MemoryResumeStore();
     await store.set('k', 'v', 40);
     assert.equal(await store.get('k'), 'v');
