@@ -138,23 +138,39 @@ describe('fs-s3: resumable uploads', { timeout: 60_000 }, () => {
     assert.equal((await ftp.send(`SIZE /${other}`)).code, 550);
   });
 
-  it('lftp put -c resumes the cut-off upload', { skip: skipUnless('lftp') }, async () => {
-    const key = 'resume-lftp.bin';
+  /** Cut an upload of `key` off, let a real client resume it from a local copy, check the result and its S3 requests. */
+  async function resumedBy(key: string, verbs: string[], client: (file: string) => Promise<unknown>): Promise<void> {
     const kept = await cutOff(key);
+    const sent: string[] = [];
+    const onCommand = ({ verb, arg }: { verb: string; arg: string }): void => {
+      if (['SIZE', 'REST', 'STOR', 'APPE'].includes(verb)) sent.push(verb === 'REST' ? `REST ${arg}` : verb);
+    };
+    t.server.server.on('command', onCommand);
     const dir = await mkdtemp(join(tmpdir(), 'ftpkit-resume-'));
     try {
       await writeFile(join(dir, 'local.bin'), DATA);
       const requests = await requestsOf(async () => {
-        await runOk('lftp', ['-e', `${LFTP_SETTINGS}; put -c local.bin -o /${key}; bye`, '-u', 'user,pass', `ftp://127.0.0.1:${t.port}`], {
-          cwd: dir,
-          timeoutMs: 60_000,
-        });
+        await client(join(dir, 'local.bin'));
       });
       assert.equal(sha256(await objectBytes(key)), sha256(DATA));
       assert.equal(requests.UploadPart, Math.ceil((DATA.length - kept) / PART), JSON.stringify(requests));
       assert.equal(requests.GetObject, undefined, JSON.stringify(requests));
+      assert.deepEqual(sent, verbs.map((v) => v.replace('KEPT', String(kept))));
     } finally {
+      t.server.server.off('command', onCommand);
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  it('curl -T -C - resumes the cut-off upload (SIZE, then APPE)', { skip: skipUnless('curl') }, async () => {
+    const key = 'resume-curl.bin';
+    await resumedBy(key, ['SIZE', 'APPE'], (file) => runOk('curl', ['-sS', '--user', 'user:pass', '-T', file, '-C', '-', `ftp://127.0.0.1:${t.port}/${key}`]));
+  });
+
+  it('lftp put -c resumes the cut-off upload (SIZE, then REST+STOR)', { skip: skipUnless('lftp') }, async () => {
+    const key = 'resume-lftp.bin';
+    await resumedBy(key, ['SIZE', 'REST KEPT', 'STOR'], (file) =>
+      runOk('lftp', ['-e', `${LFTP_SETTINGS}; put -c ${file} -o /${key}; bye`, '-u', 'user,pass', `ftp://127.0.0.1:${t.port}`], { timeoutMs: 60_000 }),
+    );
   });
 });
