@@ -1,5 +1,6 @@
 /** Command-line flags of the `ftpkit` program: parsing and validation. */
 import { parseArgs } from 'node:util';
+import { S3_PRESETS, type S3Preset } from '@ftpkit/fs-s3';
 
 /** A bad command line or config file; printed as one line and the program exits with status 2. */
 export class UsageError extends Error {
@@ -17,6 +18,10 @@ export type BackendConfig =
       endpoint?: string;
       region?: string;
       forcePathStyle: boolean;
+      /** Settings for an S3-compatible store (fs-s3's `preset`). */
+      preset?: S3Preset;
+      /** Keep interrupted uploads for a resume (fs-s3's `resumableUploads`, in this process). */
+      resumableUploads?: boolean;
     } & LeftoverSettings);
 
 /** How a storage cleans up after crashed uploads, in milliseconds; 0 turns a part off. */
@@ -34,6 +39,12 @@ export const XFERLOG_FORMATS = ['xferlog', 'json'] as const;
 export type XferlogFormat = (typeof XFERLOG_FORMATS)[number];
 export const WORKER_SCHEDULINGS = ['round-robin', 'os'] as const;
 export type WorkerScheduling = (typeof WORKER_SCHEDULINGS)[number];
+
+/** The `--s3-preset` value, checked against fs-s3's presets. */
+function s3Preset(name: string): S3Preset {
+  if ((S3_PRESETS as readonly string[]).includes(name)) return name as S3Preset;
+  throw new UsageError(`--s3-preset must be one of ${S3_PRESETS.join(', ')}, got "${name}"`);
+}
 
 /** What the flags say; absent fields leave the config file's value (or the default). */
 export interface Flags {
@@ -87,6 +98,8 @@ export const USAGE = `Usage: ftpkit [options]
     --s3-endpoint URL         S3-compatible endpoint (MinIO, R2, ...)
     --s3-region R             region (default from the AWS environment, else us-east-1)
     --s3-force-path-style     path-style requests (most S3-compatible servers)
+    --s3-preset NAME          aws, minio (path-style), r2 or b2 (checksums only when required)
+    --s3-resumable-uploads    keep an interrupted upload 24 h so REST+STOR/APPE continues it
   --user NAME:PASSWORD      add a user (repeatable); without any, a demo user is printed
   --users-file FILE         add the users of FILE, one NAME:PASSWORD per line (or
                             NAME:SCRYPT-HASH); also FTPKIT_USERS="NAME:PASSWORD ..."
@@ -181,6 +194,8 @@ export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
         's3-endpoint': { type: 'string' },
         's3-region': { type: 'string' },
         's3-force-path-style': { type: 'boolean' },
+        's3-preset': { type: 'string' },
+        's3-resumable-uploads': { type: 'boolean' },
         user: { type: 'string', multiple: true },
         'users-file': { type: 'string' },
         anonymous: { type: 'boolean' },
@@ -217,7 +232,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
 
   const backends = [v.memory && '--memory', v.root !== undefined && '--root', v['s3-bucket'] !== undefined && '--s3-bucket'].filter(Boolean);
   if (backends.length > 1) throw new UsageError(`choose one storage: ${backends.join(', ')} given together`);
-  const s3Only = ['s3-prefix', 's3-endpoint', 's3-region', 's3-force-path-style'] as const;
+  const s3Only = ['s3-prefix', 's3-endpoint', 's3-region', 's3-force-path-style', 's3-preset', 's3-resumable-uploads'] as const;
   for (const flag of s3Only) {
     if (v[flag] !== undefined && v['s3-bucket'] === undefined) throw new UsageError(`--${flag} needs --s3-bucket`);
   }
@@ -234,6 +249,8 @@ export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
       ...(v['s3-prefix'] !== undefined ? { prefix: v['s3-prefix'] } : {}),
       ...(v['s3-endpoint'] !== undefined ? { endpoint: v['s3-endpoint'] } : {}),
       ...(v['s3-region'] !== undefined ? { region: v['s3-region'] } : {}),
+      ...(v['s3-preset'] !== undefined ? { preset: s3Preset(v['s3-preset']) } : {}),
+      ...(v['s3-resumable-uploads'] ? { resumableUploads: true } : {}),
     };
   }
 

@@ -59,6 +59,8 @@ describe('config file errors name the key and its line', () => {
   it('reports storage keys that belong to another storage type', async () => {
     assert.equal(await errorOf(`{\n  "storage": {\n    "type": "local",\n    "root": "/srv",\n    "bucket": "b"\n  }\n}`), '5: storage.bucket: not allowed for this storage type');
     assert.equal(await errorOf(`{\n  "storage": { "type": "s3" }\n}`), '2: storage: missing required key "bucket"');
+    assert.equal(await errorOf(`{\n  "storage": { "type": "local", "root": "/srv", "preset": "r2" }\n}`), '2: storage.preset: not allowed for this storage type');
+    assert.match(await errorOf(`{\n  "storage": { "type": "s3", "bucket": "b",\n "preset": "gcs" }\n}`), /^3: storage\.preset: must be one of "aws", "minio", "r2", "b2"$/);
   });
 
   it('refuses plain-text passwords, duplicate users and duplicate keys', async () => {

@@ -2,6 +2,7 @@
 import type { PeerCertificate } from 'node:tls';
 import type { AuthError } from './hooks/auth-error.js';
 import type { FileSystem } from './fs/filesystem.js';
+import { HASH_DEFAULTS, type HashOptions } from './fs/hash.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
@@ -233,12 +234,18 @@ export interface FtpServerOptions {
    * system produces the next chunk. Default 1 MiB.
    */
   dataBufferSize?: number;
+  /**
+   * HASH (draft-bryan-ftpext-hash-02): on, with a largest file the server reads to
+   * compute a digest (1 GiB) and at most 2 computed at once. Stored digests (S3
+   * checksums) cost one request and are not limited.
+   */
+  hash?: HashOptions;
 }
 
 /** Options with every default filled in. */
 type OptionalOptions = 'passivePorts' | 'publicHost' | 'proxyProtocol' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
-export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender'>> &
-  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions> };
+export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender' | 'hash'>> &
+  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions>; hash: Required<HashOptions> };
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');
@@ -269,6 +276,7 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     maxSessionsPerUser: Infinity,
     ...stripUndefined(options),
     defender: { ...DEFENDER_DEFAULTS, ...stripUndefined(options.defender ?? {}) },
+    hash: { ...HASH_DEFAULTS, ...stripUndefined(options.hash ?? {}) },
   };
 }
 

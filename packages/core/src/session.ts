@@ -11,6 +11,7 @@ import type { DataChannel } from './data/channel.js';
 import { PassiveListener } from './data/passive.js';
 import type { ActiveTransfer } from './data/transfer.js';
 import type { FileSystem } from './fs/filesystem.js';
+import type { HashAlgorithm } from './fs/hash.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import { resolvePath } from './fs/paths.js';
 import { socketPeer, type ClientPeer } from './net/client-address.js';
@@ -95,6 +96,8 @@ export class Session {
   allocateHint: number | undefined;
   /** @internal MLSx facts chosen with OPTS MLST. */
   mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
+  /** @internal The algorithm HASH uses, chosen with OPTS HASH. */
+  hashAlgorithm: HashAlgorithm = 'SHA-256';
   /** @internal The transfer in progress. */
   transfer: RunningTransfer | undefined;
   /** @internal PBSZ was accepted on this TLS session (PROT needs it, RFC 4217). */
@@ -209,6 +212,7 @@ export class Session {
     this.renameFrom = undefined;
     this.epsvOnly = false;
     this.mlstFacts = new Set(MLST_FACTS);
+    this.hashAlgorithm = 'SHA-256';
     this.virtualHost = undefined;
     this.userTlsPolicy = {};
   }

@@ -7,7 +7,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SharedSchedule } from '@ftpkit/core';
-import { abortLeftoverUploads, type LeftoverUploadOptions } from './leftover-uploads.js';
+import { abortLeftoverUploads, type LeftoverUploadOptions, type SweepTarget } from './leftover-uploads.js';
 
 const HOUR = 3_600_000;
 /** Longest timer Node can set. */
@@ -28,13 +28,19 @@ function milliseconds(name: string, value: number | false | undefined, fallback:
  * Abort leftover uploads under `prefix` of `bucket` until the returned function is
  * called (more than once is harmless). Throws RangeError on bad durations.
  */
-export function sweepLeftovers(client: S3Client, bucket: string, prefix: string, options: LeftoverUploadOptions): () => void {
+export function sweepLeftovers(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  options: LeftoverUploadOptions,
+  kept?: SweepTarget['kept'],
+): () => void {
   const maxAge = milliseconds('staleUploadAge', options.staleUploadAge, 24 * HOUR);
   const interval = milliseconds('sweepInterval', options.sweepInterval, HOUR);
   if (maxAge === 0) return () => {};
   let schedule = byClient.get(client);
   if (!schedule) byClient.set(client, (schedule = new SharedSchedule()));
   return schedule.hold(`${bucket}/${prefix}`, interval, (signal) =>
-    abortLeftoverUploads({ client, bucket, prefix, maxAge, signal }),
+    abortLeftoverUploads({ client, bucket, prefix, maxAge, signal, ...(kept ? { kept } : {}) }),
   );
 }

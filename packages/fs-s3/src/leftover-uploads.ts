@@ -47,6 +47,11 @@ export interface SweepTarget {
   signal: AbortSignal;
   /** Uploads per ListMultipartUploads page (S3's default and maximum: 1000). */
   pageSize?: number;
+  /**
+   * Whether an upload is kept on purpose (an interrupted upload waiting for its resume,
+   * see `resumableUploads`): such an upload is never a leftover, however idle.
+   */
+  kept?(key: string, uploadId: string): Promise<boolean>;
 }
 
 /** The newest part's upload time of an upload (0 when it has none). */
@@ -72,6 +77,7 @@ async function abortIfIdle(target: SweepTarget, upload: MultipartUpload, now: nu
   if (!upload.Key || !upload.UploadId) return false;
   if (now - (upload.Initiated?.getTime() ?? now) <= maxAge) return false;
   if (now - (await lastPartTime(target, upload)) <= maxAge) return false;
+  if (await target.kept?.(upload.Key, upload.UploadId)) return false;
   try {
     await s3(client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }), { abortSignal: signal }));
     return true;

@@ -11,7 +11,8 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { S3FileSystem } from '../src/index.js';
+import { MemoryResumeStore, resumeRecordKey, S3FileSystem } from '../src/index.js';
+import { keepUpload } from '../src/resume.js';
 import { abortLeftoverUploads } from '../src/leftover-uploads.js';
 import { useS3rver } from './helpers.js';
 
@@ -95,6 +96,26 @@ describe('fs-s3 leftover multipart uploads', () => {
     assert.equal(aborted, idle.length);
     const ids = await openIds();
     assert.ok(ids.has(active) && idle.every((id) => !ids.has(id)));
+  });
+
+  it('keeps an idle upload that waits for its resume (resumableUploads), aborts it once its record is gone', async () => {
+    const { bucket } = s3.server;
+    const store = new MemoryResumeStore();
+    const waiting = await openUpload('r/dropped-partner-upload.bin');
+    await s3.server.backdateUpload(waiting, 2 * HOUR);
+    await keepUpload({ client: s3.client, bucket, store, ttlMs: HOUR }, 'r/dropped-partner-upload.bin', {
+      uploadId: waiting,
+      parts: [{ PartNumber: 1, ETag: 'etag', Size: 8 }],
+    });
+    const fs = new S3FileSystem({ bucket, prefix: 'r', client: s3.client, staleUploadAge: HOUR, sweepInterval: 200, resumableUploads: { store } });
+    try {
+      await sleep(600); // the first sweeps ran
+      assert.ok((await openIds()).has(waiting), 'an upload kept for a resume is not a leftover');
+      await store.delete(resumeRecordKey(bucket, 'r/dropped-partner-upload.bin'));
+      await eventually('the next sweep aborts it', async () => !(await openIds()).has(waiting), 3000);
+    } finally {
+      await fs.close();
+    }
   });
 
   it('refuses bad durations', () => {

@@ -1,5 +1,6 @@
 /** The shape of `ftpkit.json`, as described by `ftpkit.schema.json`. */
 import type { DefenderOptions } from '@ftpkit/core';
+import type { S3Preset } from '@ftpkit/fs-s3';
 
 /** Bytes: an integer or a string with a unit (`"512KiB"`, `"10MB"`). */
 export type SizeValue = number | string;
@@ -22,7 +23,16 @@ export interface LeftoverFileConfig {
 export type StorageFileConfig =
   | { type: 'memory' }
   | ({ type: 'local'; root: string; uploadPolicy?: 'atomic' | 'in-place'; fsync?: boolean } & LeftoverFileConfig)
-  | ({ type: 's3'; bucket: string; prefix?: string; endpoint?: string; region?: string; forcePathStyle?: boolean } & LeftoverFileConfig);
+  | ({
+      type: 's3';
+      bucket: string;
+      prefix?: string;
+      endpoint?: string;
+      region?: string;
+      forcePathStyle?: boolean;
+      preset?: S3Preset;
+      resumableUploads?: boolean;
+    } & LeftoverFileConfig);
 
 /** One entry of `users`. */
 export interface UserFileConfig {
