@@ -6,13 +6,11 @@
  */
 import { lstatSync, opendirSync, type Stats } from 'node:fs';
 import { opendir } from 'node:fs/promises';
-import type { FileStat } from '@ftpkit/core';
-import { errnoOf } from './errors.js';
+import { errnoOf, throwIfAborted, type FileStat } from '@ftpkit/core';
 import { toFileStat } from './file-stat.js';
 import type { IdNames } from './id-names.js';
 import type { Jail, JailHandle } from './jail.js';
 import type { Metadata } from './metadata.js';
-import { throwIfAborted } from './signal.js';
 import { isTempName } from './temp-names.js';
 
 /** Directory entries read per getdents(2) call. */

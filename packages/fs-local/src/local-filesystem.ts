@@ -20,6 +20,10 @@ import { Readable, type Writable } from 'node:stream';
 import {
   FsError,
   baseName,
+  destroyOnAbort,
+  errnoOf,
+  fsErrorFromErrno,
+  throwIfAborted,
   type FileStat,
   type FileSystem,
   type FsCapabilities,
@@ -27,14 +31,13 @@ import {
   type ReadOptions,
   type WriteOptions,
 } from '@ftpkit/core';
-import { errnoOf, toFsError, translated } from './errors.js';
+import { translated } from './errors.js';
 import { toFileStat } from './file-stat.js';
 import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
-import { destroyOnAbort, throwIfAborted } from './signal.js';
 import { trackUpload } from './stale-uploads.js';
 import { removeStale } from './sweep.js';
 import { keepSwept } from './sweep-schedule.js';
@@ -108,7 +111,7 @@ export class LocalFileSystem implements FileSystem {
       // The listing has read the names anyway: leftovers seen in it go now.
       if (this.#staleAge !== undefined && temps.length > 0) await removeStale(handle, temps, this.#staleAge);
     } catch (err) {
-      throw toFsError(err);
+      throw fsErrorFromErrno(err);
     } finally {
       await handle.close();
     }

@@ -6,8 +6,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { FsError } from '@ftpkit/core';
-import { toFsError } from './errors.js';
+import { FsError, fsErrorFromErrno } from '@ftpkit/core';
 
 /** Where an upload's bytes go and what finishing or aborting it means. */
 export interface UploadSink {
@@ -67,7 +66,7 @@ export class FileUpload extends Writable {
     };
     cleanup().then(
       () => callback(err),
-      (cleanupErr: unknown) => callback(err ?? (toFsError(cleanupErr) as Error)),
+      (cleanupErr: unknown) => callback(err ?? (fsErrorFromErrno(cleanupErr) as Error)),
     );
   }
 
@@ -94,7 +93,7 @@ export class FileUpload extends Writable {
     this.#pending = work;
     work.then(
       () => callback(),
-      (err: unknown) => callback(toFsError(err) as Error),
+      (err: unknown) => callback(fsErrorFromErrno(err) as Error),
     );
   }
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { FsError } from '@ftpkit/core';
 import { expectFsError, listNames, readAll, readText, writeAll } from '@ftpkit/fs-testkit';
 import { MemoryFileSystem, Volume } from '@ftpkit/fs-memory';
-import { toFsError } from '../src/errors.js';
+import { fsErrorFromErrno } from '@ftpkit/core';
 
 describe('MemoryFileSystem specifics', () => {
   it('starts from an initial file map, creating parents and empty directories', async () => {
@@ -87,11 +87,11 @@ describe('MemoryFileSystem specifics', () => {
       EPERM: 'PermissionDenied',
     } as const;
     for (const [code, expected] of Object.entries(cases)) {
-      const mapped = toFsError(errno(code));
+      const mapped = fsErrorFromErrno(errno(code));
       assert.ok(mapped instanceof FsError);
       assert.equal(mapped.code, expected);
     }
     const other = new TypeError('boom');
-    assert.equal(toFsError(other), other);
+    assert.equal(fsErrorFromErrno(other), other);
   });
 });

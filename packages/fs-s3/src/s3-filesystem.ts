@@ -10,8 +10,10 @@ import {
 import {
   FsError,
   baseName,
+  destroyOnAbort,
   isFsError,
   parentPath,
+  throwIfAborted,
   type FileStat,
   type FileSystem,
   type FsCapabilities,
@@ -141,7 +143,7 @@ export class S3FileSystem implements FileSystem {
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {
     const { signal } = options;
     if (path === '/') throw new FsError('IsADirectory');
-    if (signal?.aborted) throw new FsError('Aborted');
+    throwIfAborted(signal);
     const start = options.append ? 0 : (options.start ?? 0);
     const extending = options.append === true || start > 0;
     const [, dir, existing] = await Promise.all([
@@ -211,14 +213,7 @@ export class S3FileSystem implements FileSystem {
       resume: from.resume,
       keep: resume && ((upload) => keepUpload(resume, key, upload)),
     });
-    if (signal) {
-      const onAbort = (): void => {
-        stream.destroy(new FsError('Aborted'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      stream.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
-    return stream;
+    return destroyOnAbort(stream, signal);
   }
 
   async mkdir(path: string): Promise<void> {

@@ -27,7 +27,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { FsError, isFsError } from '@ftpkit/core';
+import { FsError, isFsError, throwIfAborted } from '@ftpkit/core';
 import { s3, toFsError } from './errors.js';
 import { MAX_PARTS } from './options.js';
 import type { KeptPart, KeptUpload } from './resume.js';
@@ -153,7 +153,7 @@ export class S3UploadStream extends Writable {
 
   #throwIfStopped(): void {
     if (this.#failure) throw this.#failure;
-    if (this.#abort.signal.aborted) throw new FsError('Aborted');
+    throwIfAborted(this.#abort.signal);
   }
 
   /**
