@@ -5,10 +5,8 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { hostCommands } from './commands/host.js';
 import { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
-import { tlsCommands } from './commands/tls.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
 import { toError } from './errors.js';
@@ -35,7 +33,7 @@ export interface CloseOptions {
 export class FtpServer extends EventEmitter<FtpServerEvents> {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedOptions;
-  private readonly registry: CommandRegistry = builtinRegistry();
+  private readonly registry: CommandRegistry;
   private readonly middleware: CommandMiddleware[] = [];
   private readonly transferHooks: TransferHook[] = [];
   private readonly live = new Set<Session>();
@@ -64,9 +62,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     }
     if (this.options.tls) {
       this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts);
-      for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
     }
-    if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
+    this.registry = builtinRegistry(this.options);
     this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]));
     const clients = this.options.proxyProtocol && new ClientResolver(this.options.proxyProtocol);
     this.context = {
