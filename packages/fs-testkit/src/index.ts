@@ -3,6 +3,7 @@
  * stream helpers its tests (and other packages' tests) use.
  */
 export { testFileSystem } from './test-file-system.js';
+export { faultyFileSystem, type Fault, type FaultKey, type FaultOperation, type Faults, type FaultyFileSystem } from './faulty.js';
 export type { FileSystemFactory, FileSystemFixture, TestFileSystemOptions } from './options.js';
 export {
   expectFsError,
