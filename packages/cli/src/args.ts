@@ -1,6 +1,7 @@
 /** Command-line flags of the `ftpkit` program: parsing and validation. */
 import { parseArgs } from 'node:util';
-import { S3_PRESETS, type S3Preset } from '@ftpkit/fs-s3';
+// The presets alone, not the package's index: that would load the AWS SDK on every start.
+import { S3_PRESETS, type S3Preset } from '@ftpkit/fs-s3/presets';
 
 /** A bad command line or config file; printed as one line and the program exits with status 2. */
 export class UsageError extends Error {

@@ -2,7 +2,6 @@
 import type { FileSystem } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { S3FileSystem, presetClientConfig } from '@ftpkit/fs-s3';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type BackendConfig } from './args.js';
@@ -76,6 +75,8 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
  * once so that a wrong name, endpoint or credential fails at startup, not at login.
  */
 async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root: string): Promise<FileSystem> {
+  // Loaded only when S3 is configured: fs-s3 brings the AWS SDK, most of the program's start-up time.
+  const { S3FileSystem, presetClientConfig } = await import('@ftpkit/fs-s3');
   const prefix = [backend.prefix, root].map((p) => p?.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
   // Flags and the AWS environment win over the preset; us-east-1 when nothing names a region.
   const clientConfig = presetClientConfig(backend.preset, {

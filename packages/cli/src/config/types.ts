@@ -1,6 +1,6 @@
 /** The shape of `ftpkit.json`, as described by `ftpkit.schema.json`. */
 import type { DefenderOptions } from '@ftpkit/core';
-import type { S3Preset } from '@ftpkit/fs-s3';
+import type { S3Preset } from '@ftpkit/fs-s3/presets';
 
 /** Bytes: an integer or a string with a unit (`"512KiB"`, `"10MB"`). */
 export type SizeValue = number | string;
