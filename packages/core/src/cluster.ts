@@ -20,6 +20,7 @@ export interface WorkerSetup {
   passivePorts: PortRange | undefined;
 }
 
+/** How {@link startCluster} runs the workers. */
 export interface ClusterOptions {
   /** Worker processes to run; 1 (or less) serves from this process without a cluster. */
   workers: number;

@@ -9,9 +9,13 @@ import type { Session } from './session.js';
 
 /** The logger shape ftpkit writes to; a pino (or pino child) logger fits as is. */
 export interface Logger {
+  /** Per-command detail. */
   debug(obj: Record<string, unknown>, msg?: string): void;
+  /** Connections, logins and transfers. */
   info(obj: Record<string, unknown>, msg?: string): void;
+  /** Refusals and bans. */
   warn(obj: Record<string, unknown>, msg?: string): void;
+  /** Failures the server answered for (the 'error' event). */
   error(obj: Record<string, unknown>, msg?: string): void;
 }
 

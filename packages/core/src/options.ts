@@ -93,7 +93,9 @@ export const NO_ACCESS: Permissions = Object.freeze({
 
 /** What the `authenticate` hook receives. */
 export interface AuthRequest {
+  /** The name given with USER. */
   username: string;
+  /** The password given with PASS (empty when none was sent). */
   password: string;
   /** True for `anonymous`/`ftp` when the server's `anonymous` option is on. */
   anonymous: boolean;
@@ -133,7 +135,9 @@ export interface AuthResult extends TlsPolicy {
 
 /** Passive data port range, inclusive. */
 export interface PortRange {
+  /** Lowest port, inclusive. */
   min: number;
+  /** Highest port, inclusive. */
   max: number;
   /**
    * Added to the listening port in PASV/EPSV replies, for when clients reach the node on

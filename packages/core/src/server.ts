@@ -30,6 +30,25 @@ export interface CloseOptions {
   timeout?: number;
 }
 
+/**
+ * An FTP/FTPS server: create it with the options (at least `authenticate`), add
+ * middleware, commands and transfer hooks, then `listen()`; `close()` stops it.
+ *
+ * The hook lifecycle, in order, for every connection:
+ * 1. the defender's lists and bans and the connection limits, then the `connection`
+ *    hook (accept or refuse by address), the 'connect' event and the 220 banner;
+ * 2. `beforeLogin` on USER, then `authenticate` on PASS (which returns the user's
+ *    FileSystem and permissions), then the 'login' event;
+ * 3. per command: the 'command' event, the middleware chain (`use()`, in registration
+ *    order) and then the verb's handler, then 'command-end';
+ * 4. for a transfer: each hook's `before` (veto or change the target), its `transform`
+ *    of the data, the bytes moved ('transfer-start', 'transfer-progress'), each
+ *    `after` with the honest outcome, the final reply (226, 426, 451, ...), and then the
+ *    'transfer-end' event.
+ *
+ * Events only observe: a listener that throws is reported as 'error' and never breaks a
+ * session. The library installs no signal handlers.
+ */
 export class FtpServer extends EventEmitter<FtpServerEvents> {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedOptions;
@@ -53,6 +72,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly handshaking = new Map<Socket, number>();
   private closing = false;
 
+  /** Checks and resolves `options`; throws a `TypeError` for a contradiction in them. */
   constructor(options: FtpServerOptions) {
     super();
     this.options = resolveOptions(options);
@@ -121,6 +141,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
    * `ctx.replies` after `await next()`. One that throws answers 451 and emits 'error'.
    */
   use(middleware: CommandMiddleware): this;
+  /** Add command middleware that runs only for `verbs` (see the other overload). */
   use(verbs: string | readonly string[], middleware: CommandMiddleware): this;
   use(a: CommandMiddleware | string | readonly string[], b?: CommandMiddleware): this {
     const middleware = typeof a === 'function' ? a : b && scopeToVerbs(a, b);
@@ -360,22 +381,27 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     return wrapper;
   }
 
+  /** Listen to `event`; a listener that throws or rejects is reported as 'error', never fatal. */
   override on<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
     return super.on(event, this.wrap(fn) as never, context);
   }
 
+  /** Listen to `event`; a listener that throws or rejects is reported as 'error', never fatal. */
   override addListener<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
     return this.on(event, fn, context);
   }
 
+  /** Listen once to `event`; a listener that throws or rejects is reported as 'error', never fatal. */
   override once<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
     return super.once(event, this.wrap(fn) as never, context);
   }
 
+  /** Remove a listener added with `on`, `addListener` or `once`. */
   override off<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
     return super.off(event, (fn && (this.wrapped.get(fn) ?? fn)) as never, context, once);
   }
 
+  /** Remove a listener added with `on`, `addListener` or `once`. */
   override removeListener<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
     return this.off(event, fn, context, once);
   }

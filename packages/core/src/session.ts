@@ -31,9 +31,13 @@ const PASSIVE_LISTENER_IDLE_MS = 2000;
 
 /** The logged-in user of a session. */
 export interface SessionUser {
+  /** The name the user logged in with. */
   readonly username: string;
+  /** True for an anonymous login (`anonymous`/`ftp` with the `anonymous` option on). */
   readonly anonymous: boolean;
+  /** The user's storage, as `authenticate` returned it (wrapped by any limits). */
   readonly fs: FileSystem;
+  /** What the user may do, as `authenticate` returned it (default full access). */
   readonly permissions: Readonly<Permissions>;
   /** Host data returned by `authenticate`. */
   readonly data: Record<string, unknown>;
@@ -47,6 +51,11 @@ export interface RunningTransfer extends ActiveTransfer {
   readonly done: Promise<void>;
 }
 
+/**
+ * One control connection, as hooks, middleware and events see it: who the client is,
+ * whether it is logged in (`user`), where it is (`cwd`) and how the connection is
+ * protected. Created by the server; hosts read it and never construct one.
+ */
 export class Session {
   /** Unique id, for logs and host bookkeeping. */
   readonly id = randomUUID();
@@ -55,6 +64,7 @@ export class Session {
    * one a trusted balancer's PROXY header named.
    */
   readonly remoteAddress: string;
+  /** The client's port, as `remoteAddress` names it. */
   readonly remotePort: number;
   /** The balancer the client came through (a PROXY header), if any. */
   readonly proxyAddress: string | undefined;

@@ -24,6 +24,7 @@ export type FileType = 'file' | 'directory' | 'symlink';
 export interface FileStat {
   /** Base name of the entry (no slash). For `stat('/')` use `'/'`. */
   name: string;
+  /** File, directory or symbolic link. */
   type: FileType;
   /** Size in bytes; 0 for directories where the backend has no size. */
   size: number;
@@ -33,6 +34,7 @@ export interface FileStat {
   mode?: number;
   /** Owner and group names (or numeric ids as strings) for LIST. */
   owner?: string;
+  /** Group name (or numeric id as a string) for LIST. */
   group?: string;
   /** Hard link count for LIST; defaults to 1. */
   nlink?: number;
@@ -46,11 +48,13 @@ export interface OperationOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link FileSystem.read}. */
 export interface ReadOptions extends OperationOptions {
   /** Byte offset to start reading at (REST). Defaults to 0. */
   start?: number;
 }
 
+/** Options of {@link FileSystem.write}. */
 export interface WriteOptions extends OperationOptions {
   /**
    * Byte offset to start writing at (REST before STOR): the first `start` bytes of the

@@ -15,6 +15,10 @@ export interface StorageQuotaOptions {
   usedBytes?: number;
 }
 
+/**
+ * One user's storage quota: bytes stored plus bytes of uploads in flight, shared by
+ * every session of the user so that parallel uploads cannot overshoot together.
+ */
 export class StorageQuota {
   /** Most bytes the user may store. */
   readonly maxBytes: number;

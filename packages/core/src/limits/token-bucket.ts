@@ -15,6 +15,10 @@ export interface TokenBucketOptions {
   burstBytes?: number;
 }
 
+/**
+ * A bandwidth limit in bytes per second with a small burst, shareable by several
+ * streams (every session of a user); each stream waits only for its own bytes.
+ */
 export class TokenBucket {
   /** Sustained rate in bytes per second. */
   readonly bytesPerSecond: number;
@@ -23,6 +27,7 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
 
+  /** Throws a `RangeError` unless `bytesPerSecond` is a positive number. */
   constructor(options: TokenBucketOptions) {
     const rate = options.bytesPerSecond;
     if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError('TokenBucket: bytesPerSecond must be a positive number');

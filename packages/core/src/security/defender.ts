@@ -78,6 +78,11 @@ export const DEFENDER_DEFAULTS: Required<DefenderOptions> = Object.freeze({
   denyList: [],
 });
 
+/**
+ * The failed-login defender of a server (`server.defender`): delays answers to failed
+ * logins, closes sessions after repeated failures, bans addresses that keep failing
+ * (longer each time) and applies the allow and deny lists, as the module comment says.
+ */
 export class Defender {
   private readonly allow: CidrList;
   private readonly deny: CidrList;
