@@ -68,5 +68,7 @@ export type { Logger } from './logging.js';
 export { TokenBucket, type TokenBucketOptions } from './limits/token-bucket.js';
 export { StorageQuota, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
 export { limitFileSystem, type FileSystemLimits } from './limits/limited-fs.js';
+export type { StateStore, QuotaUsage } from './state/store.js';
+export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-store.js';
 export { PathRules, type PathRule } from './permissions/path-rules.js';
 export { pathPermissions, type PathPolicy } from './permissions/path-middleware.js';

@@ -1,0 +1,4 @@
+import { MemoryStateStore } from '@ftpkit/core';
+import { testStateStore } from '../src/index.js';
+
+testStateStore('MemoryStateStore', () => ({ store: new MemoryStateStore() }));
