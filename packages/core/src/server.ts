@@ -4,6 +4,7 @@
  * handlers: stopping is the host's call (`close()`).
  */
 import { EventEmitter } from 'eventemitter3';
+import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { hostCommands } from './commands/host.js';
 import { CommandRegistry } from './commands/registry.js';
@@ -21,7 +22,11 @@ import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { normalizeAddress } from './security/address.js';
 import { Defender } from './security/defender.js';
+import { releaseUserSession } from './security/limits.js';
 import { Session } from './session.js';
+import { StateUnavailableError } from './state/guarded-store.js';
+import { SharedState } from './state/shared-state.js';
+import type { StateStore } from './state/store.js';
 import { TlsEngine } from './tls/engine.js';
 import type { TlsCertificate } from './tls/options.js';
 import { secureDataSocket } from './tls/policy.js';
@@ -39,7 +44,11 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly middleware: CommandMiddleware[] = [];
   private readonly transferHooks: TransferHook[] = [];
   private readonly live = new Set<Session>();
-  private readonly perAddress = new Map<string, number>();
+  /** Connections admitted but not yet sessions (lease pending, TLS handshake, hook). */
+  private admitting = 0;
+  /** The `maxConnectionsPerIp` lease holder of each session. */
+  private readonly connectionLeases = new WeakMap<Session, string>();
+  private readonly shared: SharedState;
   private readonly context: ServerContext;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
   readonly defender: Defender;
@@ -62,7 +71,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
     }
     if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
-    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]));
+    this.shared = new SharedState(this.options, (err) => this.safeEmit('error', [err]));
+    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]), Date.now, this.shared.store);
     this.context = {
       options: this.options,
       commands: this.registry,
@@ -71,6 +81,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       passivePorts,
       tls: this.tls,
       defender: this.defender,
+      state: this.shared,
       sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
@@ -99,6 +110,15 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   setSecureContext(certificate?: TlsCertificate): void {
     if (!this.tls) throw new Error('FtpServer: TLS is not configured (no tls option)');
     this.tls.setSecureContext(certificate);
+  }
+
+  /**
+   * The state store the limits use (the `state` option behind its timeout and failure
+   * policy, or the in-process default). Build quotas and token buckets shared across a
+   * fleet on it: `new StorageQuota({ maxBytes, state: server.state, key: username })`.
+   */
+  get state(): StateStore {
+    return this.shared.store;
   }
 
   /** The sessions currently connected. */
@@ -200,45 +220,72 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       clearTimeout(timer);
     }
     await closed;
+    this.shared.leases.stop();
     this.listener = this.implicitListener = undefined;
     this.safeEmit('close', []);
   }
 
   private admit(socket: Socket, implicitTls: boolean): void {
     const address = normalizeAddress(socket.remoteAddress);
-    const refusal = this.defender.refusal(address);
-    if (refusal) return refuseConnection(socket, refusal);
-    const fromAddress = this.perAddress.get(address) ?? 0;
-    if (this.live.size >= this.options.maxConnections || fromAddress >= this.options.maxConnectionsPerIp) {
+    // maxConnections is this node's own; the per-address slots are shared by the fleet.
+    if (this.live.size + this.admitting >= this.options.maxConnections) {
       return refuseConnection(socket, 'Too many connections, try again later.');
     }
-    this.perAddress.set(address, fromAddress + 1);
-    if (!implicitTls) return this.start(socket, address, false);
+    this.admitting++;
+    socket.on('error', () => {}); // a client gone while its checks run
+    const lease = randomUUID();
+    void this.checkAddress(address, lease).then(
+      (refusal) => {
+        if (refusal === undefined) return this.handshake(socket, address, lease, implicitTls);
+        this.admitting--;
+        refuseConnection(socket, refusal);
+      },
+      (err: unknown) => {
+        this.admitting--;
+        // A failing store was reported once (stateFailurePolicy); anything else is a bug.
+        if (!(err instanceof StateUnavailableError)) this.safeEmit('error', [toError(err)]);
+        refuseConnection(socket, 'Service not available, try again later.');
+      },
+    );
+  }
+
+  /** Why `address` is refused (deny list, ban, too many connections), else undefined with its slot taken. */
+  private async checkAddress(address: string, lease: string): Promise<string | undefined> {
+    const refusal = await this.defender.refusal(address);
+    if (refusal) return refusal;
+    const granted = await this.shared.leases.acquire(addressKey(address), lease, this.options.maxConnectionsPerIp);
+    return granted ? undefined : 'Too many connections, try again later.';
+  }
+
+  private handshake(socket: Socket, address: string, lease: string, implicitTls: boolean): void {
+    if (socket.destroyed) return this.release(address, lease);
+    if (!implicitTls) return this.start(socket, address, lease, false);
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
-    socket.on('error', () => {});
     const secured = this.tls!.secureControl(socket, undefined);
     this.handshaking.add(secured);
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
-        this.start(secured, address, true);
+        this.start(secured, address, lease, true);
       },
       () => {
         this.handshaking.delete(secured);
-        this.release(address);
+        this.release(address, lease);
       },
     );
   }
 
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
-  private start(socket: Socket, address: string, secure: boolean): void {
+  private start(socket: Socket, address: string, lease: string, secure: boolean): void {
     const report = (err: Error) => this.safeEmit('error', [err]);
     void admitConnection(socket, { address, secure }, this.options.connection, report).then((banner) => {
       if (banner === false || this.closing) {
         if (banner !== false) refuseConnection(socket, 'Server shutting down.');
-        return this.release(address);
+        return this.release(address, lease);
       }
+      this.admitting--;
       const session = new Session(this.context, socket);
+      this.connectionLeases.set(session, lease);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {
         // Implicit FTPS protects data connections unless the client asks for PROT C.
@@ -250,15 +297,21 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     });
   }
 
-  private release(address: string): void {
-    const count = (this.perAddress.get(address) ?? 1) - 1;
-    if (count > 0) this.perAddress.set(address, count);
-    else this.perAddress.delete(address);
+  /** A connection that never became a session gives its slot back. */
+  private release(address: string, lease: string): void {
+    this.admitting--;
+    this.dropLease(address, lease);
+  }
+
+  private dropLease(address: string, lease: string): void {
+    this.shared.leases.release(addressKey(address), lease).catch((err: unknown) => this.safeEmit('error', [toError(err)]));
   }
 
   private forget(session: Session): void {
     if (!this.live.delete(session)) return;
-    this.release(session.remoteAddress);
+    const lease = this.connectionLeases.get(session);
+    if (lease) this.dropLease(session.remoteAddress, lease);
+    releaseUserSession(session);
     this.safeEmit('disconnect', [session]);
   }
 
@@ -318,6 +371,9 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     return this.off(event, fn, context, once);
   }
 }
+
+/** The state key of an address's connection slots (`maxConnectionsPerIp`). */
+const addressKey = (address: string) => `ip:${address}`;
 
 /** Verbs and SITE subcommand names are single words of letters and digits. */
 function checkName(method: string, name: string): string {
