@@ -1,7 +1,7 @@
 /** Entry point of the `ftpkit` program. */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { FtpServer, pathPermissions, startCluster } from '@ftpkit/core';
+import { FtpServer, pathPermissions, startCluster, type AuthRequest, type AuthResult } from '@ftpkit/core';
 import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
 import { describeBackend, Storages } from './backend.js';
 import { loadConfigFile } from './config/file.js';
@@ -51,18 +51,19 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
 
 /** The server `config` describes, with its metrics endpoint if any; not yet listening. */
 async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metrics?: Awaited<ReturnType<typeof serveMetrics>> }> {
-  const users = new UserDirectory(config, await openStorages(config));
-  const server = new FtpServer({
+  const storages = await openStorages(config);
+  const server: FtpServer = new FtpServer({
     host: config.host,
     port: config.port,
     anonymous: config.anonymous,
-    authenticate: users.authenticate,
+    authenticate: (request: AuthRequest): Promise<AuthResult> => users.authenticate(request),
     logger: createLogger(config.logLevel),
     ...config.limits,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
   });
+  const users: UserDirectory = new UserDirectory(config, storages, server.state, server.options.leaseTtl);
   server.use(pathPermissions(users.policyOf));
   if (config.xferlog) {
     await attachXferlog(server, config.xferlog.file, config.xferlog.format).catch((err: Error) => {

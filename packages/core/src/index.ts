@@ -65,8 +65,9 @@ export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
 export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';
 export type { Logger } from './logging.js';
-export { TokenBucket, type TokenBucketOptions } from './limits/token-bucket.js';
-export { StorageQuota, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
+export { TokenBucket, type BandwidthBucket, type TokenBucketOptions } from './limits/token-bucket.js';
+export { SharedTokenBucket, type SharedTokenBucketOptions } from './limits/shared-bucket.js';
+export { StorageQuota, QuotaReservation, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
 export { limitFileSystem, type FileSystemLimits } from './limits/limited-fs.js';
 export type { StateStore, QuotaUsage } from './state/store.js';
 export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-store.js';
