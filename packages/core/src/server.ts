@@ -63,15 +63,16 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     super();
     this.options = resolveOptions(options);
     const passivePorts = new PassivePortPool(this.options.passivePorts, this.options.dataBufferSize);
+    this.shared = new SharedState(this.options, (err) => this.safeEmit('error', [err]));
     if (!this.options.tls && Object.values(this.options.virtualHosts ?? {}).some((host) => host.tls)) {
       throw new TypeError('FtpServer: virtualHosts with a certificate need the tls option');
     }
     if (this.options.tls) {
-      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts);
+      // Only a store of the host's own is shared with other processes: keep local keys otherwise.
+      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts, this.options.state && this.shared.store);
       for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
     }
     if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
-    this.shared = new SharedState(this.options, (err) => this.safeEmit('error', [err]));
     this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]), Date.now, this.shared.store);
     this.context = {
       options: this.options,
@@ -179,6 +180,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       this.listener = this.implicitListener = undefined;
       throw err;
     }
+    await this.tls?.ticketKeys?.start();
     const address = this.address!;
     this.safeEmit('listening', [address]);
     return address;
@@ -221,6 +223,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     }
     await closed;
     this.shared.leases.stop();
+    this.tls?.ticketKeys?.stop();
     this.listener = this.implicitListener = undefined;
     this.safeEmit('close', []);
   }
