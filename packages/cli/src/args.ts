@@ -53,6 +53,8 @@ export interface Flags {
   workers?: number;
   /** `--worker-scheduling`: who deals control connections to the workers. */
   workerScheduling?: WorkerScheduling;
+  /** `--redis URL`: share the limits' state with every node using this Redis. */
+  redis?: string;
 }
 
 export const USAGE = `Usage: ftpkit [options]
@@ -86,6 +88,9 @@ export const USAGE = `Usage: ftpkit [options]
                             --root or --s3-bucket and --passive-ports with >= N ports
   --worker-scheduling WHO   round-robin (default: the primary deals connections evenly)
                             or os (each worker accepts itself: cheaper, less even)
+  --redis URL               share bans, session caps, quotas and bandwidth limits with
+                            every node using this Redis (redis:// or rediss://); the
+                            password comes from FTPKIT_REDIS_PASSWORD, never from argv
   --help                    show this help
 `;
 
@@ -148,6 +153,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
         'require-tls': { type: 'boolean' },
         workers: { type: 'string' },
         'worker-scheduling': { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -216,5 +222,6 @@ export function parseCommandLine(argv: string[]): Flags | 'help' {
   }
   const workerScheduling = oneOf(v['worker-scheduling'], WORKER_SCHEDULINGS, '--worker-scheduling');
   if (workerScheduling) flags.workerScheduling = workerScheduling;
+  if (v.redis !== undefined) flags.redis = v.redis;
   return flags;
 }

@@ -1,14 +1,15 @@
 /** Entry point of the `ftpkit` program. */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { FtpServer, pathPermissions, startCluster, type AuthRequest, type AuthResult } from '@ftpkit/core';
+import { FtpServer, pathPermissions, startCluster, type AuthRequest, type AuthResult, type StateStore } from '@ftpkit/core';
 import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
 import { describeBackend, Storages } from './backend.js';
 import { loadConfigFile } from './config/file.js';
 import { resolveConfig, type CliConfig } from './config/resolve.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { createLogger } from './logger.js';
-import { createMetrics, serveMetrics } from './metrics.js';
+import { clusterMetrics, createMetrics, offerToCluster, serveMetrics } from './metrics.js';
+import { openStateStore } from './state.js';
 import { UserDirectory } from './users.js';
 import { attachXferlog } from './xferlog.js';
 
@@ -30,28 +31,43 @@ export interface Running {
 
 /** Build and start the server `config` describes; resolves once it is listening. */
 export async function startFromConfig(config: CliConfig): Promise<Running> {
-  const { server, metrics } = await buildServer(config);
+  const { server, metrics, closeState } = await buildServer(config);
   try {
     await server.listen();
   } catch (err) {
     metrics?.server.close();
+    await closeState();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   const where = metrics?.address;
   return {
     server,
     address: server.address!,
-    ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
+    ...(where ? { metricsUrl: metricsUrl(where) } : {}),
     async close(timeout = 5000) {
       metrics?.server.close();
       await server.close({ timeout });
+      await closeState();
     },
   };
 }
 
-/** The server `config` describes, with its metrics endpoint if any; not yet listening. */
-async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metrics?: Awaited<ReturnType<typeof serveMetrics>> }> {
+interface Built {
+  server: FtpServer;
+  metrics?: Awaited<ReturnType<typeof serveMetrics>>;
+  /** Close the Redis connection, if this process opened one. */
+  closeState(): Promise<void>;
+}
+
+/**
+ * The server `config` describes, with its metrics endpoint if any; not yet listening.
+ * `workerState` is the cluster primary's store (over IPC) in a worker; a configured
+ * Redis takes precedence.
+ */
+async function buildServer(config: CliConfig, workerState?: StateStore): Promise<Built> {
   const storages = await openStorages(config);
+  const redis = openStateStore(config.state);
+  const state = redis ?? workerState;
   const server: FtpServer = new FtpServer({
     host: config.host,
     port: config.port,
@@ -59,6 +75,10 @@ async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metr
     authenticate: (request: AuthRequest): Promise<AuthResult> => users.authenticate(request),
     logger: createLogger(config.logLevel),
     ...config.limits,
+    ...(state ? { state } : {}),
+    ...(config.state.failurePolicy ? { stateFailurePolicy: config.state.failurePolicy } : {}),
+    ...(config.state.leaseTtl !== undefined ? { leaseTtl: config.state.leaseTtl } : {}),
+    ...(config.state.timeout !== undefined ? { stateTimeout: config.state.timeout } : {}),
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
     ...(config.publicHost ? { publicHost: config.publicHost } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
@@ -70,8 +90,11 @@ async function buildServer(config: CliConfig): Promise<{ server: FtpServer; metr
       throw new UsageError(`cannot open xferlog ${config.xferlog!.file}: ${err.message}`);
     });
   }
-  const metrics = config.metrics ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port) : undefined;
-  return { server, ...(metrics ? { metrics } : {}) };
+  const closeState = async () => void (await redis?.close());
+  if (config.metrics && cluster.isWorker) offerToCluster(createMetrics(server)); // the primary serves the sum
+  const metrics =
+    config.metrics && !cluster.isWorker ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port) : undefined;
+  return { server, ...(metrics ? { metrics } : {}), closeState };
 }
 
 /** The storages `config` uses, each opened once so an unusable one fails at startup, not at the first login. */
@@ -87,21 +110,37 @@ async function openStorages(config: CliConfig): Promise<Storages> {
  * node:cluster, in every worker; a worker builds its server on its own slice of the
  * passive range and returns undefined. The primary resolves once every worker listens.
  */
-async function startWorkers(config: CliConfig): Promise<Pick<Running, 'address' | 'close'> | undefined> {
+async function startWorkers(config: CliConfig): Promise<Pick<Running, 'address' | 'close' | 'metricsUrl'> | undefined> {
   // Checked once here too, so a bad storage is one message rather than one per worker.
   if (cluster.isPrimary) await openStorages(config);
   const handle = await startCluster({
     workers: config.workers,
     scheduling: config.workerScheduling,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
-    create: async ({ passivePorts }) => (await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) })).server,
+    create: async ({ passivePorts, state }) => {
+      const built = await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) }, state);
+      built.server.once('close', () => void built.closeState());
+      return built.server;
+    },
   });
   if (handle.role === 'worker') {
     // Ctrl-C signals the whole process group: the primary closes the workers over IPC.
     process.on('SIGINT', () => {});
     return undefined;
   }
-  return { address: handle.address, close: (timeout = 5000) => handle.close({ timeout }) };
+  const metrics = config.metrics ? await serveMetrics(clusterMetrics(), config.metrics.host, config.metrics.port) : undefined;
+  return {
+    address: handle.address,
+    ...(metrics ? { metricsUrl: metricsUrl(metrics.address) } : {}),
+    close: async (timeout = 5000) => {
+      metrics?.server.close();
+      await handle.close({ timeout });
+    },
+  };
+}
+
+function metricsUrl(where: AddressInfo): string {
+  return `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics`;
 }
 
 function fail(err: unknown): never {

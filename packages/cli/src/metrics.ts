@@ -6,7 +6,13 @@
 import type { FtpServer } from '@ftpkit/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the endpoint serves: one registry, or the sum over a cluster's workers. */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 /** Every metric of one server, in a registry of its own. */
 export function createMetrics(server: FtpServer): Registry {
@@ -58,8 +64,23 @@ export function createMetrics(server: FtpServer): Registry {
   return registry;
 }
 
+/**
+ * In a cluster worker: answer the primary's requests for `registry` (prom-client's
+ * cluster protocol over IPC), so the primary's endpoint sums every worker.
+ */
+export function offerToCluster(registry: Registry): void {
+  new AggregatorRegistry(); // prom-client starts answering the primary when one is made
+  AggregatorRegistry.setRegistries([registry]);
+}
+
+/** In a cluster primary: the workers' metrics, aggregated per metric (counters summed). */
+export function clusterMetrics(): MetricsSource {
+  const aggregator = new AggregatorRegistry();
+  return { metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType };
+}
+
 /** Serve `registry` on `http://host:port/metrics`; resolves once listening. */
-export function serveMetrics(registry: Registry, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
+export function serveMetrics(registry: MetricsSource, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
   const http = createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: try /metrics\n');

@@ -71,5 +71,7 @@ export { StorageQuota, QuotaReservation, measureUsage, type StorageQuotaOptions 
 export { limitFileSystem, type FileSystemLimits } from './limits/limited-fs.js';
 export type { StateStore, QuotaUsage } from './state/store.js';
 export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-store.js';
+export { IpcStateStore, serveStateStore, type IpcChannel, type IpcPeer } from './state/ipc-store.js';
+export { StateUnavailableError, type StateFailurePolicy } from './state/guarded-store.js';
 export { PathRules, type PathRule } from './permissions/path-rules.js';
 export { pathPermissions, type PathPolicy } from './permissions/path-middleware.js';

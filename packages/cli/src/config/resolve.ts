@@ -4,6 +4,7 @@
  * key and its line.
  */
 import { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type PathRule, type Permissions } from '@ftpkit/core';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolveFsPath } from 'node:path';
 import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
 import type { LoadedConfig } from './file.js';
@@ -31,6 +32,15 @@ export interface UserConfig {
   bandwidth: { upload?: number; download?: number; sessionUpload?: number; sessionDownload?: number };
 }
 
+/** The shared-state settings, resolved. */
+export interface StateConfig {
+  /** A Redis every node shares; without it, this process (or the cluster primary). */
+  redis?: { url: string; password?: string; prefix?: string };
+  failurePolicy?: 'closed' | 'open';
+  leaseTtl?: number;
+  timeout?: number;
+}
+
 /** Everything the program runs with. */
 export interface CliConfig {
   host: string;
@@ -48,7 +58,9 @@ export interface CliConfig {
   /** FTPS settings, passed through to the server's `tls` option. */
   tls?: TlsFileConfig;
   /** Connection limits; timeouts in milliseconds. */
-  limits: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
+  limits: { maxConnections?: number; maxConnectionsPerIp?: number; maxSessionsPerUser?: number; loginTimeout?: number; idleTimeout?: number };
+  /** Where the limits' state lives; times in milliseconds. */
+  state: StateConfig;
   xferlog?: { file: string; format: XferlogFormat };
   metrics?: { host: string; port: number };
   /** Processes serving (node:cluster); 1 serves from this process. */
@@ -123,7 +135,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
   const limits = file.limits ?? {};
   const tls = tlsOf(flags, file, baseDir);
   const workers = flags.workers ?? file.workers ?? 1;
-  if (workers > 1) checkWorkers(workers, backend, users, passivePorts, metricsPort);
+  if (workers > 1) checkWorkers(workers, backend, users, passivePorts);
 
   return {
     host: flags.host ?? file.host ?? '127.0.0.1',
@@ -135,10 +147,12 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig): CliConfig {
     workers,
     workerScheduling: flags.workerScheduling ?? file.workerScheduling ?? 'round-robin',
     logLevel: flags.logLevel ?? file.log?.level ?? 'info',
+    state: stateOf(flags, file, baseDir, at),
     demo,
     limits: {
       ...(limits.maxConnections !== undefined ? { maxConnections: limits.maxConnections } : {}),
       ...(limits.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: limits.maxConnectionsPerIp } : {}),
+      ...(limits.maxSessionsPerUser !== undefined ? { maxSessionsPerUser: limits.maxSessionsPerUser } : {}),
       ...(limits.loginTimeout !== undefined ? { loginTimeout: limits.loginTimeout * 1000 } : {}),
       ...(limits.idleTimeout !== undefined ? { idleTimeout: limits.idleTimeout * 1000 } : {}),
     },
@@ -156,7 +170,6 @@ function checkWorkers(
   backend: BackendConfig,
   users: UserConfig[],
   passivePorts: { min: number; max: number } | undefined,
-  metricsPort: number | undefined,
 ): void {
   if (backend.kind === 'memory' || users.some((u) => u.backend.kind === 'memory')) {
     throw new UsageError('--workers needs --root or --s3-bucket: each worker process would have its own in-memory files');
@@ -165,7 +178,6 @@ function checkWorkers(
   if (!passivePorts || passivePorts.max - passivePorts.min + 1 < workers) {
     throw new UsageError(`--workers ${workers} needs --passive-ports with at least ${workers} ports: each worker owns a slice`);
   }
-  if (metricsPort !== undefined) throw new UsageError('--workers cannot serve metrics: each worker process would count only its own sessions');
 }
 
 function plainUser(name: string, password: string, backend: BackendConfig): UserConfig {
@@ -208,6 +220,42 @@ function userOf(
       sessionUpload: size('bandwidth', 'sessionUpload', user.bandwidth?.sessionUpload),
       sessionDownload: size('bandwidth', 'sessionDownload', user.bandwidth?.sessionDownload),
     }),
+  };
+}
+
+/**
+ * The `state` block with `--redis` over it. The Redis password comes from
+ * FTPKIT_REDIS_PASSWORD or `redisPasswordFile`: a password on the command line would
+ * show in `ps` and shell histories, so `--redis` refuses one.
+ */
+function stateOf(flags: Flags, file: FileConfig, baseDir: string, at: (path: JsonPath, message: string) => Error): StateConfig {
+  const block = file.state ?? {};
+  if (flags.redis !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(flags.redis);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^rediss?:$/.test(parsed.protocol)) throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${flags.redis}"`);
+    if (parsed.password) throw new UsageError('--redis: put the password in FTPKIT_REDIS_PASSWORD (or state.redisPasswordFile), not on the command line');
+  }
+  const url = flags.redis ?? block.redis;
+  let password = process.env.FTPKIT_REDIS_PASSWORD || undefined;
+  if (password === undefined && block.redisPasswordFile !== undefined) {
+    try {
+      password = readFileSync(resolveFsPath(baseDir, block.redisPasswordFile), 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw at(['state', 'redisPasswordFile'], `cannot read: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ...(url !== undefined
+      ? { redis: { url, ...(password !== undefined ? { password } : {}), ...(block.prefix !== undefined ? { prefix: block.prefix } : {}) } }
+      : {}),
+    ...(block.failurePolicy ? { failurePolicy: block.failurePolicy } : {}),
+    ...(block.leaseTtl !== undefined ? { leaseTtl: block.leaseTtl * 1000 } : {}),
+    ...(block.timeout !== undefined ? { timeout: block.timeout * 1000 } : {}),
   };
 }
 

@@ -40,6 +40,16 @@ export interface TlsFileConfig {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/** The `state` block: where the limits' state lives. */
+export interface StateFileConfig {
+  redis?: string;
+  redisPasswordFile?: string;
+  prefix?: string;
+  failurePolicy?: 'closed' | 'open';
+  leaseTtl?: number;
+  timeout?: number;
+}
+
 export interface FileConfig {
   host?: string;
   port?: number;
@@ -49,7 +59,9 @@ export interface FileConfig {
   anonymous?: boolean;
   readOnly?: boolean;
   tls?: TlsFileConfig;
-  limits?: { maxConnections?: number; maxConnectionsPerIp?: number; loginTimeout?: number; idleTimeout?: number };
+  limits?: { maxConnections?: number; maxConnectionsPerIp?: number; maxSessionsPerUser?: number; loginTimeout?: number; idleTimeout?: number };
+  /** Shared state: Redis, failure policy, lease TTL (seconds). */
+  state?: StateFileConfig;
   log?: { level?: 'silent' | 'error' | 'warn' | 'info' | 'debug'; xferlog?: string; xferlogFormat?: 'xferlog' | 'json' };
   metrics?: { port: number; host?: string };
   /** Processes to serve from (node:cluster). */

@@ -3,7 +3,6 @@
  * primary keeps one in-process store and every worker reaches it over the cluster's
  * IPC channel, so quotas, bans and caps hold across the workers as in one process.
  */
-import type { Worker } from 'node:cluster';
 import type { StateStore } from './store.js';
 
 type Method = Exclude<keyof StateStore, 'close'>;
@@ -12,7 +11,8 @@ const METHODS: ReadonlySet<string> = new Set<Method>([
   'increment', 'get', 'set', 'delete', 'acquire', 'renew', 'release', 'count', 'reserve', 'settle', 'usage', 'take',
 ]);
 
-interface Request {
+/** A call from a worker. */
+export interface Request {
   ftpkit: 'state';
   id: number;
   method: Method;
@@ -101,14 +101,24 @@ export class IpcStateStore implements StateStore {
   }
 }
 
+/** The primary's end of a worker's channel: a cluster `Worker` (or a forked `ChildProcess`). */
+export interface IpcPeer {
+  send(message: unknown): unknown;
+  on(event: 'message', listener: (message: Request) => void): unknown;
+}
+
 /** In the primary: answer `worker`'s state requests from `store`. */
-export function serveStateStore(worker: Worker, store: StateStore): void {
+export function serveStateStore(worker: IpcPeer, store: StateStore): void {
   worker.on('message', (message: Request) => {
     if (message?.ftpkit !== 'state' || !METHODS.has(message.method) || !Array.isArray(message.args)) return;
     // IPC is JSON: an omitted argument arrives as null.
     const args = message.args.map((arg) => (arg === null ? undefined : arg));
     const reply = (response: Omit<Response, 'ftpkit' | 'id'>) => {
-      if (worker.isConnected()) worker.send({ ftpkit: 'state-reply', id: message.id, ...response } satisfies Response);
+      try {
+        worker.send({ ftpkit: 'state-reply', id: message.id, ...response } satisfies Response);
+      } catch {
+        // the worker is gone; its leases expire
+      }
     };
     (store[message.method] as (...a: unknown[]) => Promise<unknown>)(...args).then(
       (result) => reply({ result }),
