@@ -237,7 +237,7 @@ function stateOf(flags: Flags, file: FileConfig, baseDir: string, at: (path: Jso
     } catch {
       // reported below
     }
-    if (!parsed || !/^rediss?:$/.test(parsed.protocol)) throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${flags.redis}"`);
+    if (!parsed || !/^rediss?:$/.test(parsed.protocol)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
     if (parsed.password) throw new UsageError('--redis: put the password in FTPKIT_REDIS_PASSWORD (or state.redisPasswordFile), not on the command line');
   }
   const url = flags.redis ?? block.redis;

@@ -29,16 +29,19 @@ export interface GuardedStoreOptions {
 const PROBE_INTERVAL_MS = 1000;
 
 export class GuardedStore implements StateStore {
+  /** The store behind the guard. */
+  readonly store: StateStore;
   private readonly fallback: StateStore;
   private down = false;
   private lastProbe = 0;
 
+  /** @param store the host's store; none: an in-process one, which needs no guard (it never times out) */
   constructor(
-    readonly store: StateStore,
+    store: StateStore | undefined,
     private readonly options: GuardedStoreOptions,
   ) {
-    // A MemoryStateStore needs no guard: it answers or throws a bug, never times out.
-    this.fallback = store instanceof MemoryStateStore ? store : new MemoryStateStore();
+    this.store = store ?? new MemoryStateStore();
+    this.fallback = store ? new MemoryStateStore() : this.store;
   }
 
   /** Whether the store answered its last call. */

@@ -5,7 +5,6 @@
 import type { Logger } from '../logging.js';
 import { GuardedStore, type StateFailurePolicy } from './guarded-store.js';
 import { LeaseKeeper } from './leases.js';
-import { MemoryStateStore } from './memory-store.js';
 import type { StateStore } from './store.js';
 
 /** The state options of a server, defaults filled in. */
@@ -28,7 +27,7 @@ export class SharedState {
   constructor(options: SharedStateOptions, onError: (err: Error) => void) {
     const { stateFailurePolicy: failurePolicy, logger } = options;
     this.failurePolicy = failurePolicy;
-    this.store = new GuardedStore(options.state ?? new MemoryStateStore(), {
+    this.store = new GuardedStore(options.state, {
       failurePolicy,
       timeout: options.stateTimeout,
       onStatus: (available, error) => {
