@@ -75,6 +75,10 @@ describe('a fleet sharing Redis', { skip: redisSkip }, () => {
     const doomed = await startNode(config, 'c');
     const held = await Promise.all([tryLogin(doomed), tryLogin(doomed)]);
     assert.deepEqual(held.map((h) => h.code), [230, 230]);
+    await sleep(3000); // two lease TTLs: only renewals keep the slots
+    const whileAlive = await tryLogin(a);
+    assert.equal(whileAlive.code, 530, 'a live node renews its leases');
+    whileAlive.client.close();
     doomed.child.kill('SIGKILL');
     const killedAt = Date.now();
     const refused = await tryLogin(a);
