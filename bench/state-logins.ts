@@ -7,7 +7,9 @@
  *   node --import tsx bench/state-logins.ts [--duration S] [--concurrency N]
  *
  * Needs the program built (`pnpm build`) and, for the Redis run, redis-server
- * (Debian's package; skipped when missing). Not a test: it prints figures.
+ * (Debian's package; skipped when missing). BENCH_NO_SESSION_CAP=1 leaves
+ * maxSessionsPerUser unset (as an older build's config would). Not a test: it prints
+ * figures.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +58,9 @@ async function measure(label: string, state: Record<string, unknown>): Promise<v
   const dir = mkdtempSync(join(tmpdir(), 'ftpkit-bench-state-'));
   const port = await freePort();
   // maxSessionsPerUser makes every login take (and give back) a session slot.
-  writeFileSync(join(dir, 'ftpkit.json'), JSON.stringify({ limits: { maxSessionsPerUser: 10_000, maxConnectionsPerIp: 10_000 }, state }));
+  const sessionCap = process.env.BENCH_NO_SESSION_CAP ? {} : { maxSessionsPerUser: 10_000 };
+  const config = { limits: { ...sessionCap, maxConnectionsPerIp: 10_000 }, ...(Object.keys(state).length > 0 ? { state } : {}) };
+  writeFileSync(join(dir, 'ftpkit.json'), JSON.stringify(config));
   const child = startProcess(process.execPath, [bin, '--config', join(dir, 'ftpkit.json'), '--port', String(port), '--user', 'bench:bench', '--log-level', 'error']);
   try {
     await waitForBanner('127.0.0.1', port);
