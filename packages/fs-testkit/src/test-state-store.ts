@@ -108,6 +108,13 @@ export function testStateStore(name: string, factory: () => Promise<StateStoreFi
       assert.deepEqual(await store().settle(k, 'up2', 0), { used: 0, reserved: 0 });
     });
 
+    test('a reservation made first does not count as a recorded figure: usage still seeds', async () => {
+      const k = key('quota-seed');
+      assert.deepEqual(await store().reserve(k, 'early', 10, 1000, 60_000), { used: 0, reserved: 10 });
+      assert.deepEqual(await store().usage(k, 400), { used: 400, reserved: 10 });
+      assert.deepEqual(await store().usage(k, 0), { used: 400, reserved: 10 });
+    });
+
     test('concurrent reservations never overfill a quota', async () => {
       const k = key('quota-race');
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store().reserve(k, `u${i}`, 10, 55, 60_000)));

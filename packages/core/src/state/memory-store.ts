@@ -20,7 +20,8 @@ interface Entry {
 }
 
 interface Quota {
-  used: number;
+  /** Undefined until someone recorded a figure (seeded by `usage`, set by `settle`). */
+  used: number | undefined;
   reservations: Map<string, { bytes: number; expires: number }>;
 }
 
@@ -99,13 +100,14 @@ export class MemoryStateStore implements StateStore {
   async settle(key: string, holder: string | undefined, usedDelta: number): Promise<QuotaUsage> {
     const quota = this.quota(key);
     if (holder !== undefined) quota.reservations.delete(holder);
-    quota.used = Math.max(0, quota.used + usedDelta);
+    quota.used = Math.max(0, (quota.used ?? 0) + usedDelta);
     return this.usageOf(quota);
   }
 
   async usage(key: string, initialUsed?: number): Promise<QuotaUsage> {
-    if (initialUsed !== undefined && !this.quotas.has(key)) this.quotas.set(key, { used: Math.max(0, initialUsed), reservations: new Map() });
-    return this.usageOf(this.quota(key));
+    const quota = this.quota(key);
+    if (initialUsed !== undefined && quota.used === undefined) quota.used = Math.max(0, initialUsed);
+    return this.usageOf(quota);
   }
 
   async take(key: string, tokens: number, ratePerSecond: number, burst: number): Promise<number> {
@@ -151,7 +153,7 @@ export class MemoryStateStore implements StateStore {
 
   private quota(key: string): Quota {
     let quota = this.quotas.get(key);
-    if (!quota) this.quotas.set(key, (quota = { used: 0, reservations: new Map() }));
+    if (!quota) this.quotas.set(key, (quota = { used: undefined, reservations: new Map() }));
     return quota;
   }
 
@@ -162,7 +164,7 @@ export class MemoryStateStore implements StateStore {
       if (r.expires <= now) quota.reservations.delete(holder);
       else reserved += r.bytes;
     }
-    return { used: quota.used, reserved };
+    return { used: quota.used ?? 0, reserved };
   }
 
   /** Drop expired counters, values and idle buckets, at most once a minute. */
