@@ -23,28 +23,43 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How to run a test redis-server. */
+export interface RedisProcessOptions {
+  /** Serve TLS only (rediss://), with this certificate. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+  /** `requirepass`. */
+  password?: string;
+}
+
 /** A running redis-server. */
 export class RedisProcess {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: RedisProcessOptions,
+  ) {}
 
   /** Start redis-server on a free port and wait until it accepts connections. */
-  static async start(): Promise<RedisProcess> {
-    const redis = new RedisProcess(await freePort());
+  static async start(options: RedisProcessOptions = {}): Promise<RedisProcess> {
+    const redis = new RedisProcess(await freePort(), options);
     await redis.restart();
     return redis;
   }
 
-  /** `redis://127.0.0.1:PORT`. */
+  /** `redis://127.0.0.1:PORT`, or `rediss://` with TLS. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'rediss' : 'redis'}://127.0.0.1:${this.port}`;
   }
 
   /** (Re)start the server on the same port; its data starts empty. */
   async restart(): Promise<void> {
     await this.stop();
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const { tls, password } = this.options;
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
+      : ['--port', String(this.port)];
+    const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
     this.child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child.on('error', () => {});
     for (let i = 0; i < 100; i++) {
