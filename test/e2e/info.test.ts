@@ -23,7 +23,7 @@ describe('information commands', () => {
     const features = lines.slice(1, -1);
     for (const line of features) assert.match(line, /^ \S/);
     const names = features.map((l) => l.trim());
-    for (const expected of ['EPRT', 'EPSV', 'MDTM', 'MFMT', 'SIZE', 'REST STREAM', 'UTF8']) assert.ok(names.includes(expected), expected);
+    for (const expected of ['EPRT', 'EPSV', 'MDTM', 'MFMT', 'SIZE', 'REST STREAM', 'TVFS', 'UTF8']) assert.ok(names.includes(expected), expected);
     assert.ok(names.some((n) => n.startsWith('MLST type*;size*;modify*;perm*;unix.mode*;')), names.join('|'));
     assert.equal(new Set(names).size, names.length, 'no duplicates');
   });

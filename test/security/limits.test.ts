@@ -32,11 +32,13 @@ test('connections over the total and per-address limits get 421', async () => {
   assert.equal((await RawClient.connect(port, '127.0.0.1', '127.0.0.11')).banner.code, 421);
   held.push(await RawClient.connect(port, '127.0.0.1', '127.0.0.12'), await RawClient.connect(port, '127.0.0.1', '127.0.0.13'));
   assert.ok(held.every((h) => h.banner.code === 220));
+  // A full server of logged-in sessions drops none of them for a newcomer.
+  for (const h of held) await h.client.login();
   assert.equal((await RawClient.connect(port, '127.0.0.1', '127.0.0.14')).banner.code, 421);
   for (const h of held) h.client.close();
 });
 
-test('1,000 silent connections do not stop a real client; the login timeout drops them', async (t) => {
+test('1,000 silent connections do not stop a real client; a full server drops the quietest, the login timeout the rest', async (t) => {
   // The login timeout must outlast setting up 1,000 sockets on a loaded machine.
   const { server, port } = await start({ maxConnections: 1001, maxConnectionsPerIp: 200, loginTimeout: 4000 });
   const sockets: Socket[] = [];
@@ -50,20 +52,60 @@ test('1,000 silent connections do not stop a real client; the login timeout drop
   await client.login();
   assert.equal((await client.send('PWD')).code, 257);
   t.diagnostic(`login with 1,000 silent connections held: ${(performance.now() - started).toFixed(0)} ms`);
-  // The server is full now...
-  assert.equal((await RawClient.connect(port)).banner.code, 421);
-  // ...until the silent ones hit the login timeout (421) and are dropped.
+  // The server is full now: the next client gets in in place of the quietest silent one...
   const closedAll = sockets.map((s) => collect(s));
-  const texts = await Promise.all(closedAll);
-  assert.ok(texts.every((buf) => /^220 .*\r\n421 Login timeout/s.test(buf.toString())));
-  await waitUntil(() => server.sessions.size === 1);
   const late = await RawClient.connect(port);
   assert.equal(late.banner.code, 220);
   await late.client.login();
+  // ...and the others are dropped when they hit the login timeout (421).
+  const texts = (await Promise.all(closedAll)).map((buf) => buf.toString());
+  assert.equal(texts.filter((text) => /^220 .*\r\n421 Server busy/s.test(text)).length, 1);
+  assert.equal(texts.filter((text) => /^220 .*\r\n421 Login timeout/s.test(text)).length, 999);
+  await waitUntil(() => server.sessions.size === 2);
   // The logged-in client was not timed out with them.
   assert.equal((await client.send('NOOP')).code, 200);
   client.close();
   late.client.close();
+});
+
+test('5,000 silent connections from 100 addresses: real clients log in within 1 s, logged-in sessions stay', async (t) => {
+  // Default limits: 1,000 connections, 50 per address, a 60 s login timeout.
+  const { server, port } = await start();
+  const loggedIn: RawClient[] = [];
+  for (let i = 0; i < 20; i++) {
+    const { client } = await RawClient.connect(port, '127.0.0.1', '127.0.3.1');
+    await client.login();
+    loggedIn.push(client);
+  }
+  const flood: Socket[] = [];
+  const dropped: Promise<Buffer>[] = [];
+  for (let i = 0; i < 5000; i += 250) {
+    const batch = await Promise.all(Array.from({ length: 250 }, (_, j) => silent(port, `127.0.2.${1 + ((i + j) % 100)}`)));
+    for (const socket of batch) dropped.push(collect(socket).catch(() => Buffer.alloc(0)));
+    flood.push(...batch);
+  }
+  // Dropped sessions leave as their sockets close.
+  await waitUntil(() => server.sessions.size <= 1000, 3000, 'at most maxConnections sessions');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = performance.now();
+    const { client, banner } = await RawClient.connect(port);
+    assert.equal(banner.code, 220);
+    await client.login();
+    const ms = performance.now() - started;
+    t.diagnostic(`login ${attempt + 1} with 5,000 silent connections made: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 1000, `login took ${ms.toFixed(0)} ms`);
+    loggedIn.push(client);
+  }
+  // Every logged-in session is still there and answers.
+  for (const client of loggedIn) assert.equal((await client.send('NOOP')).code, 200);
+  // Room was made only from silent connections, each told why.
+  const silentLeft = [...server.sessions].filter((session) => !session.user).length;
+  assert.ok(silentLeft > 0 && silentLeft <= 1000 - loggedIn.length);
+  for (const socket of flood) socket.destroy();
+  const texts = await Promise.all(dropped);
+  assert.ok(texts.some((buf) => /421 Server busy/.test(buf.toString())));
+  for (const client of loggedIn) client.close();
+  await waitUntil(() => server.sessions.size === 0, 5000);
 });
 
 const BIG = 32 * 1024 * 1024;

@@ -2,7 +2,7 @@
 import type { FileSystem } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { S3FileSystem } from '@ftpkit/fs-s3';
+import { S3FileSystem, presetClientConfig } from '@ftpkit/fs-s3';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type BackendConfig } from './args.js';
@@ -57,7 +57,13 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
       if (!top?.isDirectory()) throw new UsageError(`storage root ${backend.root} is not a directory`);
       const dir = join(resolve(backend.root), root);
       if (root !== '/') await mkdir(dir, { recursive: true });
-      return new LocalFileSystem({ root: dir, ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}) });
+      return new LocalFileSystem({
+        root: dir,
+        ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}),
+        staleUploadAge: backend.staleUploadAge,
+        sweepInterval: backend.sweepInterval,
+        ...(backend.fsync !== undefined ? { fsync: backend.fsync } : {}),
+      });
     }
     case 's3':
       return openBucket(backend, root);
@@ -71,14 +77,22 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
  */
 async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root: string): Promise<FileSystem> {
   const prefix = [backend.prefix, root].map((p) => p?.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  // Flags and the AWS environment win over the preset; us-east-1 when nothing names a region.
+  const clientConfig = presetClientConfig(backend.preset, {
+    region: backend.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    ...(backend.forcePathStyle ? { forcePathStyle: true } : {}),
+    ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
+  });
+  clientConfig.region ??= 'us-east-1';
   const fs = new S3FileSystem({
     bucket: backend.bucket,
     ...(prefix ? { prefix } : {}),
-    clientConfig: {
-      region: backend.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      forcePathStyle: backend.forcePathStyle,
-      ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
-    },
+    staleUploadAge: backend.staleUploadAge,
+    sweepInterval: backend.sweepInterval,
+    ...(backend.preset ? { preset: backend.preset } : {}),
+    // The process-wide store: a resume must reach the same process (one worker).
+    ...(backend.resumableUploads ? { resumableUploads: {} } : {}),
+    clientConfig,
   });
   try {
     for await (const entry of fs.list('/')) {

@@ -45,6 +45,7 @@ interface UserState {
   quota?: Promise<StorageQuota>;
 }
 
+/** The configured users: checks logins and builds each session's file system and rules. */
 export class UserDirectory {
   private readonly users = new Map<string, UserState>();
   private readonly policies = new WeakMap<Session, PathPolicy>();
@@ -62,9 +63,25 @@ export class UserDirectory {
     private readonly state: StateStore,
     private readonly leaseTtl?: number,
   ) {
-    for (const user of config.users) {
+    this.replaceUsers(config.users);
+  }
+
+  /**
+   * Serve `users` from now on (SIGHUP): later logins see the new list, sessions already
+   * logged in keep what they were given. A user whose settings did not change keeps
+   * its shared state (bandwidth buckets, measured quota).
+   */
+  replaceUsers(users: readonly UserConfig[]): void {
+    const previous = new Map(this.users);
+    this.users.clear();
+    for (const user of users) {
+      const kept = previous.get(user.name);
+      if (kept && JSON.stringify(kept.config) === JSON.stringify(user)) {
+        this.users.set(user.name, kept);
+        continue;
+      }
       const { upload, download } = user.bandwidth;
-      const shared = (bytesPerSecond: number, direction: string) => new SharedTokenBucket({ bytesPerSecond, state, key: `${user.name}:${direction}` });
+      const shared = (bytesPerSecond: number, direction: string) => new SharedTokenBucket({ bytesPerSecond, state: this.state, key: `${user.name}:${direction}` });
       this.users.set(user.name, {
         config: user,
         rules: new PathRules(user.rules),

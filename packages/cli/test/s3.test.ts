@@ -42,6 +42,63 @@ describe('ftpkit --s3-bucket', () => {
     }
   });
 
+  it('--s3-preset minio implies path-style requests; an unknown name exits 2', async () => {
+    // s3rver answers only path-style requests: without the preset's path style the bucket check fails.
+    const cli = await startCli([
+      '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'preset', '--s3-endpoint', s3.endpoint, '--s3-preset', 'minio',
+    ]);
+    const client = new Client();
+    try {
+      await client.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      await client.uploadFrom(Readable.from([Buffer.from('via minio\n')]), '/p.txt');
+      const chunks: Buffer[] = [];
+      await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), '/p.txt');
+      assert.equal(Buffer.concat(chunks).toString(), 'via minio\n');
+    } finally {
+      client.close();
+      await cli.stop();
+    }
+    const bad = await run(['--port', '0', '--s3-bucket', s3.bucket, '--s3-preset', 'gcs']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^ftpkit: --s3-preset must be one of aws, minio, r2, b2, got "gcs"/);
+  });
+
+  it('--s3-resumable-uploads: an upload cut off mid-way shows its kept size and APPE completes it', async () => {
+    const MiB = 1024 * 1024;
+    const data = Buffer.alloc(13 * MiB);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 12)) & 0xff;
+    const cli = await startCli([
+      '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'resume',
+      '--s3-endpoint', s3.endpoint, '--s3-force-path-style', '--s3-resumable-uploads',
+    ]);
+    const first = new Client();
+    const second = new Client();
+    const s3client = s3.client();
+    try {
+      await first.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      // 12 MiB, then the source stalls and the client goes away: one 8 MiB part is stored.
+      const stalled = new Readable({ read() {} });
+      stalled.push(data.subarray(0, 12 * MiB));
+      void first.uploadFrom(stalled, '/big.bin').catch(() => {});
+      await second.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      let size = 0;
+      for (let i = 0; i < 100 && size !== 8 * MiB; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (i === 20) first.close();
+        size = await second.size('/big.bin').catch(() => 0);
+      }
+      assert.equal(size, 8 * MiB);
+      await second.appendFrom(Readable.from([data.subarray(size)]), '/big.bin');
+      const object = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'resume/big.bin' }));
+      assert.ok(Buffer.from(await object.Body!.transformToByteArray()).equals(data));
+    } finally {
+      first.close();
+      second.close();
+      s3client.destroy();
+      await cli.stop();
+    }
+  });
+
   it('fails at startup with a one-line reason when the bucket is unusable', async () => {
     const { code, stderr } = await run(['--port', '0', '--s3-bucket', 'no-such-bucket', '--s3-endpoint', s3.endpoint, '--s3-force-path-style']);
     assert.equal(code, 2, stderr);

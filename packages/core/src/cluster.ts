@@ -68,12 +68,15 @@ const WORKER_ENV = 'FTPKIT_CLUSTER_WORKER';
 
 type Message = { ftpkit: 'listening'; address: AddressInfo } | { ftpkit: 'close'; timeout?: number };
 
-/** The passive ports of worker `index` out of `count`: contiguous slices, the last one takes the remainder. */
+/**
+ * The passive ports of worker `index` out of `count`: contiguous slices, the last one
+ * takes the remainder; an `advertisedOffset` carries over to every slice.
+ */
 export function passiveSlice(range: PortRange, index: number, count: number): PortRange {
   const size = Math.floor((range.max - range.min + 1) / count);
   if (size < 1) throw new RangeError(`passive port range ${range.min}-${range.max} is too small for ${count} workers`);
   const min = range.min + index * size;
-  return { min, max: index === count - 1 ? range.max : min + size - 1 };
+  return { ...range, min, max: index === count - 1 ? range.max : min + size - 1 };
 }
 
 /**

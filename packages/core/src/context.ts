@@ -3,6 +3,7 @@ import type { CommandMiddleware } from './commands/types.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
+import type { ClientResolver } from './net/client-address.js';
 import type { TransferHook } from './hooks/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { Defender } from './security/defender.js';
@@ -16,6 +17,8 @@ export interface ServerContext {
   readonly middleware: readonly CommandMiddleware[];
   readonly transferHooks: readonly TransferHook[];
   readonly passivePorts: PassivePortPool;
+  /** PROXY protocol handling, when the `proxyProtocol` option is set. */
+  readonly clients: ClientResolver | undefined;
   /** The TLS machinery, when the `tls` option is set. */
   readonly tls: TlsEngine | undefined;
   /** Failed-login accounting and address bans, shared by every session. */
@@ -28,6 +31,8 @@ export interface ServerContext {
   emit<K extends keyof FtpServerEvents>(event: K, ...args: FtpServerEvents[K]): void;
   /** Whether anyone listens for an event (to skip building costly payloads). */
   listens(event: keyof FtpServerEvents): boolean;
+  /** Called for every command a session sends while it is not logged in. */
+  preLoginActivity(session: Session): void;
   /** Called once when a session's control connection has closed. */
   sessionClosed(session: Session): void;
 }

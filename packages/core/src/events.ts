@@ -18,7 +18,7 @@ export interface FtpServerEvents {
   login: [session: Session];
   /** A login was refused. */
   'login-failed': [event: { session: Session; username: string; reason: string }];
-  /** An address was banned after repeated failed logins (see `defender`). */
+  /** An address was banned: after repeated failed logins, or by `defender.ban()` (see `defender`). */
   'address-banned': [event: AddressBannedEvent];
   /** A command line arrived (PASS arguments are masked). */
   command: [event: { session: Session; verb: string; arg: string }];

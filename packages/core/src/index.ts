@@ -8,7 +8,6 @@ export { FtpServer, type CloseOptions } from './server.js';
 export { startCluster, passiveSlice, type ClusterHandle, type ClusterOptions, type WorkerSetup } from './cluster.js';
 export type { Session, SessionUser } from './session.js';
 export {
-  AuthError,
   FULL_ACCESS,
   NO_ACCESS,
   READ_ONLY,
@@ -41,8 +40,27 @@ export type {
   TransferVerdict,
 } from './hooks/types.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
-export type { Defender, DefenderOptions, AddressBannedEvent } from './security/defender.js';
+export type { Defender, DefenderOptions, AddressBannedEvent, Ban } from './security/defender.js';
+export {
+  ADMIN_CLOSE_REASON,
+  localAdmin,
+  snapshotSession,
+  type BanSnapshot,
+  type ServerAdmin,
+  type SessionSnapshot,
+  type TransferSnapshot,
+} from './admin.js';
 export { CidrList, parseCidr, type Cidr } from './security/cidr.js';
+export type { ClientPeer, ProxyProtocolOptions } from './net/client-address.js';
+export {
+  parseProxyHeader,
+  ProxyProtocolError,
+  type ParsedProxyHeader,
+  type ProxyEndpoint,
+  type ProxyHeader,
+  type ProxyTlv,
+} from './net/proxy-protocol.js';
+export { readProxyHeader } from './net/proxy-reader.js';
 export type {
   ArgumentRule,
   CommandContext,
@@ -51,7 +69,8 @@ export type {
   SentReply,
 } from './commands/types.js';
 export type { ActiveTransfer, TransferDirection, TransferResult, TransferStatus } from './data/transfer.js';
-export { ReplyError } from './protocol/reply-error.js';
+export { ReplyError, isReplyError } from './protocol/reply-error.js';
+export { AuthError, isAuthError } from './hooks/auth-error.js';
 export type {
   FileSystem,
   FileStat,
@@ -62,8 +81,10 @@ export type {
   WriteOptions,
 } from './fs/filesystem.js';
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';
+export { HASH_ALGORITHMS, createDigest, type Digest, type HashAlgorithm, type HashOptions } from './fs/hash.js';
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
 export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';
+export { SharedSchedule, type ScheduledTask } from './fs/shared-schedule.js';
 export type { Logger } from './logging.js';
 export { TokenBucket, type BandwidthBucket, type TokenBucketOptions } from './limits/token-bucket.js';
 export { SharedTokenBucket, type SharedTokenBucketOptions } from './limits/shared-bucket.js';

@@ -16,7 +16,12 @@ export interface Logger {
 }
 
 function who(session: Session): Record<string, unknown> {
-  return { session: session.id, address: session.remoteAddress, ...(session.user ? { user: session.user.username } : {}) };
+  return {
+    session: session.id,
+    address: session.remoteAddress,
+    ...(session.proxyAddress ? { via: session.proxyAddress } : {}),
+    ...(session.user ? { user: session.user.username } : {}),
+  };
 }
 
 /** Write the server's notable events to `logger`. Called by FtpServer for `options.logger`. */
@@ -24,7 +29,8 @@ export function attachLogger(server: EventEmitter<FtpServerEvents>, logger: Logg
   server.on('connect', (session) => logger.debug(who(session), 'connection opened'));
   server.on('disconnect', (session) => logger.debug(who(session), 'connection closed'));
   server.on('login', (session) => logger.info(who(session), 'login'));
-  server.on('login-failed', ({ session, username, reason }) => logger.warn({ ...who(session), username, reason }, 'login failed'));
+  // `user` as in the login record, so one query finds a name's logins and failures.
+  server.on('login-failed', ({ session, username, reason }) => logger.warn({ ...who(session), user: username, reason }, 'login failed'));
   server.on('transfer-end', (t) => {
     const record = {
       ...who(t.session),

@@ -1,11 +1,14 @@
 /** Server options, authentication types and their defaults. */
 import type { PeerCertificate } from 'node:tls';
+import type { AuthError } from './hooks/auth-error.js';
 import type { FileSystem } from './fs/filesystem.js';
+import { HASH_DEFAULTS, type HashOptions } from './fs/hash.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
 import type { StateFailurePolicy } from './state/guarded-store.js';
 import type { StateStore } from './state/store.js';
+import type { ProxyProtocolOptions } from './net/client-address.js';
 import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
@@ -130,15 +133,17 @@ export interface AuthResult extends TlsPolicy {
   data?: Record<string, unknown>;
 }
 
-/** Thrown (or rejected) by `authenticate` to refuse a login with a specific message. */
-export class AuthError extends Error {
-  override readonly name = 'AuthError';
-}
-
 /** Passive data port range, inclusive. */
 export interface PortRange {
   min: number;
   max: number;
+  /**
+   * Added to the listening port in PASV/EPSV replies, for when clients reach the node on
+   * other ports than it listens on (a Kubernetes NodePort, a NAT that shifts ports):
+   * `{ min: 50000, max: 50099, advertisedOffset: -20000 }` listens on 50000-50099 and
+   * advertises 30000-30099. Default 0.
+   */
+  advertisedOffset?: number;
 }
 
 /** Options of {@link FtpServer}. */
@@ -175,6 +180,13 @@ export interface FtpServerOptions {
    * interfaces). Default: the local address of the control connection.
    */
   publicHost?: string | ((session: Session) => string | Promise<string>);
+  /**
+   * PROXY protocol v1/v2 from trusted balancers (HAProxy `send-proxy-v2`, AWS NLB, ...)
+   * on the control, implicit-TLS and passive data listeners: connections from
+   * `trusted` must start with a header, whose client address then stands for the
+   * connection everywhere. Default: off, every address is the socket's peer.
+   */
+  proxyProtocol?: ProxyProtocolOptions;
   /** Most simultaneous control connections. Default 1000. */
   maxConnections?: number;
   /** Most simultaneous control connections from one IP address. Default 50. */
@@ -245,18 +257,28 @@ export interface FtpServerOptions {
    * system produces the next chunk. Default 1 MiB.
    */
   dataBufferSize?: number;
+  /**
+   * HASH (draft-bryan-ftpext-hash-02): on, with a largest file the server reads to
+   * compute a digest (1 GiB) and at most 2 computed at once. Stored digests (S3
+   * checksums) cost one request and are not limited.
+   */
+  hash?: HashOptions;
 }
 
 /** Options with every default filled in. */
-type OptionalOptions = 'state' | 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
-export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender'>> &
-  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions> };
+type OptionalOptions = 'state' | 'passivePorts' | 'publicHost' | 'proxyProtocol' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
+export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender' | 'hash'>> &
+  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions>; hash: Required<HashOptions> };
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');
   const range = options.passivePorts;
   if (range && !(range.min > 0 && range.max <= 65535 && range.min <= range.max)) {
     throw new RangeError('FtpServer: passivePorts must satisfy 0 < min <= max <= 65535');
+  }
+  const offset = range?.advertisedOffset ?? 0;
+  if (range && !(Number.isInteger(offset) && range.min + offset > 0 && range.max + offset <= 65535)) {
+    throw new RangeError('FtpServer: passivePorts.advertisedOffset must be an integer keeping the advertised ports within 1-65535');
   }
   return {
     host: '127.0.0.1',
@@ -280,6 +302,7 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     leaseTtl: 30_000,
     ...stripUndefined(options),
     defender: { ...DEFENDER_DEFAULTS, ...stripUndefined(options.defender ?? {}) },
+    hash: { ...HASH_DEFAULTS, ...stripUndefined(options.hash ?? {}) },
   };
 }
 

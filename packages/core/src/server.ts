@@ -20,7 +20,7 @@ import { scopeToVerbs } from './hooks/middleware.js';
 import type { TransferHook } from './hooks/types.js';
 import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
-import { normalizeAddress } from './security/address.js';
+import { ClientResolver, socketPeer, type ClientPeer } from './net/client-address.js';
 import { Defender } from './security/defender.js';
 import { releaseUserSession } from './security/limits.js';
 import { Session } from './session.js';
@@ -49,14 +49,19 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   /** The `maxConnectionsPerIp` lease holder of each session. */
   private readonly connectionLeases = new WeakMap<Session, string>();
   private readonly shared: SharedState;
+  /**
+   * Sessions that have not logged in, least recently active first (re-inserted on every
+   * command). Sessions that logged in since are skipped and dropped from it lazily.
+   */
+  private readonly preLogin = new Set<Session>();
   private readonly context: ServerContext;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
   readonly defender: Defender;
   private listener: Server | undefined;
   private implicitListener: Server | undefined;
   private readonly tls: TlsEngine | undefined;
-  /** Implicit-FTPS connections still in their handshake (not sessions yet). */
-  private readonly handshaking = new Set<Socket>();
+  /** Connections still reading their PROXY header or in their implicit-FTPS handshake (not sessions yet), with when they came. */
+  private readonly handshaking = new Map<Socket, number>();
   private closing = false;
 
   constructor(options: FtpServerOptions) {
@@ -74,18 +79,24 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     }
     if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
     this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]), Date.now, this.shared.store);
+    const clients = this.options.proxyProtocol && new ClientResolver(this.options.proxyProtocol);
     this.context = {
       options: this.options,
       commands: this.registry,
       middleware: this.middleware,
       transferHooks: this.transferHooks,
       passivePorts,
+      clients,
       tls: this.tls,
       defender: this.defender,
       state: this.shared,
       sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
+      preLoginActivity: (session) => {
+        this.preLogin.delete(session);
+        this.preLogin.add(session);
+      },
       sessionClosed: (session) => this.forget(session),
     };
     if (this.options.logger) attachLogger(this, this.options.logger);
@@ -169,8 +180,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     if (this.listener) throw new Error('FtpServer is already listening');
     this.closing = false;
     const implicitPort = this.options.tls?.implicitPort;
-    this.listener = createServer({ noDelay: true }, (socket) => this.admit(socket, this.options.tls?.implicit === true));
-    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.admit(socket, true));
+    this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket, this.options.tls?.implicit === true));
+    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.accept(socket, true));
     try {
       await this.bind(this.listener, this.options.port);
       if (this.implicitListener) await this.bind(this.implicitListener, implicitPort!);
@@ -206,7 +217,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     const closed = Promise.all(
       [this.listener, this.implicitListener].map((l) => (l ? new Promise<void>((resolve) => l.close(() => resolve())) : undefined)),
     );
-    for (const socket of this.handshaking) socket.destroy();
+    for (const socket of this.handshaking.keys()) socket.destroy();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeout ?? 10_000).unref()));
     try {
@@ -228,18 +239,43 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     this.safeEmit('close', []);
   }
 
-  private admit(socket: Socket, implicitTls: boolean): void {
-    const address = normalizeAddress(socket.remoteAddress);
+  /**
+   * A new connection: within this node's `maxConnections` (making room if needed), then
+   * its client found (the PROXY header of a trusted balancer), then admitted.
+   */
+  private accept(socket: Socket, implicitTls: boolean): void {
     // maxConnections is this node's own; the per-address slots are shared by the fleet.
-    if (this.live.size + this.admitting >= this.options.maxConnections) {
+    if (this.live.size + this.admitting >= this.options.maxConnections && !this.evictQuietestPreLogin()) {
       return refuseConnection(socket, 'Too many connections, try again later.');
     }
     this.admitting++;
     socket.on('error', () => {}); // a client gone while its checks run
+    const clients = this.context.clients;
+    const direct = socketPeer(socket);
+    if (!clients?.trusts(direct.address)) return this.admit(socket, direct, implicitTls);
+    this.handshaking.set(socket, performance.now());
+    clients.resolve(socket).then(
+      (peer) => {
+        this.handshaking.delete(socket);
+        if (!this.closing) return this.admit(socket, peer, implicitTls);
+        this.admitting--;
+        socket.destroy();
+      },
+      (err: Error) => {
+        this.handshaking.delete(socket);
+        this.admitting--;
+        socket.destroy();
+        if (!this.closing) this.safeEmit('error', [new Error(`connection from ${direct.address} closed: ${err.message}`)]);
+      },
+    );
+  }
+
+  /** Check the client's address (lists, bans, its fleet-wide connection slots), then go on to the handshake. */
+  private admit(socket: Socket, peer: ClientPeer, implicitTls: boolean): void {
     const lease = randomUUID();
-    void this.checkAddress(address, lease).then(
+    void this.checkAddress(peer.address, lease).then(
       (refusal) => {
-        if (refusal === undefined) return this.handshake(socket, address, lease, implicitTls);
+        if (refusal === undefined) return this.handshake(socket, peer, lease, implicitTls);
         this.admitting--;
         refuseConnection(socket, refusal);
       },
@@ -260,34 +296,63 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     return granted ? undefined : 'Too many connections, try again later.';
   }
 
-  private handshake(socket: Socket, address: string, lease: string, implicitTls: boolean): void {
-    if (socket.destroyed) return this.release(address, lease);
-    if (!implicitTls) return this.start(socket, address, lease, false);
+  private handshake(socket: Socket, peer: ClientPeer, lease: string, implicitTls: boolean): void {
+    if (socket.destroyed) return this.release(peer.address, lease);
+    if (!implicitTls) return this.start(socket, peer, lease, false);
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
     const secured = this.tls!.secureControl(socket, undefined);
-    this.handshaking.add(secured);
+    this.handshaking.set(secured, performance.now());
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
-        this.start(secured, address, lease, true);
+        this.start(secured, peer, lease, true);
       },
       () => {
         this.handshaking.delete(secured);
-        this.release(address, lease);
+        this.release(peer.address, lease);
       },
     );
   }
 
+  /**
+   * Make room in a full server by dropping the connection that has not logged in and has
+   * been quiet longest (a session by its last whole command; a connection still in its
+   * PROXY header or implicit-TLS handshake by its start).
+   * Silent connections (slowloris) cost an attacker nothing to hold, while a client that
+   * is logging in talks all the time; so under a flood the flood's own connections make
+   * room for real clients, long before `loginTimeout`. Logged-in sessions are never
+   * dropped: with every slot logged in, the new connection is refused instead.
+   */
+  private evictQuietestPreLogin(): boolean {
+    let session: Session | undefined;
+    for (const candidate of this.preLogin) {
+      if (!candidate.user && !candidate.closed) {
+        session = candidate;
+        break;
+      }
+      this.preLogin.delete(candidate); // logged in or closing since it last spoke
+    }
+    const [handshake] = this.handshaking; // insertion order: the oldest first
+    if (handshake && (!session || handshake[1] < session.lastActivity)) {
+      handshake[0].destroy();
+      return true;
+    }
+    if (!session) return false;
+    this.preLogin.delete(session);
+    void session.close('Server busy: closing connections that have not logged in.');
+    return true;
+  }
+
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
-  private start(socket: Socket, address: string, lease: string, secure: boolean): void {
+  private start(socket: Socket, peer: ClientPeer, lease: string, secure: boolean): void {
     const report = (err: Error) => this.safeEmit('error', [err]);
-    void admitConnection(socket, { address, secure }, this.options.connection, report).then((banner) => {
+    void admitConnection(socket, { address: peer.address, port: peer.port, secure }, this.options.connection, report).then((banner) => {
       if (banner === false || this.closing) {
         if (banner !== false) refuseConnection(socket, 'Server shutting down.');
-        return this.release(address, lease);
+        return this.release(peer.address, lease);
       }
       this.admitting--;
-      const session = new Session(this.context, socket);
+      const session = new Session(this.context, socket, peer);
       this.connectionLeases.set(session, lease);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {
@@ -295,6 +360,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
         session.secure = session.protectData = session.pbszSet = true;
       }
       this.live.add(session);
+      this.preLogin.add(session);
       this.safeEmit('connect', [session]);
       session.greet(banner ?? this.options.greeting);
     });
@@ -314,6 +380,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   }
 
   private forget(session: Session): void {
+    this.preLogin.delete(session);
     if (!this.live.delete(session)) return;
     const lease = this.connectionLeases.get(session);
     if (lease) this.dropLease(session.remoteAddress, lease);
@@ -323,7 +390,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
 
   /** Emit without ever throwing into the caller (listeners are wrapped in {@link on}). */
   private safeEmit<K extends keyof FtpServerEvents>(event: K, args: FtpServerEvents[K] | unknown[]): void {
-    (super.emit as (event: K, ...a: unknown[]) => boolean)(event, ...(args as unknown[]));
+    const heard = (super.emit as (event: K, ...a: unknown[]) => boolean)(event, ...(args as unknown[]));
+    if (!heard && event === 'error') warnUnheard(args[0] as Error);
   }
 
   // Every listener is wrapped so that one that throws is reported as 'error' and
@@ -380,6 +448,21 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
 
 /** The state key of an address's connection slots (`maxConnectionsPerIp`). */
 const addressKey = (address: string) => `ip:${address}`;
+
+/** Kinds of unheard errors already written to the console (process-wide, bounded). */
+const warnedKinds = new Set<string>();
+
+/**
+ * An 'error' nobody listens for (no listener, no logger) is written to the console once
+ * per kind (name and code), so that a fault is never silent and a repeated one never
+ * floods the output.
+ */
+function warnUnheard(err: Error): void {
+  const kind = `${err.name}:${(err as NodeJS.ErrnoException).code ?? ''}`;
+  if (warnedKinds.has(kind) || warnedKinds.size >= 100) return;
+  warnedKinds.add(kind);
+  console.warn(`ftpkit: ${err.stack ?? err.message}\n(further ${err.name} errors are not shown: listen for 'error' or pass a logger)`);
+}
 
 /** Verbs and SITE subcommand names are single words of letters and digits. */
 function checkName(method: string, name: string): string {

@@ -11,8 +11,10 @@ import type { DataChannel } from './data/channel.js';
 import { PassiveListener } from './data/passive.js';
 import type { ActiveTransfer } from './data/transfer.js';
 import type { FileSystem } from './fs/filesystem.js';
+import type { HashAlgorithm } from './fs/hash.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import { resolvePath } from './fs/paths.js';
+import { socketPeer, type ClientPeer } from './net/client-address.js';
 import type { Permissions } from './options.js';
 import { parseCommandLine, type ParsedCommand } from './protocol/command-line.js';
 import { LineReader } from './protocol/line-reader.js';
@@ -48,13 +50,24 @@ export interface RunningTransfer extends ActiveTransfer {
 export class Session {
   /** Unique id, for logs and host bookkeeping. */
   readonly id = randomUUID();
-  /** The client's IP address (IPv4-mapped IPv6 unwrapped). */
+  /**
+   * The client's IP address (IPv4-mapped IPv6 unwrapped): with `proxyProtocol`, the
+   * one a trusted balancer's PROXY header named.
+   */
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The balancer the client came through (a PROXY header), if any. */
+  readonly proxyAddress: string | undefined;
   /** The server address the client connected to. */
   readonly localAddress: string;
   /** When the connection was accepted. */
   readonly connectedAt = new Date();
+  /**
+   * When the client last sent a whole command before logging in (`performance.now()`),
+   * or connected. A full server makes room by dropping the quietest pre-login connection.
+   * @internal
+   */
+  lastActivity = performance.now();
   /** Free-form bag for hosts and middleware. */
   readonly data: Record<string, unknown> = {};
 
@@ -73,16 +86,18 @@ export class Session {
 
   /** @internal Name given by USER, awaiting PASS. */
   pendingUser: string | undefined;
-  /** @internal REST offset for the next transfer. */
+  /** @internal REST offset for the next file transfer (see `clearTransferParameters`). */
   restOffset = 0;
   /** @internal Path named by RNFR. */
   renameFrom: string | undefined;
   /** @internal Set by EPSV ALL: only EPSV may open data channels. */
   epsvOnly = false;
-  /** @internal ALLO size hint for the next upload. */
+  /** @internal ALLO size hint for the next upload (see `clearTransferParameters`). */
   allocateHint: number | undefined;
   /** @internal MLSx facts chosen with OPTS MLST. */
   mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
+  /** @internal The algorithm HASH uses, chosen with OPTS HASH. */
+  hashAlgorithm: HashAlgorithm = 'SHA-256';
   /** @internal The transfer in progress. */
   transfer: RunningTransfer | undefined;
   /** @internal PBSZ was accepted on this TLS session (PROT needs it, RFC 4217). */
@@ -108,10 +123,12 @@ export class Session {
   constructor(
     /** @internal */ readonly server: ServerContext,
     socket: Socket,
+    peer: ClientPeer = socketPeer(socket),
   ) {
     this.control = socket;
-    this.remoteAddress = normalizeAddress(socket.remoteAddress);
-    this.remotePort = socket.remotePort ?? 0;
+    this.remoteAddress = peer.address;
+    this.remotePort = peer.port;
+    this.proxyAddress = peer.via;
     this.localAddress = normalizeAddress(socket.localAddress);
     this.reader = new LineReader(server.options.maxLineLength);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -186,19 +203,37 @@ export class Session {
   reset(): void {
     this.transfer?.abort();
     this.setDataChannel(undefined);
-    const fs = this.user?.fs;
+    this.closeFileSystem();
     this.user = undefined;
     this.pendingUser = undefined;
     this.cwd = '/';
     this.transferType = 'A';
-    this.restOffset = 0;
-    this.allocateHint = undefined;
+    this.clearTransferParameters();
     this.renameFrom = undefined;
     this.epsvOnly = false;
     this.mlstFacts = new Set(MLST_FACTS);
+    this.hashAlgorithm = 'SHA-256';
     this.virtualHost = undefined;
     this.userTlsPolicy = {};
-    void fs?.close?.().catch(() => {});
+  }
+
+  /** Close the user's file system once an aborted transfer has finished its own cleanup. */
+  private closeFileSystem(): void {
+    const fs = this.user?.fs;
+    if (!fs?.close) return;
+    void Promise.resolve(this.transfer?.done)
+      .then(() => fs.close!())
+      .catch(() => {});
+  }
+
+  /**
+   * Forget the parameters given for the next file transfer (REST, ALLO). The dispatcher
+   * calls it after every file-transfer command, whatever became of it.
+   * @internal
+   */
+  clearTransferParameters(): void {
+    this.restOffset = 0;
+    this.allocateHint = undefined;
   }
 
   /** @internal Install the data channel for the next transfer, closing any previous one. */
@@ -216,7 +251,7 @@ export class Session {
   async passiveListener(): Promise<PassiveListener> {
     if (this.passive?.open) return this.passive;
     const server = await this.server.passivePorts.listen(this.localAddress);
-    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS);
+    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS, this.server.clients);
     // A PASV that completes after the client left must not leave its listener open.
     if (this.cleanedUp) {
       listener.close();
@@ -324,6 +359,10 @@ export class Session {
   }
 
   private async execute(command: ParsedCommand): Promise<void> {
+    if (!this.user) {
+      this.lastActivity = performance.now();
+      this.server.preLoginActivity(this);
+    }
     this.touch();
     if (command.verb !== 'RNTO') this.renameFrom = undefined;
     await dispatch(this, command.verb, command.arg);
@@ -361,7 +400,7 @@ export class Session {
     this.transfer?.abort();
     this.setDataChannel(undefined);
     this.passive?.close();
-    void this.user?.fs.close?.().catch(() => {});
+    this.closeFileSystem();
     this.server.sessionClosed(this);
     this.resolveClosed();
   }

@@ -2,7 +2,7 @@
  * Translation of Node's system errors into the core's typed {@link FsError}s.
  * Messages are the core's fixed texts: a host path never reaches a client.
  */
-import { FsError, type FsErrorCode } from '@ftpkit/core';
+import { FsError, isFsError, type FsErrorCode } from '@ftpkit/core';
 
 const CODE_BY_ERRNO: Readonly<Record<string, FsErrorCode>> = {
   ENOENT: 'NotFound',
@@ -40,7 +40,7 @@ const MESSAGE_BY_ERRNO: Readonly<Record<string, string>> = {
  * unchanged so the core answers `451 Local error`.
  */
 export function toFsError(err: unknown): unknown {
-  if (err instanceof FsError) return err;
+  if (isFsError(err)) return err;
   if (err instanceof Error && err.name === 'AbortError') {
     return new FsError('Aborted', undefined, { cause: err });
   }

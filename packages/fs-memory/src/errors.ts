@@ -1,5 +1,5 @@
 /** Translation of memfs's Node-style errno errors into the contract's typed errors. */
-import { FsError } from '@ftpkit/core';
+import { FsError, isFsError } from '@ftpkit/core';
 import type { FsErrorCode } from '@ftpkit/core';
 
 const ERRNO_TO_CODE: Record<string, FsErrorCode> = {
@@ -24,7 +24,7 @@ const ERRNO_TO_CODE: Record<string, FsErrorCode> = {
  * cause, so no internal path leaks into a reply.
  */
 export function toFsError(err: unknown): unknown {
-  if (err instanceof FsError) return err;
+  if (isFsError(err)) return err;
   const errno = (err as { code?: unknown } | null)?.code;
   const code = typeof errno === 'string' ? ERRNO_TO_CODE[errno] : undefined;
   return code ? new FsError(code, undefined, { cause: err }) : err;

@@ -3,7 +3,7 @@
  * errors, aborts) into the core's typed {@link FsError}s, so a raw SDK error never
  * reaches the protocol engine.
  */
-import { FsError, type FsErrorCode } from '@ftpkit/core';
+import { FsError, isFsError, type FsErrorCode } from '@ftpkit/core';
 
 const BY_NAME: Record<string, FsErrorCode> = {
   NoSuchKey: 'NotFound',
@@ -54,7 +54,7 @@ function codeForStatus(status: number | undefined): FsErrorCode {
 
 /** The {@link FsError} for anything thrown by an S3 call. FsErrors pass through. */
 export function toFsError(err: unknown): FsError {
-  if (err instanceof FsError) return err;
+  if (isFsError(err)) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     name?: unknown;
     $metadata?: { httpStatusCode?: number };

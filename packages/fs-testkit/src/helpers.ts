@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { FsError } from '@ftpkit/core';
+import { isFsError, type FsError } from '@ftpkit/core';
 import type { FileStat, FileSystem, FsErrorCode, WriteOptions } from '@ftpkit/core';
 
 /** Chunk size used by {@link writeAll}, so multi-chunk uploads are exercised. */
@@ -83,7 +83,7 @@ export async function expectFsError(
   }
   assert.ok(threw, `expected FsError ${code}, but the operation succeeded`);
   assert.ok(
-    outcome instanceof FsError,
+    isFsError(outcome),
     `expected FsError ${code}, got ${outcome instanceof Error ? `${outcome.name}: ${outcome.message}` : String(outcome)}`,
   );
   assert.equal(outcome.code, code, `expected FsError ${code}, got ${outcome.code}: ${outcome.message}`);

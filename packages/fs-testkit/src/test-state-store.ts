@@ -46,6 +46,19 @@ export function testStateStore(name: string, factory: () => Promise<StateStoreFi
       assert.equal(await store().increment(k, 1, TTL_MS), 1);
     });
 
+    test('values lists the unexpired values of a key prefix, and only those', async () => {
+      const base = key('listed');
+      await store().set(`${base}:a`, 'one');
+      await store().set(`${base}:b`, 'two', TTL_MS);
+      await store().set(`${base}*[x]`, 'glob characters are literal');
+      await store().set(`${key('other')}:a`, 'elsewhere');
+      const listed = async () => (await store().values(`${base}:`)).map((e) => `${e.key}=${e.value}`).sort();
+      assert.deepEqual(await listed(), [`${base}:a=one`, `${base}:b=two`]);
+      assert.deepEqual((await store().values(`${base}*`)).map((e) => e.value), ['glob characters are literal']);
+      await sleep(TTL_MS + SLACK_MS);
+      assert.deepEqual(await listed(), [`${base}:a=one`]);
+    });
+
     test('values are set, read, deleted and expire', async () => {
       const k = key('value');
       assert.equal(await store().get(k), undefined);

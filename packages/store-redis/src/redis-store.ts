@@ -93,6 +93,29 @@ export class RedisStateStore implements StateStore {
     await this.client.del(this.k('v', key), this.k('l', key), this.k('b', key), ...this.quotaKeys(key));
   }
 
+  async values(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    await this.ready();
+    const head = this.k('v', '').slice(0, -1); // "<prefix>v:{", the key, then "}"
+    const pattern = `${(head + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    if (keys.length === 0) return [];
+    // One GET per key (not MGET): the keys have hash tags of their own.
+    const pipeline = this.client.pipeline();
+    for (const full of keys) pipeline.get(full);
+    const replies = (await pipeline.exec()) ?? [];
+    const found: Array<{ key: string; value: string }> = [];
+    replies.forEach(([err, value], i) => {
+      if (!err && typeof value === 'string') found.push({ key: keys[i]!.slice(head.length, -1), value });
+    });
+    return found;
+  }
+
   async acquire(key: string, holder: string, limit: number, ttlMs: number): Promise<boolean> {
     return (await this.run('ftpkitAcquire', [this.k('l', key)], holder, limit, ttlMs)) === 1;
   }

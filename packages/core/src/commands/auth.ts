@@ -1,10 +1,11 @@
 /** Login and session lifecycle: USER, PASS, ACCT, REIN, QUIT (RFC 959 4.1.1). */
 import type { TLSSocket } from 'node:tls';
 import { toError } from '../errors.js';
-import { FsError } from '../fs/errors.js';
+import { isFsError } from '../fs/errors.js';
 import { refusalReason, screenLogin } from '../hooks/login.js';
 import { limitFileSystem } from '../limits/limited-fs.js';
-import { AuthError, FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
+import { AuthError, isAuthError } from '../hooks/auth-error.js';
+import { FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import { claimUserSession, releaseUserSession } from '../security/limits.js';
 import { StateUnavailableError } from '../state/guarded-store.js';
@@ -76,7 +77,7 @@ export const authCommands: Record<string, CommandSpec> = {
         const reason = refusalReason(session, err);
         session.server.emit('login-failed', { session, username, reason });
         // Only refusals count towards bans: a failing hook (database down) is not an attack.
-        const verdict = err instanceof AuthError ? await defender.loginFailed(session).catch(() => 'disconnect' as const) : 'retry';
+        const verdict = isAuthError(err) ? await defender.loginFailed(session).catch(() => 'disconnect' as const) : 'retry';
         reply(530, reason);
         if (verdict === 'disconnect') await session.close('Too many failed logins.');
         return;
@@ -147,7 +148,7 @@ async function homeDirectory(session: Session, result: AuthResult): Promise<stri
     const stat = await result.fs.stat(home);
     return stat.type === 'file' ? '/' : home;
   } catch (err) {
-    if (!(err instanceof FsError)) session.server.emit('error', toError(err), session);
+    if (!isFsError(err)) session.server.emit('error', toError(err), session);
     return '/';
   }
 }

@@ -6,14 +6,14 @@
 import { isIP } from 'node:net';
 import { ActiveChannel, PassiveChannel } from '../data/channel.js';
 import { HostResolver } from '../data/host-resolver.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError, ReplyError } from '../protocol/reply-error.js';
 import { formatPasvTuple, parseEprtArgument, parsePortArgument, type DataTarget } from '../security/address.js';
 import type { Session } from '../session.js';
 import type { CommandSpec } from './types.js';
 
 async function openPassive(session: Session): Promise<PassiveChannel> {
   const listener = await session.passiveListener().catch((err: unknown) => {
-    throw err instanceof ReplyError ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
+    throw isReplyError(err) ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
   });
   const channel = new PassiveChannel(listener, session.remoteAddress, (address) =>
     session.server.emit('error', new Error(`refused data connection from ${address} (port stealing)`), session),
@@ -32,6 +32,11 @@ async function advertisedAddress(session: Session): Promise<string> {
   if (isIP(host) === 4) return host;
   if (isIP(host) === 6) throw new ReplyError(425, 'PASV needs IPv4; use EPSV.');
   return publicHosts.resolve(host);
+}
+
+/** The port clients are told to connect to: the listening one, shifted by `passivePorts.advertisedOffset`. */
+function advertisedPort(session: Session, channel: PassiveChannel): number {
+  return channel.port + (session.server.options.passivePorts?.advertisedOffset ?? 0);
 }
 
 function checkTarget(session: Session, target: DataTarget): void {
@@ -56,7 +61,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
       if (session.epsvOnly) return reply(501, 'PASV not allowed after EPSV ALL.');
       const address = await advertisedAddress(session);
       const channel = await openPassive(session);
-      reply(227, `Entering Passive Mode (${formatPasvTuple(address, channel.port)}).`);
+      reply(227, `Entering Passive Mode (${formatPasvTuple(address, advertisedPort(session, channel))}).`);
     },
   },
   EPSV: {
@@ -73,7 +78,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
         return reply(522, `Network protocol not supported, use (${family(session.localAddress)}).`);
       }
       const channel = await openPassive(session);
-      reply(229, `Entering Extended Passive Mode (|||${channel.port}|).`);
+      reply(229, `Entering Extended Passive Mode (|||${advertisedPort(session, channel)}|).`);
     },
   },
   PORT: {

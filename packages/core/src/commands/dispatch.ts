@@ -4,9 +4,9 @@
  * error becomes a well-formed reply; nothing a handler throws reaches the socket raw.
  */
 import { toError } from '../errors.js';
-import { FsError, replyForError } from '../fs/errors.js';
+import { isFsError, replyForError } from '../fs/errors.js';
 import { answered, runChain } from '../hooks/middleware.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
 import type { CommandContext, CommandSpec, SentReply } from './types.js';
 
@@ -39,6 +39,7 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
   } catch (err) {
     answerError(ctx, err);
   }
+  if (server.commands.get(verb)?.fileTransfer) session.clearTransferParameters();
   // A middleware that neither replied nor called next() would leave the client waiting.
   if (!answered(ctx) && !session.closed) {
     server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
@@ -73,11 +74,11 @@ export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: strin
  * as the answer to the next command: the error is only reported.
  */
 function answerError(ctx: CommandContext, err: unknown): void {
-  const known = err instanceof ReplyError || err instanceof FsError;
+  const known = isReplyError(err) || isFsError(err);
   if (!known) ctx.session.server.emit('error', toError(err), ctx.session);
   if (answered(ctx)) return;
-  if (err instanceof ReplyError) return ctx.reply(err.code, err.message);
-  if (err instanceof FsError) {
+  if (isReplyError(err)) return ctx.reply(err.code, err.message);
+  if (isFsError(err)) {
     const { code, text } = replyForError(err);
     return ctx.reply(code, text);
   }

@@ -1,4 +1,5 @@
 /** Working directory: CWD, CDUP, PWD and their RFC 775 X-aliases. */
+import { isFsError } from '../fs/errors.js';
 import { parentPath, quotePath } from '../fs/paths.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
@@ -6,7 +7,12 @@ import type { CommandSpec } from './types.js';
 
 async function changeDirectory(session: Session, target: string): Promise<void> {
   const user = session.requirePermission('list');
-  const stat = await user.fs.stat(target).catch(() => undefined);
+  // A missing target is the client's mistake (550); any other failure is answered like
+  // every other verb's (450 for Unavailable, 451 and an 'error' event for a raw error).
+  const stat = await user.fs.stat(target).catch((err: unknown) => {
+    if (isFsError(err, 'NotFound') || isFsError(err, 'NotADirectory')) return undefined;
+    throw err;
+  });
   if (!stat || stat.type === 'file') throw new ReplyError(550, 'Failed to change directory.');
   session.cwd = target;
 }
@@ -14,6 +20,9 @@ async function changeDirectory(session: Session, target: string): Promise<void> 
 const CWD: CommandSpec = {
   arg: 'required',
   help: 'CWD <sp> pathname',
+  // RFC 3659 section 6: one tree, "/" separators, absolute paths from its root, as
+  // resolvePath implements for every path argument.
+  feat: 'TVFS',
   async handler({ session, arg, reply }) {
     await changeDirectory(session, session.resolve(arg));
     reply(250, 'Directory successfully changed.');

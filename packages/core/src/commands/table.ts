@@ -2,6 +2,7 @@
 import { authCommands } from './auth.js';
 import { dataChannelCommands } from './data-channel.js';
 import { fileCommands } from './files.js';
+import { hashCommands } from './hash.js';
 import { infoCommands } from './info.js';
 import { listingCommands } from './listing.js';
 import { navigationCommands } from './navigation.js';
@@ -17,6 +18,7 @@ export function builtinRegistry(): CommandRegistry {
     authCommands,
     navigationCommands,
     fileCommands,
+    hashCommands,
     parameterCommands,
     dataChannelCommands,
     transferCommands,

@@ -10,12 +10,6 @@ import { ReplyError } from '../protocol/reply-error.js';
 import type { Session, SessionUser } from '../session.js';
 import type { CommandContext, CommandSpec } from './types.js';
 
-function takeRestOffset(session: Session): number {
-  const offset = session.restOffset;
-  session.restOffset = 0;
-  return offset;
-}
-
 /** The TYPE in force, as RETR's 150 and STAT name it. */
 export function modeName(session: Session): string {
   return session.transferType === 'A' ? 'ASCII' : 'BINARY';
@@ -50,7 +44,6 @@ async function upload(ctx: CommandContext, options: UploadOptions): Promise<void
   const request = await beforeTransfer(session, options.command, 'upload', options.path, options.start ?? 0);
   const { path } = request;
   const sizeHint = session.allocateHint;
-  session.allocateHint = undefined;
   await runTransfer<Writable>(ctx, {
     command: options.command,
     path,
@@ -90,12 +83,13 @@ async function uniqueName(user: SessionUser, dir: string, prefix: string): Promi
 
 export const transferCommands: Record<string, CommandSpec> = {
   RETR: {
+    fileTransfer: true,
     arg: 'required',
     help: 'RETR <sp> pathname',
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('read');
-      const start = takeRestOffset(session);
+      const start = session.restOffset;
       const request = await beforeTransfer(session, 'RETR', 'download', session.resolve(ctx.arg), start);
       const { path } = request;
       const stat = await user.fs.stat(path);
@@ -113,12 +107,13 @@ export const transferCommands: Record<string, CommandSpec> = {
     },
   },
   STOR: {
+    fileTransfer: true,
     arg: 'required',
     help: 'STOR <sp> pathname',
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('write');
-      const start = takeRestOffset(session);
+      const start = session.restOffset;
       if (start > 0 && user.fs.capabilities?.resumeUpload === false) {
         throw new ReplyError(504, 'Resuming uploads (REST before STOR) is not supported here.');
       }
@@ -127,23 +122,23 @@ export const transferCommands: Record<string, CommandSpec> = {
     },
   },
   APPE: {
+    fileTransfer: true,
     arg: 'required',
     help: 'APPE <sp> pathname',
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('append');
       if (user.fs.capabilities?.append === false) throw new ReplyError(504, 'APPE is not supported here.');
-      takeRestOffset(session);
       const path = session.resolve(ctx.arg);
       await upload(ctx, { command: 'APPE', path, user, append: true });
     },
   },
   STOU: {
+    fileTransfer: true,
     help: 'STOU [<sp> name-prefix]',
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('write');
-      takeRestOffset(session);
       const hint = stouBase(session, ctx.arg);
       const path = await uniqueName(user, parentPath(hint), baseName(hint));
       await upload(ctx, { command: 'STOU', path, user, unique: true });

@@ -41,6 +41,13 @@ export interface CommandSpec {
   feat?: string | ((session: Session) => string | undefined);
   /** Answered at once while a transfer runs (ABOR, STAT, NOOP, QUIT), instead of queued. */
   duringTransfer?: boolean;
+  /**
+   * A file transfer (RETR, STOR, STOU, APPE): the parameters set for the next transfer
+   * (the REST offset, the ALLO size) are used up by this command whatever its outcome,
+   * refused, vetoed by a middleware or a hook, or failed, so that they never apply to a
+   * later one (a REST left over from a refused STOR would truncate the next RETR).
+   */
+  fileTransfer?: boolean;
 }
 
 /** Command middleware: `server.use(async (ctx, next) => { ...; await next(); ... })`. */

@@ -4,10 +4,11 @@
  * pump, and answer 226 / 426 / 4xx-5xx with an honest outcome for observers.
  */
 import type { Socket } from 'node:net';
-import type { Readable, Writable } from 'node:stream';
+import { finished, type Readable, type Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../commands/types.js';
 import { toError } from '../errors.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError } from '../protocol/reply-error.js';
 import type { RunningTransfer, Session } from '../session.js';
 import { requireDataProtection } from '../tls/policy.js';
 import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
@@ -35,6 +36,8 @@ export interface TransferPlan<S extends Readable | Writable> {
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
+/** Longest wait for an adapter to clean up a destroyed stream (remove a temp file, abort a multipart upload). */
+const CLEANUP_WAIT_MS = 10_000;
 
 /** Run a transfer to its end; returns its outcome (also emitted as 'transfer-end'). */
 export async function runTransfer<S extends Readable | Writable>(
@@ -84,7 +87,7 @@ export async function runTransfer<S extends Readable | Writable>(
       if (controller.signal.aborted) {
         return outcome('aborted', plan.path, startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.');
       }
-      const reply = err instanceof ReplyError ? err : { code: 425, message: 'Failed to establish data connection.' };
+      const reply = isReplyError(err) ? err : { code: 425, message: 'Failed to establish data connection.' };
       return outcome('failed', plan.path, startedAt, 0, err, reply.code, reply.message);
     }
     const dataSocket = socket;
@@ -116,6 +119,9 @@ export async function runTransfer<S extends Readable | Writable>(
   let result = await move();
   clearInterval(progress);
   clearTimeout(stall);
+  // A failed stream was destroyed: its adapter's cleanup must be over before the final
+  // reply, and before the session (on a vanished client) closes the file system.
+  if (result.status !== 'completed') await cleanedUp(stream);
   if (socket && result.status === 'completed') await closeGracefully(socket);
   else socket?.destroy();
   // Still the running transfer while hooks decide, so ABOR's reply follows the final one.
@@ -126,6 +132,12 @@ export async function runTransfer<S extends Readable | Writable>(
   if (server.listens('transfer-end')) server.emit('transfer-end', { ...transfer, session, result });
   finish();
   return result;
+}
+
+/** Resolves once a destroyed stream has run its cleanup ('close'), or after CLEANUP_WAIT_MS. */
+async function cleanedUp(stream: Readable | Writable): Promise<void> {
+  const done = new Promise<void>((resolve) => finished(stream, () => resolve()));
+  await Promise.race([done, sleep(CLEANUP_WAIT_MS, undefined, { ref: false })]);
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import type { Socket } from 'node:net';
 import type { Readable, Transform, Writable } from 'node:stream';
-import { FsError, replyForError } from '../fs/errors.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isFsError, replyForError } from '../fs/errors.js';
+import { isReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
 import { pipeStreams } from './pipe.js';
 
@@ -94,10 +94,10 @@ export function classifyFailure(
 ): { status: TransferStatus; reply: { code: number; text: string } } {
   if (aborted) return { status: 'aborted', reply: { code: 426, text: 'Connection closed; transfer aborted.' } };
   // A transform (a scanner, say) refusing the data mid-stream.
-  if (error instanceof ReplyError) return { status: 'failed', reply: { code: error.code, text: error.message } };
-  if (error instanceof FsError && error.code !== 'Aborted') return { status: 'failed', reply: replyForError(error) };
+  if (isReplyError(error)) return { status: 'failed', reply: { code: error.code, text: error.message } };
+  if (isFsError(error) && error.code !== 'Aborted') return { status: 'failed', reply: replyForError(error) };
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (dataLost || error instanceof FsError || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE') {
+  if (dataLost || isFsError(error) || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE') {
     return { status: 'aborted', reply: { code: 426, text: 'Data connection closed; transfer aborted.' } };
   }
   return { status: 'failed', reply: { code: 451, text: 'Transfer failed: local error in processing.' } };

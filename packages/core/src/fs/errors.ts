@@ -2,6 +2,7 @@
  * Typed file system errors. Adapters throw these; the core maps each code to an FTP
  * reply, so a backend failure always becomes a well-formed answer.
  */
+import { ERROR_BRANDS, hasBrand } from '../errors.js';
 
 /** Why a file system operation failed. */
 export type FsErrorCode =
@@ -37,6 +38,8 @@ export class FsError extends Error {
   override readonly name = 'FsError';
   /** The kind of failure; decides the FTP reply. */
   readonly code: FsErrorCode;
+  /** Recognised by {@link isFsError} even when thrown by another copy of this package. */
+  readonly [ERROR_BRANDS.FsError] = true;
 
   /**
    * @param code kind of failure
@@ -65,14 +68,17 @@ const DEFAULT_MESSAGES: Record<FsErrorCode, string> = {
   Aborted: 'Operation aborted',
 };
 
-/** True when `err` is an {@link FsError} (optionally of the given code). */
+/**
+ * True when `err` is an {@link FsError} (optionally of the given code), made by this or
+ * any other copy of `@ftpkit/core`. Use it rather than `instanceof`.
+ */
 export function isFsError(err: unknown, code?: FsErrorCode): err is FsError {
-  return err instanceof FsError && (code === undefined || err.code === code);
+  return hasBrand(err, ERROR_BRANDS.FsError) && (code === undefined || (err as FsError).code === code);
 }
 
 /** Reply code and text for an error raised by an adapter (or anything else). */
 export function replyForError(err: unknown): { code: number; text: string } {
-  if (!(err instanceof FsError)) return { code: 451, text: 'Local error in processing' };
+  if (!isFsError(err)) return { code: 451, text: 'Local error in processing' };
   switch (err.code) {
     case 'QuotaExceeded':
     case 'NoSpace':

@@ -15,6 +15,7 @@
  * signal fires and the adapter should stop work and release resources promptly.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { HashAlgorithm } from './hash.js';
 
 /** What a directory entry is. */
 export type FileType = 'file' | 'directory' | 'symlink';
@@ -118,6 +119,14 @@ export interface FileSystem {
 
   /** Change unix permission bits (SITE CHMOD). Absent: SITE CHMOD is not offered. */
   chmod?(path: string, mode: number): Promise<void>;
+
+  /**
+   * A digest the backend already holds for the file at `path` (HASH), as lowercase hex:
+   * e.g. a checksum S3 stored at upload time. Resolve `undefined` when there is none for
+   * this file or algorithm; the core then computes it by reading the file (within the
+   * server's `hash.maxSize`). Absent: the core always computes it.
+   */
+  hash?(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined>;
 
   /** Free bytes available for uploads under `path` (AVBL / STAT), if known. */
   availableSpace?(path: string): Promise<number>;

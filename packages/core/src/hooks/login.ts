@@ -1,6 +1,6 @@
 /** The pre-login hook on USER, and how a refused login is reported. */
 import { toError } from '../errors.js';
-import { AuthError } from '../options.js';
+import { isAuthError } from './auth-error.js';
 import type { Session } from '../session.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Session } from '../session.js';
  * anything else is a fault of the hook: reported as 'error', answered generically.
  */
 export function refusalReason(session: Session, err: unknown): string {
-  if (err instanceof AuthError) return err.message || 'Login incorrect.';
+  if (isAuthError(err)) return err.message || 'Login incorrect.';
   session.server.emit('error', toError(err), session);
   return 'Login incorrect.';
 }

@@ -7,7 +7,7 @@ import type { Transform } from 'node:stream';
 import type { TransferDirection, TransferResult } from '../data/transfer.js';
 import { toError } from '../errors.js';
 import { isFsError } from '../fs/errors.js';
-import { ReplyError } from '../protocol/reply-error.js';
+import { isReplyError, ReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
 import type { FileTransferCommand, TransferHook, TransferRequest } from './types.js';
 
@@ -46,8 +46,9 @@ export async function transferTransforms(request: TransferRequest): Promise<Tran
 
 /**
  * Run the `after` hooks on a finished transfer and return the outcome to answer with.
- * Each hook sees the outcome as the hooks before it left it. A rejected completed
- * transfer becomes 'failed' with the hook's reply; a rejected upload is removed.
+ * Each hook sees the outcome as the hooks before it left it. A completed transfer that
+ * a hook rejects, or throws on, becomes 'failed' with the hook's reply (451 for an
+ * error that is not a ReplyError); such an upload is removed.
  */
 export async function afterTransfer(request: TransferRequest, result: TransferResult): Promise<TransferResult> {
   const { session } = request;
@@ -61,9 +62,12 @@ export async function afterTransfer(request: TransferRequest, result: TransferRe
       if (request.direction === 'upload' && verdict.remove !== false) remove = true;
       if (outcome.status === 'completed') outcome = refused(outcome, new ReplyError(replyCode(verdict.code), verdict.reject));
     } catch (err) {
-      if (!(err instanceof ReplyError)) session.server.emit('error', toError(err), session);
+      if (!isReplyError(err)) session.server.emit('error', toError(err), session);
       if (outcome.status !== 'completed') continue;
-      outcome = refused(outcome, err instanceof ReplyError ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
+      // The hook did not finish what the upload needed (a scan, a move): the client is
+      // told the upload failed, so the file must not stay behind as if it had been taken.
+      if (request.direction === 'upload') remove = true;
+      outcome = refused(outcome, isReplyError(err) ? err : new ReplyError(451, 'Transfer done, but processing it failed.'));
     }
   }
   if (remove) await removeQuietly(session, request.path);

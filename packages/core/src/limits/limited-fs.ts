@@ -46,6 +46,7 @@ class LimitedFileSystem implements FileSystem {
   readonly capabilities: FileSystem['capabilities'];
   readonly setTimes?: FileSystem['setTimes'];
   readonly chmod?: FileSystem['chmod'];
+  readonly hash?: FileSystem['hash'];
   readonly availableSpace?: FileSystem['availableSpace'];
 
   constructor(
@@ -56,6 +57,7 @@ class LimitedFileSystem implements FileSystem {
     // Only offer what the adapter offers: FEAT, MFMT, SITE CHMOD and AVBL look at these.
     if (fs.setTimes) this.setTimes = (path, mtime) => fs.setTimes!(path, mtime);
     if (fs.chmod) this.chmod = (path, mode) => fs.chmod!(path, mode);
+    if (fs.hash) this.hash = (path, algorithm, options) => fs.hash!(path, algorithm, options);
     if (fs.availableSpace || limits.quota) this.availableSpace = (path) => this.spaceLeft(path);
   }
 

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Session } from '../session.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import type { StateStore } from '../state/store.js';
+import { normalizeAddress } from './address.js';
 import { CidrList } from './cidr.js';
 
 /** Options of the defender (`FtpServerOptions.defender`). */
@@ -40,8 +41,17 @@ export interface AddressBannedEvent {
   address: string;
   /** When the ban ends. */
   until: Date;
-  /** Failed logins within the window that triggered it. */
+  /** Failed logins within the window that triggered it; 0 for a ban set with `ban()`. */
   failures: number;
+  /** How many times this address has been banned, this one included. */
+  bans: number;
+}
+
+/** A ban in force, as {@link Defender.bans} lists it. */
+export interface Ban {
+  address: string;
+  /** When it ends. */
+  until: Date;
   /** How many times this address has been banned, this one included. */
   bans: number;
 }
@@ -117,6 +127,30 @@ export class Defender {
     await Promise.all([this.store.delete(banKey(address)), this.store.delete(failureKey(address))]);
   }
 
+  /** The bans in force now (on every node sharing the store), the soonest to end first. */
+  async bans(): Promise<Ban[]> {
+    const now = this.now();
+    const bans: Ban[] = [];
+    for (const { key, value } of await this.store.values(BAN_PREFIX)) {
+      const record = parseBan(value);
+      if (record && record.until > now) bans.push({ address: key.slice(BAN_PREFIX.length), until: new Date(record.until), bans: record.bans });
+    }
+    return bans.sort((a, b) => a.until.getTime() - b.until.getTime());
+  }
+
+  /**
+   * Ban `address` for `durationMs` from now on every node, replacing any ban in force (an
+   * administrator's ban; it counts towards the address's escalation). Emits like any ban.
+   */
+  async ban(address: string, durationMs: number): Promise<Ban> {
+    if (!(durationMs > 0 && Number.isFinite(durationMs))) throw new RangeError('Defender.ban: durationMs must be a positive number');
+    const key = normalizeAddress(address);
+    const bans = ((await this.banOf(key))?.bans ?? 0) + 1;
+    const until = await this.writeBan(key, bans, durationMs);
+    this.onBan({ address: key, until, failures: 0, bans });
+    return { address: key, until, bans };
+  }
+
   /**
    * Count a failed login of `session`, ban its address when it crossed the limit, then
    * wait the failed-login delay. Says whether the session may try again.
@@ -142,26 +176,37 @@ export class Defender {
     if (failures !== banAfterFailures) return failures > banAfterFailures;
     const bans = (previous?.bans ?? 0) + 1;
     const duration = Math.min(maxBanDuration, banDuration * 2 ** (bans - 1));
-    const until = now + duration;
+    const until = await this.writeBan(address, bans, duration);
+    this.onBan({ address, until, failures, bans });
+    return true;
+  }
+
+  /** Store the ban of `address` (its `bans`-th) for `duration` ms and forget its failures; returns its end. */
+  private async writeBan(address: string, bans: number, duration: number): Promise<Date> {
+    const until = this.now() + duration;
     // Escalation is remembered for `maxBanDuration` (or the window) after the ban ends.
-    const memory = duration + Math.max(banWindow, maxBanDuration);
+    const memory = duration + Math.max(this.options.banWindow, this.options.maxBanDuration);
     await this.store.set(banKey(address), JSON.stringify({ until, bans } satisfies BanRecord), memory);
     await this.store.delete(failureKey(address));
-    this.onBan({ address, until: new Date(until), failures, bans });
-    return true;
+    return new Date(until);
   }
 
   private async banOf(address: string): Promise<BanRecord | undefined> {
     const stored = await this.store.get(banKey(address));
-    if (stored === undefined) return undefined;
-    try {
-      const record = JSON.parse(stored) as BanRecord;
-      return typeof record.until === 'number' && typeof record.bans === 'number' ? record : undefined;
-    } catch {
-      return undefined; // not ours: ignore rather than fail every login
-    }
+    return stored === undefined ? undefined : parseBan(stored);
   }
 }
 
-const banKey = (address: string) => `ban:${address}`;
+/** A stored ban record, or undefined for a value that is not one (ignored rather than failing every login). */
+function parseBan(stored: string): BanRecord | undefined {
+  try {
+    const record = JSON.parse(stored) as BanRecord;
+    return typeof record.until === 'number' && typeof record.bans === 'number' ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const BAN_PREFIX = 'ban:';
+const banKey = (address: string) => `${BAN_PREFIX}${address}`;
 const failureKey = (address: string) => `fail:${address}`;

@@ -61,6 +61,9 @@ export class GuardedStore implements StateStore {
   delete(key: string): Promise<void> {
     return this.call((s) => s.delete(key));
   }
+  values(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    return this.call((s) => s.values(prefix));
+  }
   acquire(key: string, holder: string, limit: number, ttlMs: number): Promise<boolean> {
     return this.call((s) => s.acquire(key, holder, limit, ttlMs));
   }

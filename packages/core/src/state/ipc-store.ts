@@ -8,7 +8,7 @@ import type { StateStore } from './store.js';
 type Method = Exclude<keyof StateStore, 'close'>;
 
 const METHODS: ReadonlySet<string> = new Set<Method>([
-  'increment', 'get', 'set', 'delete', 'acquire', 'renew', 'release', 'count', 'reserve', 'settle', 'usage', 'take',
+  'increment', 'get', 'set', 'delete', 'values', 'acquire', 'renew', 'release', 'count', 'reserve', 'settle', 'usage', 'take',
 ]);
 
 /** A call from a worker. */
@@ -54,6 +54,7 @@ export class IpcStateStore implements StateStore {
   get = this.method('get');
   set = this.method('set');
   delete = this.method('delete');
+  values = this.method('values');
   acquire = this.method('acquire');
   renew = this.method('renew');
   release = this.method('release');

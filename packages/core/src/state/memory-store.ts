@@ -57,6 +57,15 @@ export class MemoryStateStore implements StateStore {
     this.put(key, { value, expires: ttlMs === undefined ? Infinity : this.now() + ttlMs });
   }
 
+  async values(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    const now = this.now();
+    const found: Array<{ key: string; value: string }> = [];
+    for (const [key, entry] of this.entries) {
+      if (key.startsWith(prefix) && entry.expires > now) found.push({ key, value: String(entry.value) });
+    }
+    return found;
+  }
+
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
     this.quotas.delete(key);

@@ -52,6 +52,11 @@ export interface StateStore {
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Remove a value or counter. */
   delete(key: string): Promise<void>;
+  /**
+   * The unexpired values and counters whose keys start with `prefix` (listing the bans
+   * for an administrator). Not for hot paths: Redis answers it with SCAN.
+   */
+  values(prefix: string): Promise<Array<{ key: string; value: string }>>;
 
   // Leases: a counting semaphore whose slots expire unless renewed.
 
