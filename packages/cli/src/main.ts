@@ -1,7 +1,7 @@
 /** Entry point of the `ftpkit` program. */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { FtpServer, pathPermissions, startCluster, type AuthRequest, type AuthResult, type StateStore } from '@ftpkit/core';
+import { fleetAdmin, FtpServer, pathPermissions, startCluster, type AuthRequest, type AuthResult, type StateStore } from '@ftpkit/core';
 import { serveAdmin } from './admin/server.js';
 import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
 import { describeBackend, Storages } from './backend.js';
@@ -61,8 +61,12 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
     await closeState();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  // With Redis every node publishes its sessions and takes kicks, so that the admin API
+  // of any node (one with --admin-port) shows and closes the sessions of all of them.
+  const fleet = config.state.redis ? fleetAdmin(server) : undefined;
   const admin = config.admin
-    ? await serveAdmin(server, config.admin).catch(async (err: Error) => {
+    ? await serveAdmin(server, config.admin, fleet).catch(async (err: Error) => {
+        await fleet?.stop();
         metrics?.server.close();
         await server.close({ timeout: 0 });
         await closeState();
@@ -78,6 +82,7 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
     async close(timeout = config.shutdownTimeout) {
       metrics?.server.close();
       await admin?.close();
+      await fleet?.stop();
       await server.close({ timeout });
       await closeState();
     },

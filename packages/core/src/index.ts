@@ -50,6 +50,7 @@ export {
   type SessionSnapshot,
   type TransferSnapshot,
 } from './admin.js';
+export { fleetAdmin, type FleetAdmin, type FleetAdminOptions } from './admin-fleet.js';
 export { CidrList, parseCidr, type Cidr } from './security/cidr.js';
 export type { ClientPeer, ProxyProtocolOptions } from './net/client-address.js';
 export {
