@@ -84,6 +84,8 @@ export interface Flags {
   workers?: number;
   /** `--worker-scheduling`: who deals control connections to the workers. */
   workerScheduling?: WorkerScheduling;
+  /** `--redis URL`: share the limits' state with every node using this Redis. */
+  redis?: string;
 }
 
 export const USAGE = `Usage: ftpkit [options]
@@ -129,6 +131,9 @@ export const USAGE = `Usage: ftpkit [options]
                             --root or --s3-bucket and --passive-ports with >= N ports
   --worker-scheduling WHO   round-robin (default: the primary deals connections evenly)
                             or os (each worker accepts itself: cheaper, less even)
+  --redis URL               share bans, session caps, quotas and bandwidth limits with
+                            every node using this Redis (redis:// or rediss://); the
+                            password comes from FTPKIT_REDIS_PASSWORD, never from argv
   --version                 print the program's version
   --help                    show this help
 `;
@@ -220,6 +225,7 @@ export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
         'admin-token-file': { type: 'string' },
         workers: { type: 'string' },
         'worker-scheduling': { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -304,5 +310,6 @@ export function parseCommandLine(argv: string[]): Flags | 'help' | 'version' {
   }
   const workerScheduling = oneOf(v['worker-scheduling'], WORKER_SCHEDULINGS, '--worker-scheduling');
   if (workerScheduling) flags.workerScheduling = workerScheduling;
+  if (v.redis !== undefined) flags.redis = v.redis;
   return flags;
 }

@@ -5,7 +5,7 @@
  * listener is open, the storages answer, a configured state store answers) and 503 with
  * the failing checks otherwise.
  */
-import type { FtpServer, FileSystem } from '@ftpkit/core';
+import type { FtpServer, FileSystem, StateStore } from '@ftpkit/core';
 
 /** One thing the server needs in order to serve; `check` rejects when it is not there. */
 export interface ReadinessCheck {
@@ -62,5 +62,13 @@ export function storageCheck(name: string, open: () => Promise<FileSystem>): Rea
     check: async () => {
       await (await open()).stat('/');
     },
+  };
+}
+
+/** The shared state store (Redis) answers a read. */
+export function stateCheck(store: StateStore): ReadinessCheck {
+  return {
+    name: 'state',
+    check: async () => void (await store.get('readyz')),
   };
 }

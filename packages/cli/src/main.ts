@@ -1,19 +1,20 @@
 /** Entry point of the `ftpkit` program. */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { FtpServer, pathPermissions, startCluster } from '@ftpkit/core';
+import { fleetAdmin, FtpServer, pathPermissions, startCluster, type AuthRequest, type AuthResult, type StateStore } from '@ftpkit/core';
 import { serveAdmin } from './admin/server.js';
 import { parseCommandLine, USAGE, UsageError, type Flags } from './args.js';
 import { describeBackend, Storages } from './backend.js';
 import { loadConfigFile } from './config/file.js';
 import { resolveConfig, type CliConfig } from './config/resolve.js';
 import { hashPasswordCommand } from './hash-password.js';
-import { listeningCheck, storageCheck, type ReadinessCheck } from './health.js';
+import { listeningCheck, stateCheck, storageCheck, type ReadinessCheck } from './health.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics, serveMetrics } from './metrics.js';
+import { clusterMetrics, createMetrics, offerToCluster, serveMetrics } from './metrics.js';
 import { checkPublicHost } from './public-host.js';
 import { applyReload, reloadOnSighup, type ReloadTarget } from './reload.js';
 import { readSecretUsers } from './secrets.js';
+import { openStateStore } from './state.js';
 import { StartupError } from './startup-error.js';
 import { UserDirectory } from './users.js';
 import { VERSION } from './version.js';
@@ -52,17 +53,23 @@ export interface Running {
 
 /** Build and start the server `config` describes; resolves once it is listening. */
 export async function startFromConfig(config: CliConfig): Promise<Running> {
-  const { server, metrics, users, logger } = await buildServer(config);
+  const { server, metrics, users, logger, closeState } = await buildServer(config);
   try {
     await server.listen();
   } catch (err) {
     metrics?.server.close();
+    await closeState();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  // With Redis every node publishes its sessions and takes kicks, so that the admin API
+  // of any node (one with --admin-port) shows and closes the sessions of all of them.
+  const fleet = config.state.redis ? fleetAdmin(server) : undefined;
   const admin = config.admin
-    ? await serveAdmin(server, config.admin).catch(async (err: Error) => {
+    ? await serveAdmin(server, config.admin, fleet).catch(async (err: Error) => {
+        await fleet?.stop();
         metrics?.server.close();
         await server.close({ timeout: 0 });
+        await closeState();
         throw new Error(`cannot serve the admin API on ${config.admin!.host}:${config.admin!.port}: ${err.message}`);
       })
     : undefined;
@@ -70,12 +77,14 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
   return {
     server,
     address: server.address!,
-    ...(where ? { metricsUrl: `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics` } : {}),
+    ...(where ? { metricsUrl: metricsUrl(where) } : {}),
     ...(admin ? { adminUrl: admin.url } : {}),
     async close(timeout = config.shutdownTimeout) {
       metrics?.server.close();
       await admin?.close();
+      await fleet?.stop();
       await server.close({ timeout });
+      await closeState();
     },
     reload: (next) => applyReload({ server, users }, next),
     logger,
@@ -86,20 +95,31 @@ export async function startFromConfig(config: CliConfig): Promise<Running> {
 interface Built extends ReloadTarget {
   metrics?: Awaited<ReturnType<typeof serveMetrics>>;
   logger: Logger;
+  /** Close the Redis connection, if this process opened one. */
+  closeState(): Promise<void>;
 }
 
-/** The server `config` describes, with its metrics endpoint if any; not yet listening. */
-async function buildServer(config: CliConfig): Promise<Built> {
+/**
+ * The server `config` describes, with its metrics endpoint if any; not yet listening.
+ * `workerState` is the cluster primary's store (over IPC) in a worker; a configured
+ * Redis takes precedence.
+ */
+async function buildServer(config: CliConfig, workerState?: StateStore): Promise<Built> {
   const storages = await openStorages(config);
-  const users = new UserDirectory(config, storages);
+  const redis = openStateStore(config.state);
+  const state = redis ?? workerState;
   const logger = createLogger(config.logLevel);
-  const server = new FtpServer({
+  const server: FtpServer = new FtpServer({
     host: config.host,
     port: config.port,
     anonymous: config.anonymous,
-    authenticate: users.authenticate,
+    authenticate: (request: AuthRequest): Promise<AuthResult> => users.authenticate(request),
     logger,
     ...config.limits,
+    ...(state ? { state } : {}),
+    ...(config.state.failurePolicy ? { stateFailurePolicy: config.state.failurePolicy } : {}),
+    ...(config.state.leaseTtl !== undefined ? { leaseTtl: config.state.leaseTtl } : {}),
+    ...(config.state.timeout !== undefined ? { stateTimeout: config.state.timeout } : {}),
     ...(config.greeting !== undefined ? { greeting: config.greeting } : {}),
     ...(config.defender ? { defender: config.defender } : {}),
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
@@ -107,19 +127,26 @@ async function buildServer(config: CliConfig): Promise<Built> {
     ...(config.proxyProtocol ? { proxyProtocol: config.proxyProtocol } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
   });
+  const users: UserDirectory = new UserDirectory(config, storages, server.state, server.options.leaseTtl);
   server.use(pathPermissions(users.policyOf));
   if (config.xferlog) {
     await attachXferlog(server, config.xferlog.file, config.xferlog.format).catch((err: Error) => {
       throw new StartupError(`cannot open the transfer log ${config.xferlog!.file}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
     });
   }
-  const metrics = config.metrics ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port, readinessChecks(server, storages, config)) : undefined;
-  return { server, users, logger, ...(metrics ? { metrics } : {}) };
+  const closeState = async () => void (await redis?.close());
+  if (config.metrics && cluster.isWorker) offerToCluster(createMetrics(server)); // the primary serves the sum
+  const metrics =
+    config.metrics && !cluster.isWorker
+      ? await serveMetrics(createMetrics(server), config.metrics.host, config.metrics.port, readinessChecks(server, storages, config, redis))
+      : undefined;
+  return { server, users, logger, closeState, ...(metrics ? { metrics } : {}) };
 }
 
-/** What `/readyz` checks: the FTP listener and every configured storage. */
-function readinessChecks(server: FtpServer, storages: Storages, config: CliConfig): ReadinessCheck[] {
+/** What `/readyz` checks: the FTP listener, every configured storage and the Redis store. */
+function readinessChecks(server: FtpServer, storages: Storages, config: CliConfig, redis: StateStore | undefined): ReadinessCheck[] {
   const checks = [listeningCheck(server), storageCheck('storage', () => storages.get(config.backend))];
+  if (redis) checks.push(stateCheck(redis));
   const own = new Map(config.users.filter((u) => u.backend !== config.backend).map((u) => [JSON.stringify(u.backend), u.backend]));
   for (const backend of own.values()) checks.push(storageCheck(`storage ${describeBackend(backend)}`, () => storages.get(backend)));
   return checks;
@@ -138,7 +165,7 @@ async function openStorages(config: CliConfig): Promise<Storages> {
  * node:cluster, in every worker; a worker builds its server on its own slice of the
  * passive range and returns undefined. The primary resolves once every worker listens.
  */
-async function startWorkers(config: CliConfig, flags: Flags): Promise<Pick<Running, 'address' | 'close'> | undefined> {
+async function startWorkers(config: CliConfig, flags: Flags): Promise<Pick<Running, 'address' | 'close' | 'metricsUrl'> | undefined> {
   // Checked once here too, so a bad storage is one message rather than one per worker.
   if (cluster.isPrimary) await openStorages(config);
   let built: Built | undefined;
@@ -146,7 +173,11 @@ async function startWorkers(config: CliConfig, flags: Flags): Promise<Pick<Runni
     workers: config.workers,
     scheduling: config.workerScheduling,
     ...(config.passivePorts ? { passivePorts: config.passivePorts } : {}),
-    create: async ({ passivePorts }) => (built = await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) })).server,
+    create: async ({ passivePorts, state }) => {
+      const own = (built = await buildServer({ ...config, ...(passivePorts ? { passivePorts } : {}) }, state));
+      own.server.once('close', () => void own.closeState());
+      return own.server;
+    },
   });
   if (handle.role === 'worker') {
     // Ctrl-C signals the whole process group: the primary closes the workers over IPC.
@@ -165,13 +196,20 @@ async function startWorkers(config: CliConfig, flags: Flags): Promise<Pick<Runni
   process.on('SIGHUP', () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
   });
+  const metrics = config.metrics ? await serveMetrics(clusterMetrics(), config.metrics.host, config.metrics.port) : undefined;
   return {
     address: handle.address,
+    ...(metrics ? { metricsUrl: metricsUrl(metrics.address) } : {}),
     close: (timeout = config.shutdownTimeout) => {
       closing = true;
+      metrics?.server.close();
       return handle.close({ timeout });
     },
   };
+}
+
+function metricsUrl(where: AddressInfo): string {
+  return `http://${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}/metrics`;
 }
 
 /** Print `err` (one line per problem) and exit: 2 for what the user can fix in flags, config or environment. */

@@ -6,7 +6,13 @@
 import type { FtpServer } from '@ftpkit/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the endpoint serves: one registry, or the sum over a cluster's workers. */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 import { readiness, type ReadinessCheck } from './health.js';
 import { StartupError } from './startup-error.js';
 
@@ -62,6 +68,21 @@ export function createMetrics(server: FtpServer): Registry {
   return registry;
 }
 
+/**
+ * In a cluster worker: answer the primary's requests for `registry` (prom-client's
+ * cluster protocol over IPC), so the primary's endpoint sums every worker.
+ */
+export function offerToCluster(registry: Registry): void {
+  new AggregatorRegistry(); // prom-client starts answering the primary when one is made
+  AggregatorRegistry.setRegistries([registry]);
+}
+
+/** In a cluster primary: the workers' metrics, aggregated per metric (counters summed). */
+export function clusterMetrics(): MetricsSource {
+  const aggregator = new AggregatorRegistry();
+  return { metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType };
+}
+
 /** A metrics listener that could not start, named as such (the FTP port is another matter). */
 export class MetricsListenError extends StartupError {
   override readonly name: string = 'MetricsListenError';
@@ -72,7 +93,7 @@ export class MetricsListenError extends StartupError {
  * (running `checks`); resolves once listening, rejects with a {@link MetricsListenError}.
  */
 export function serveMetrics(
-  registry: Registry,
+  registry: MetricsSource,
   host: string,
   port: number,
   checks: readonly ReadinessCheck[] = [],

@@ -53,6 +53,8 @@ export interface SessionSnapshot {
   virtualHost: string | null;
   /** The transfer running now, or null. */
   transfer: TransferSnapshot | null;
+  /** The node holding the session, in a fleet-wide listing (`fleetAdmin`). */
+  node?: string;
 }
 
 /** A ban in force, as plain data. */

@@ -8,6 +8,7 @@ import type { TransferHook } from './hooks/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { Defender } from './security/defender.js';
 import type { Session } from './session.js';
+import type { SharedState } from './state/shared-state.js';
 import type { TlsEngine } from './tls/engine.js';
 
 export interface ServerContext {
@@ -22,6 +23,8 @@ export interface ServerContext {
   readonly tls: TlsEngine | undefined;
   /** Failed-login accounting and address bans, shared by every session. */
   readonly defender: Defender;
+  /** The state store behind the limits, and this node's leases. */
+  readonly state: SharedState;
   /** The sessions currently connected. */
   readonly sessions: ReadonlySet<Session>;
   /** Emit an event; a throwing listener is reported as 'error', never propagated. */

@@ -6,6 +6,8 @@ import { HASH_DEFAULTS, type HashOptions } from './fs/hash.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
+import type { StateFailurePolicy } from './state/guarded-store.js';
+import type { StateStore } from './state/store.js';
 import type { ProxyProtocolOptions } from './net/client-address.js';
 import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
 import type { Session } from './session.js';
@@ -197,6 +199,27 @@ export interface FtpServerOptions {
   maxSessionsPerUser?: number;
   /** Failed-login delay, per-session and per-address limits, bans, allow and deny lists. */
   defender?: DefenderOptions;
+  /**
+   * Where bans, failed-login counts, `maxSessionsPerUser` and `maxConnectionsPerIp`
+   * slots (and the quotas, buckets and TLS ticket keys built on `server.state`) live.
+   * Give every node of a fleet the same store (e.g. `RedisStateStore` from
+   * `@ftpkit/store-redis`) and the limits hold across the fleet. Default: this process.
+   */
+  state?: StateStore;
+  /**
+   * While `state` cannot be reached: `closed` refuses new connections and logins with
+   * 421 (and logs it), `open` falls back to this node's own limits (and logs it).
+   * Default `closed`.
+   */
+  stateFailurePolicy?: StateFailurePolicy;
+  /** Milliseconds one call to `state` may take before it counts as failed. Default 2000. */
+  stateTimeout?: number;
+  /**
+   * Milliseconds a lease (a session's or connection's slot, an upload's quota
+   * reservation) outlives its last renewal; a node renews every third of it. A node
+   * that dies frees its slots within this time. Default 30 s.
+   */
+  leaseTtl?: number;
   /** Milliseconds a client may take to log in before it is disconnected. Default 60 s. */
   loginTimeout?: number;
   /** Milliseconds without a command (and without a transfer) before disconnect. Default 300 s. */
@@ -247,7 +270,7 @@ export interface FtpServerOptions {
 }
 
 /** Options with every default filled in. */
-type OptionalOptions = 'passivePorts' | 'publicHost' | 'proxyProtocol' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
+type OptionalOptions = 'state' | 'passivePorts' | 'publicHost' | 'proxyProtocol' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
 export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender' | 'hash'>> &
   Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions>; hash: Required<HashOptions> };
 
@@ -278,6 +301,9 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     allowLowDataPorts: false,
     dataBufferSize: 1024 * 1024,
     maxSessionsPerUser: Infinity,
+    stateFailurePolicy: 'closed',
+    stateTimeout: 2000,
+    leaseTtl: 30_000,
     ...stripUndefined(options),
     defender: { ...DEFENDER_DEFAULTS, ...stripUndefined(options.defender ?? {}) },
     hash: { ...HASH_DEFAULTS, ...stripUndefined(options.hash ?? {}) },

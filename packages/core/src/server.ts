@@ -4,6 +4,7 @@
  * handlers: stopping is the host's call (`close()`).
  */
 import { EventEmitter } from 'eventemitter3';
+import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
@@ -19,7 +20,11 @@ import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { ClientResolver, socketPeer, type ClientPeer } from './net/client-address.js';
 import { Defender } from './security/defender.js';
+import { releaseUserSession } from './security/limits.js';
 import { Session } from './session.js';
+import { StateUnavailableError } from './state/guarded-store.js';
+import { SharedState } from './state/shared-state.js';
+import type { StateStore } from './state/store.js';
 import { TlsEngine } from './tls/engine.js';
 import type { TlsCertificate } from './tls/options.js';
 import { secureDataSocket } from './tls/policy.js';
@@ -56,12 +61,16 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   private readonly middleware: CommandMiddleware[] = [];
   private readonly transferHooks: TransferHook[] = [];
   private readonly live = new Set<Session>();
+  /** Connections admitted but not yet sessions (lease pending, TLS handshake, hook). */
+  private admitting = 0;
+  /** The `maxConnectionsPerIp` lease holder of each session. */
+  private readonly connectionLeases = new WeakMap<Session, string>();
+  private readonly shared: SharedState;
   /**
    * Sessions that have not logged in, least recently active first (re-inserted on every
    * command). Sessions that logged in since are skipped and dropped from it lazily.
    */
   private readonly preLogin = new Set<Session>();
-  private readonly perAddress = new Map<string, number>();
   private readonly context: ServerContext;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
   readonly defender: Defender;
@@ -77,14 +86,16 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     super();
     this.options = resolveOptions(options);
     const passivePorts = new PassivePortPool(this.options.passivePorts, this.options.dataBufferSize);
+    this.shared = new SharedState(this.options, (err) => this.safeEmit('error', [err]));
     if (!this.options.tls && Object.values(this.options.virtualHosts ?? {}).some((host) => host.tls)) {
       throw new TypeError('FtpServer: virtualHosts with a certificate need the tls option');
     }
     if (this.options.tls) {
-      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts);
+      // Only a store of the host's own is shared with other processes: keep local keys otherwise.
+      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts, this.options.state && this.shared.store);
     }
     this.registry = builtinRegistry(this.options);
-    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]));
+    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]), Date.now, this.shared.store);
     const clients = this.options.proxyProtocol && new ClientResolver(this.options.proxyProtocol);
     this.context = {
       options: this.options,
@@ -95,6 +106,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       clients,
       tls: this.tls,
       defender: this.defender,
+      state: this.shared,
       sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
@@ -127,6 +139,15 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   setSecureContext(certificate?: TlsCertificate): void {
     if (!this.tls) throw new Error('FtpServer: TLS is not configured (no tls option)');
     this.tls.setSecureContext(certificate);
+  }
+
+  /**
+   * The state store the limits use (the `state` option behind its timeout and failure
+   * policy, or the in-process default). Build quotas and token buckets shared across a
+   * fleet on it: `new StorageQuota({ maxBytes, state: server.state, key: username })`.
+   */
+  get state(): StateStore {
+    return this.shared.store;
   }
 
   /** The sessions currently connected. */
@@ -188,6 +209,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       this.listener = this.implicitListener = undefined;
       throw err;
     }
+    await this.tls?.ticketKeys?.start();
     const address = this.address!;
     this.safeEmit('listening', [address]);
     return address;
@@ -229,54 +251,83 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       clearTimeout(timer);
     }
     await closed;
+    this.shared.leases.stop();
+    this.tls?.ticketKeys?.stop();
     this.listener = this.implicitListener = undefined;
     this.safeEmit('close', []);
   }
 
-  /** Find the connection's client (its PROXY header, from a trusted balancer), then admit it. */
+  /**
+   * A new connection: within this node's `maxConnections` (making room if needed), then
+   * its client found (the PROXY header of a trusted balancer), then admitted.
+   */
   private accept(socket: Socket, implicitTls: boolean): void {
+    // maxConnections is this node's own; the per-address slots are shared by the fleet.
+    if (this.live.size + this.admitting >= this.options.maxConnections && !this.evictQuietestPreLogin()) {
+      return refuseConnection(socket, 'Too many connections, try again later.');
+    }
+    this.admitting++;
+    socket.on('error', () => {}); // a client gone while its checks run
     const clients = this.context.clients;
     const direct = socketPeer(socket);
     if (!clients?.trusts(direct.address)) return this.admit(socket, direct, implicitTls);
-    socket.on('error', () => {});
     this.handshaking.set(socket, performance.now());
     clients.resolve(socket).then(
       (peer) => {
         this.handshaking.delete(socket);
-        if (this.closing) socket.destroy();
-        else this.admit(socket, peer, implicitTls);
+        if (!this.closing) return this.admit(socket, peer, implicitTls);
+        this.admitting--;
+        socket.destroy();
       },
       (err: Error) => {
         this.handshaking.delete(socket);
+        this.admitting--;
         socket.destroy();
         if (!this.closing) this.safeEmit('error', [new Error(`connection from ${direct.address} closed: ${err.message}`)]);
       },
     );
   }
 
+  /** Check the client's address (lists, bans, its fleet-wide connection slots), then go on to the handshake. */
   private admit(socket: Socket, peer: ClientPeer, implicitTls: boolean): void {
-    const address = peer.address;
-    const refusal = this.defender.refusal(address);
-    if (refusal) return refuseConnection(socket, refusal);
-    const fromAddress = this.perAddress.get(address) ?? 0;
-    const full = this.live.size + this.handshaking.size >= this.options.maxConnections;
-    if (fromAddress >= this.options.maxConnectionsPerIp || (full && !this.evictQuietestPreLogin())) {
-      return refuseConnection(socket, 'Too many connections, try again later.');
-    }
-    this.perAddress.set(address, fromAddress + 1);
-    if (!implicitTls) return this.start(socket, peer, false);
+    const lease = randomUUID();
+    void this.checkAddress(peer.address, lease).then(
+      (refusal) => {
+        if (refusal === undefined) return this.handshake(socket, peer, lease, implicitTls);
+        this.admitting--;
+        refuseConnection(socket, refusal);
+      },
+      (err: unknown) => {
+        this.admitting--;
+        // A failing store was reported once (stateFailurePolicy); anything else is a bug.
+        if (!(err instanceof StateUnavailableError)) this.safeEmit('error', [toError(err)]);
+        refuseConnection(socket, 'Service not available, try again later.');
+      },
+    );
+  }
+
+  /** Why `address` is refused (deny list, ban, too many connections), else undefined with its slot taken. */
+  private async checkAddress(address: string, lease: string): Promise<string | undefined> {
+    const refusal = await this.defender.refusal(address);
+    if (refusal) return refusal;
+    const granted = await this.shared.leases.acquire(addressKey(address), lease, this.options.maxConnectionsPerIp);
+    return granted ? undefined : 'Too many connections, try again later.';
+  }
+
+  private handshake(socket: Socket, peer: ClientPeer, lease: string, implicitTls: boolean): void {
+    if (socket.destroyed) return this.release(peer.address, lease);
+    if (!implicitTls) return this.start(socket, peer, lease, false);
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
-    socket.on('error', () => {});
     const secured = this.tls!.secureControl(socket, undefined);
     this.handshaking.set(secured, performance.now());
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
-        this.start(secured, peer, true);
+        this.start(secured, peer, lease, true);
       },
       () => {
         this.handshaking.delete(secured);
-        this.release(address);
+        this.release(peer.address, lease);
       },
     );
   }
@@ -311,14 +362,16 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
   }
 
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
-  private start(socket: Socket, peer: ClientPeer, secure: boolean): void {
+  private start(socket: Socket, peer: ClientPeer, lease: string, secure: boolean): void {
     const report = (err: Error) => this.safeEmit('error', [err]);
     void admitConnection(socket, { address: peer.address, port: peer.port, secure }, this.options.connection, report).then((banner) => {
       if (banner === false || this.closing) {
         if (banner !== false) refuseConnection(socket, 'Server shutting down.');
-        return this.release(peer.address);
+        return this.release(peer.address, lease);
       }
+      this.admitting--;
       const session = new Session(this.context, socket, peer);
+      this.connectionLeases.set(session, lease);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {
         // Implicit FTPS protects data connections unless the client asks for PROT C.
@@ -331,16 +384,25 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     });
   }
 
-  private release(address: string): void {
-    const count = (this.perAddress.get(address) ?? 1) - 1;
-    if (count > 0) this.perAddress.set(address, count);
-    else this.perAddress.delete(address);
+  /** A connection that never became a session gives its slot back. */
+  private release(address: string, lease: string): void {
+    this.admitting--;
+    this.dropLease(address, lease);
+  }
+
+  private dropLease(address: string, lease: string): void {
+    this.shared.leases.release(addressKey(address), lease).catch((err: unknown) => {
+      // An unreachable store was reported once; the slot expires there by itself.
+      if (!(err instanceof StateUnavailableError)) this.safeEmit('error', [toError(err)]);
+    });
   }
 
   private forget(session: Session): void {
     this.preLogin.delete(session);
     if (!this.live.delete(session)) return;
-    this.release(session.remoteAddress);
+    const lease = this.connectionLeases.get(session);
+    if (lease) this.dropLease(session.remoteAddress, lease);
+    releaseUserSession(session);
     this.safeEmit('disconnect', [session]);
   }
 
@@ -406,6 +468,9 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     return this.off(event, fn, context, once);
   }
 }
+
+/** The state key of an address's connection slots (`maxConnectionsPerIp`). */
+const addressKey = (address: string) => `ip:${address}`;
 
 /** Kinds of unheard errors already written to the console (process-wide, bounded). */
 const warnedKinds = new Set<string>();

@@ -13,27 +13,27 @@ import { serversClosedAfterFile } from '../../../test/support/server.js';
 const startServer = serversClosedAfterFile();
 
 describe('Defender.ban and Defender.bans', () => {
-  it('lists bans in force, soonest first, and forgets them when they end or are lifted', () => {
+  it('lists bans in force, soonest first, and forgets them when they end or are lifted', async () => {
     let now = 1_000_000;
     const events: AddressBannedEvent[] = [];
     const defender = new Defender({ ...DEFENDER_DEFAULTS }, (e) => events.push(e), () => now);
-    defender.ban('192.0.2.1', 60_000);
-    defender.ban('::FFFF:192.0.2.2', 30_000); // mapped IPv4 is banned as the IPv4 address
+    await defender.ban('192.0.2.1', 60_000);
+    await defender.ban('::FFFF:192.0.2.2', 30_000); // mapped IPv4 is banned as the IPv4 address
     assert.deepEqual(
-      defender.bans().map((b) => [b.address, b.until.getTime() - now, b.bans]),
+      (await defender.bans()).map((b) => [b.address, b.until.getTime() - now, b.bans]),
       [
         ['192.0.2.2', 30_000, 1],
         ['192.0.2.1', 60_000, 1],
       ],
     );
-    assert.equal(defender.isBanned('192.0.2.2'), true);
+    assert.equal(await defender.isBanned('192.0.2.2'), true);
     assert.deepEqual(events.map((e) => [e.address, e.failures]), [['192.0.2.1', 0], ['192.0.2.2', 0]]);
     now += 30_000;
-    assert.deepEqual(defender.bans().map((b) => b.address), ['192.0.2.1']);
-    defender.unban('192.0.2.1');
-    assert.deepEqual(defender.bans(), []);
-    assert.throws(() => defender.ban('192.0.2.3', 0), RangeError);
-    assert.throws(() => defender.ban('192.0.2.3', Number.NaN), RangeError);
+    assert.deepEqual((await defender.bans()).map((b) => b.address), ['192.0.2.1']);
+    await defender.unban('192.0.2.1');
+    assert.deepEqual(await defender.bans(), []);
+    await assert.rejects(defender.ban('192.0.2.3', 0), RangeError);
+    await assert.rejects(defender.ban('192.0.2.3', Number.NaN), RangeError);
   });
 });
 

@@ -35,6 +35,15 @@ export interface UserConfig {
   bandwidth: { upload?: number; download?: number; sessionUpload?: number; sessionDownload?: number };
 }
 
+/** The shared-state settings, resolved. */
+export interface StateConfig {
+  /** A Redis every node shares; without it, this process (or the cluster primary). */
+  redis?: { url: string; password?: string; prefix?: string };
+  failurePolicy?: 'closed' | 'open';
+  leaseTtl?: number;
+  timeout?: number;
+}
+
 /** Everything the program runs with. */
 export interface CliConfig {
   host: string;
@@ -56,6 +65,8 @@ export interface CliConfig {
   tls?: TlsFileConfig;
   /** Connection limits; timeouts in milliseconds. */
   limits: { maxConnections?: number; maxConnectionsPerIp?: number; maxSessionsPerUser?: number; loginTimeout?: number; idleTimeout?: number };
+  /** Where the limits' state lives; times in milliseconds. */
+  state: StateConfig;
   /** The 220 banner, when not the library's default. */
   greeting?: string;
   /** The server's `defender` option (milliseconds), when the file sets any of it. */
@@ -183,7 +194,8 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig, { secretUsers
   const tls = attempt(() => tlsOf(flags, file, baseDir, at));
   const defender = file.defender && attempt(() => defenderOf(file.defender!, at));
   const workers = flags.workers ?? file.workers ?? 1;
-  if (workers > 1) attempt(() => checkWorkers(workers, backend, users, passivePorts, metricsPort));
+  if (workers > 1) attempt(() => checkWorkers(workers, backend, users, passivePorts));
+  const state = attempt(() => stateOf(flags, file, baseDir, at));
   const admin = attempt(() => adminOf(flags, file, baseDir, env, at));
   // The primary holds no sessions; each worker would need an admin port of its own.
   if (workers > 1 && admin) problems.push(new UsageError('--workers cannot serve the admin API yet: run it with one process'));
@@ -199,6 +211,7 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig, { secretUsers
     workers,
     workerScheduling: flags.workerScheduling ?? file.workerScheduling ?? 'round-robin',
     logLevel: flags.logLevel ?? file.log?.level ?? 'info',
+    state: state!, // set unless a problem was thrown above
     demo,
     limits: {
       ...(limits.maxConnections !== undefined ? { maxConnections: limits.maxConnections } : {}),
@@ -278,7 +291,6 @@ function checkWorkers(
   backend: BackendConfig,
   users: UserConfig[],
   passivePorts: PortRange | undefined,
-  metricsPort: number | undefined,
 ): void {
   if (backend.kind === 'memory' || users.some((u) => u.backend.kind === 'memory')) {
     throw new UsageError('--workers needs --root or --s3-bucket: each worker process would have its own in-memory files');
@@ -287,7 +299,6 @@ function checkWorkers(
   if (!passivePorts || passivePorts.max - passivePorts.min + 1 < workers) {
     throw new UsageError(`--workers ${workers} needs --passive-ports with at least ${workers} ports: each worker owns a slice`);
   }
-  if (metricsPort !== undefined) throw new UsageError('--workers cannot serve metrics: each worker process would count only its own sessions');
 }
 
 function secretUser(name: string, secret: UserConfig['secret'], backend: BackendConfig): UserConfig {
@@ -328,6 +339,42 @@ function userOf(
       sessionUpload: size('bandwidth', 'sessionUpload', user.bandwidth?.sessionUpload),
       sessionDownload: size('bandwidth', 'sessionDownload', user.bandwidth?.sessionDownload),
     }),
+  };
+}
+
+/**
+ * The `state` block with `--redis` over it. The Redis password comes from
+ * FTPKIT_REDIS_PASSWORD or `redisPasswordFile`: a password on the command line would
+ * show in `ps` and shell histories, so `--redis` refuses one.
+ */
+function stateOf(flags: Flags, file: FileConfig, baseDir: string, at: (path: JsonPath, message: string) => Error): StateConfig {
+  const block = file.state ?? {};
+  if (flags.redis !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(flags.redis);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^rediss?:$/.test(parsed.protocol)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
+    if (parsed.password) throw new UsageError('--redis: put the password in FTPKIT_REDIS_PASSWORD (or state.redisPasswordFile), not on the command line');
+  }
+  const url = flags.redis ?? block.redis;
+  let password = process.env.FTPKIT_REDIS_PASSWORD || undefined;
+  if (password === undefined && block.redisPasswordFile !== undefined) {
+    try {
+      password = readFileSync(resolveFsPath(baseDir, block.redisPasswordFile), 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw at(['state', 'redisPasswordFile'], `cannot read: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ...(url !== undefined
+      ? { redis: { url, ...(password !== undefined ? { password } : {}), ...(block.prefix !== undefined ? { prefix: block.prefix } : {}) } }
+      : {}),
+    ...(block.failurePolicy ? { failurePolicy: block.failurePolicy } : {}),
+    ...(block.leaseTtl !== undefined ? { leaseTtl: block.leaseTtl * 1000 } : {}),
+    ...(block.timeout !== undefined ? { timeout: block.timeout * 1000 } : {}),
   };
 }
 

@@ -62,6 +62,16 @@ export interface TlsFileConfig {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/** The `state` block: where the limits' state lives. */
+export interface StateFileConfig {
+  redis?: string;
+  redisPasswordFile?: string;
+  prefix?: string;
+  failurePolicy?: 'closed' | 'open';
+  leaseTtl?: number;
+  timeout?: number;
+}
+
 /**
  * The failed-login defender and address lists: the keys of the library's
  * `DefenderOptions`, with durations in seconds instead of milliseconds.
@@ -87,6 +97,8 @@ export interface FileConfig {
   defender?: DefenderFileConfig;
   /** Seconds running transfers get on SIGINT/SIGTERM. */
   shutdownTimeout?: number;
+  /** Shared state: Redis, failure policy, lease TTL (seconds). */
+  state?: StateFileConfig;
   log?: { level?: 'silent' | 'error' | 'warn' | 'info' | 'debug'; xferlog?: string; xferlogFormat?: 'xferlog' | 'json' };
   metrics?: { port: number; host?: string };
   /** The admin API and dashboard; the token from `token`, `tokenFile` or FTPKIT_ADMIN_TOKEN. */
