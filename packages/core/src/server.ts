@@ -3,13 +3,13 @@
  * registry, runs command middleware and emits typed events. It never installs signal
  * handlers: stopping is the host's call (`close()`).
  */
-import { EventEmitter } from 'eventemitter3';
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
+import { SafeEmitter } from './safe-emitter.js';
 import { toError } from './errors.js';
 import { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
@@ -20,6 +20,7 @@ import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { ClientResolver, socketPeer, type ClientPeer } from './net/client-address.js';
 import { Defender } from './security/defender.js';
+import { evictQuietestPreLogin } from './security/eviction.js';
 import { releaseUserSession } from './security/limits.js';
 import { Session } from './session.js';
 import { StateUnavailableError } from './state/guarded-store.js';
@@ -54,7 +55,7 @@ export interface CloseOptions {
  * Events only observe: a listener that throws is reported as 'error' and never breaks a
  * session. The library installs no signal handlers.
  */
-export class FtpServer extends EventEmitter<FtpServerEvents> {
+export class FtpServer extends SafeEmitter {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedOptions;
   private readonly registry: CommandRegistry;
@@ -263,7 +264,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
    */
   private accept(socket: Socket, implicitTls: boolean): void {
     // maxConnections is this node's own; the per-address slots are shared by the fleet.
-    if (this.live.size + this.admitting >= this.options.maxConnections && !this.evictQuietestPreLogin()) {
+    if (this.live.size + this.admitting >= this.options.maxConnections && !evictQuietestPreLogin(this.preLogin, this.handshaking)) {
       return refuseConnection(socket, 'Too many connections, try again later.');
     }
     this.admitting++;
@@ -332,35 +333,6 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     );
   }
 
-  /**
-   * Make room in a full server by dropping the connection that has not logged in and has
-   * been quiet longest (a session by its last whole command; a connection still in its
-   * PROXY header or implicit-TLS handshake by its start).
-   * Silent connections (slowloris) cost an attacker nothing to hold, while a client that
-   * is logging in talks all the time; so under a flood the flood's own connections make
-   * room for real clients, long before `loginTimeout`. Logged-in sessions are never
-   * dropped: with every slot logged in, the new connection is refused instead.
-   */
-  private evictQuietestPreLogin(): boolean {
-    let session: Session | undefined;
-    for (const candidate of this.preLogin) {
-      if (!candidate.user && !candidate.closed) {
-        session = candidate;
-        break;
-      }
-      this.preLogin.delete(candidate); // logged in or closing since it last spoke
-    }
-    const [handshake] = this.handshaking; // insertion order: the oldest first
-    if (handshake && (!session || handshake[1] < session.lastActivity)) {
-      handshake[0].destroy();
-      return true;
-    }
-    if (!session) return false;
-    this.preLogin.delete(session);
-    void session.close('Server busy: closing connections that have not logged in.');
-    return true;
-  }
-
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
   private start(socket: Socket, peer: ClientPeer, lease: string, secure: boolean): void {
     const report = (err: Error) => this.safeEmit('error', [err]);
@@ -405,87 +377,10 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     releaseUserSession(session);
     this.safeEmit('disconnect', [session]);
   }
-
-  /** Emit without ever throwing into the caller (listeners are wrapped in {@link on}). */
-  private safeEmit<K extends keyof FtpServerEvents>(event: K, args: FtpServerEvents[K] | unknown[]): void {
-    const heard = (super.emit as (event: K, ...a: unknown[]) => boolean)(event, ...(args as unknown[]));
-    if (!heard && event === 'error') warnUnheard(args[0] as Error);
-  }
-
-  // Every listener is wrapped so that one that throws is reported as 'error' and
-  // neither breaks the session that emitted nor the listeners after it.
-  private readonly wrapped = new WeakMap<Function, (...args: unknown[]) => void>();
-  private reportingListenerError = false;
-
-  private wrap(fn: Function): (...args: unknown[]) => void {
-    let wrapper = this.wrapped.get(fn);
-    if (!wrapper) {
-      const report = (err: unknown) => {
-        if (this.reportingListenerError) return;
-        this.reportingListenerError = true;
-        try {
-          this.safeEmit('error', [toError(err)]);
-        } finally {
-          this.reportingListenerError = false;
-        }
-      };
-      wrapper = (...args: unknown[]) => {
-        try {
-          const result: unknown = fn(...args);
-          // An async listener's rejection would otherwise be an unhandled rejection.
-          if (result instanceof Promise) result.catch(report);
-        } catch (err) {
-          report(err);
-        }
-      };
-      this.wrapped.set(fn, wrapper);
-    }
-    return wrapper;
-  }
-
-  /** Listen to `event`; a listener that throws or rejects is reported as 'error', never fatal. */
-  override on<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
-    return super.on(event, this.wrap(fn) as never, context);
-  }
-
-  /** Listen to `event`; a listener that throws or rejects is reported as 'error', never fatal. */
-  override addListener<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
-    return this.on(event, fn, context);
-  }
-
-  /** Listen once to `event`; a listener that throws or rejects is reported as 'error', never fatal. */
-  override once<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
-    return super.once(event, this.wrap(fn) as never, context);
-  }
-
-  /** Remove a listener added with `on`, `addListener` or `once`. */
-  override off<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
-    return super.off(event, (fn && (this.wrapped.get(fn) ?? fn)) as never, context, once);
-  }
-
-  /** Remove a listener added with `on`, `addListener` or `once`. */
-  override removeListener<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
-    return this.off(event, fn, context, once);
-  }
 }
 
 /** The state key of an address's connection slots (`maxConnectionsPerIp`). */
 const addressKey = (address: string) => `ip:${address}`;
-
-/** Kinds of unheard errors already written to the console (process-wide, bounded). */
-const warnedKinds = new Set<string>();
-
-/**
- * An 'error' nobody listens for (no listener, no logger) is written to the console once
- * per kind (name and code), so that a fault is never silent and a repeated one never
- * floods the output.
- */
-function warnUnheard(err: Error): void {
-  const kind = `${err.name}:${(err as NodeJS.ErrnoException).code ?? ''}`;
-  if (warnedKinds.has(kind) || warnedKinds.size >= 100) return;
-  warnedKinds.add(kind);
-  console.warn(`ftpkit: ${err.stack ?? err.message}\n(further ${err.name} errors are not shown: listen for 'error' or pass a logger)`);
-}
 
 /** Verbs and SITE subcommand names are single words of letters and digits. */
 function checkName(method: string, name: string): string {

@@ -9,8 +9,6 @@ import { dispatch } from './commands/dispatch.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
 import { PassiveListener } from './data/passive.js';
-import type { ActiveTransfer } from './data/transfer.js';
-import type { FileSystem } from './fs/filesystem.js';
 import type { HashAlgorithm } from './fs/hash.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import { resolvePath } from './fs/paths.js';
@@ -22,34 +20,15 @@ import { formatReply } from './protocol/reply.js';
 import { ReplyError } from './protocol/reply-error.js';
 import { normalizeAddress } from './security/address.js';
 import type { TlsPolicy } from './tls/options.js';
+import type { RunningTransfer, SessionUser } from './session-types.js';
+
+export type { RunningTransfer, SessionUser } from './session-types.js';
 
 /** Queued in place of an over-long line, so its 500 is answered in order. */
 const OVERFLOW: ParsedCommand = Object.freeze({ verb: '', arg: '' });
 
 /** How long a session keeps its passive listener after its last use. */
 const PASSIVE_LISTENER_IDLE_MS = 2000;
-
-/** The logged-in user of a session. */
-export interface SessionUser {
-  /** The name the user logged in with. */
-  readonly username: string;
-  /** True for an anonymous login (`anonymous`/`ftp` with the `anonymous` option on). */
-  readonly anonymous: boolean;
-  /** The user's storage, as `authenticate` returned it (wrapped by any limits). */
-  readonly fs: FileSystem;
-  /** What the user may do, as `authenticate` returned it (default full access). */
-  readonly permissions: Readonly<Permissions>;
-  /** Host data returned by `authenticate`. */
-  readonly data: Record<string, unknown>;
-}
-
-/** A transfer in progress, with the controls the session needs. */
-export interface RunningTransfer extends ActiveTransfer {
-  /** Stop the transfer (ABOR, session end). */
-  abort(): void;
-  /** Settles once the transfer command has sent its final reply. */
-  readonly done: Promise<void>;
-}
 
 /**
  * One control connection, as hooks, middleware and events see it: who the client is,

@@ -3,18 +3,23 @@
  * checks the schema cannot express (port ranges, unique user names), each naming the
  * key and its line.
  */
-import { FULL_ACCESS, NO_ACCESS, parseCidr, READ_ONLY, WRITE_ONLY, type DefenderOptions, type PathRule, type Permissions, type PortRange } from '@ftpkit/core';
+import { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type DefenderOptions, type PathRule, type Permissions, type PortRange, type ProxyProtocolOptions } from '@ftpkit/core';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolveFsPath } from 'node:path';
 import { DEMO_USER, parsePortRange, UsageError, type BackendConfig, type Flags, type LogLevel, type XferlogFormat } from '../args.js';
 import { adminOf, type AdminConfig } from './admin.js';
 import type { LoadedConfig } from './file.js';
 import { combineProblems, type JsonPath } from './json-source.js';
-import type { DefenderFileConfig, FileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
+import type { FileConfig, PermissionsValue, StorageFileConfig, TlsFileConfig, UserFileConfig } from './types.js';
 import { secretOf, type SecretUser } from '../secrets.js';
 import { parseSize } from './units.js';
 import { isPasswordHash } from '../password.js';
 import { leftoverSettings } from './leftovers.js';
+import { defenderOf } from './defender.js';
+import { proxyProtocolOf } from './proxy.js';
+import { stateOf, type StateConfig } from './state.js';
+
+export type { StateConfig } from './state.js';
 
 /** A user of the server, fully resolved. */
 export interface UserConfig {
@@ -35,15 +40,6 @@ export interface UserConfig {
   bandwidth: { upload?: number; download?: number; sessionUpload?: number; sessionDownload?: number };
 }
 
-/** The shared-state settings, resolved. */
-export interface StateConfig {
-  /** A Redis every node shares; without it, this process (or the cluster primary). */
-  redis?: { url: string; password?: string; prefix?: string };
-  failurePolicy?: 'closed' | 'open';
-  leaseTtl?: number;
-  timeout?: number;
-}
-
 /** Everything the program runs with. */
 export interface CliConfig {
   host: string;
@@ -57,7 +53,7 @@ export interface CliConfig {
   passivePorts?: PortRange;
   publicHost?: string;
   /** Balancers whose PROXY headers are honoured; timeout in milliseconds. */
-  proxyProtocol?: { trusted: string[]; timeout?: number };
+  proxyProtocol?: ProxyProtocolOptions;
   logLevel: LogLevel;
   /** True when no user was given: the demo login is used and printed. */
   demo: boolean;
@@ -233,58 +229,6 @@ export function resolveConfig(flags: Flags, loaded?: LoadedConfig, { secretUsers
   };
 }
 
-/** `--proxy-protocol` (replacing the file's list) or the file's `proxyProtocol`, each block checked. */
-function proxyProtocolOf(flags: Flags, file: FileConfig, at: (path: JsonPath, message: string) => Error): CliConfig['proxyProtocol'] {
-  const timeout = file.proxyProtocol?.timeout;
-  const withTimeout = (trusted: string[]) => ({ trusted, ...(timeout !== undefined ? { timeout: timeout * 1000 } : {}) });
-  if (flags.proxyProtocol) {
-    for (const block of flags.proxyProtocol) {
-      try {
-        parseCidr(block);
-      } catch {
-        throw new UsageError(`--proxy-protocol needs addresses or CIDR blocks, got "${block}"`);
-      }
-    }
-    return withTimeout(flags.proxyProtocol);
-  }
-  if (!file.proxyProtocol) return undefined;
-  file.proxyProtocol.trusted.forEach((block, index) => {
-    try {
-      parseCidr(block);
-    } catch {
-      throw at(['proxyProtocol', 'trusted', index], `not an address or CIDR block: ${JSON.stringify(block)}`);
-    }
-  });
-  return withTimeout(file.proxyProtocol.trusted);
-}
-
-/** The file's `defender` block as the server's option: seconds become milliseconds, CIDR blocks are checked. */
-function defenderOf(file: DefenderFileConfig, at: (path: JsonPath, message: string) => UsageError): DefenderOptions {
-  const problems: UsageError[] = [];
-  for (const list of ['allowList', 'denyList'] as const) {
-    (file[list] ?? []).forEach((block, index) => {
-      try {
-        parseCidr(block);
-      } catch {
-        problems.push(at(['defender', list, index], `not a CIDR block (e.g. "10.0.0.0/8", "2001:db8::/32"): "${block}"`));
-      }
-    });
-  }
-  if (problems.length) throw combineProblems(problems);
-  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
-  const options: DefenderOptions = {
-    failedLoginDelay: ms(file.failedLoginDelay),
-    maxLoginFailuresPerSession: file.maxLoginFailuresPerSession,
-    banAfterFailures: file.banAfterFailures,
-    banWindow: ms(file.banWindow),
-    banDuration: ms(file.banDuration),
-    maxBanDuration: ms(file.maxBanDuration),
-    allowList: file.allowList,
-    denyList: file.denyList,
-  };
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DefenderOptions;
-}
-
 /** What serving from several processes needs; each refusal is one {@link UsageError}. */
 function checkWorkers(
   workers: number,
@@ -339,42 +283,6 @@ function userOf(
       sessionUpload: size('bandwidth', 'sessionUpload', user.bandwidth?.sessionUpload),
       sessionDownload: size('bandwidth', 'sessionDownload', user.bandwidth?.sessionDownload),
     }),
-  };
-}
-
-/**
- * The `state` block with `--redis` over it. The Redis password comes from
- * FTPKIT_REDIS_PASSWORD or `redisPasswordFile`: a password on the command line would
- * show in `ps` and shell histories, so `--redis` refuses one.
- */
-function stateOf(flags: Flags, file: FileConfig, baseDir: string, at: (path: JsonPath, message: string) => Error): StateConfig {
-  const block = file.state ?? {};
-  if (flags.redis !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(flags.redis);
-    } catch {
-      // reported below
-    }
-    if (!parsed || !/^rediss?:$/.test(parsed.protocol)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
-    if (parsed.password) throw new UsageError('--redis: put the password in FTPKIT_REDIS_PASSWORD (or state.redisPasswordFile), not on the command line');
-  }
-  const url = flags.redis ?? block.redis;
-  let password = process.env.FTPKIT_REDIS_PASSWORD || undefined;
-  if (password === undefined && block.redisPasswordFile !== undefined) {
-    try {
-      password = readFileSync(resolveFsPath(baseDir, block.redisPasswordFile), 'utf8').replace(/\r?\n$/, '');
-    } catch (err) {
-      throw at(['state', 'redisPasswordFile'], `cannot read: ${(err as Error).message}`);
-    }
-  }
-  return {
-    ...(url !== undefined
-      ? { redis: { url, ...(password !== undefined ? { password } : {}), ...(block.prefix !== undefined ? { prefix: block.prefix } : {}) } }
-      : {}),
-    ...(block.failurePolicy ? { failurePolicy: block.failurePolicy } : {}),
-    ...(block.leaseTtl !== undefined ? { leaseTtl: block.leaseTtl * 1000 } : {}),
-    ...(block.timeout !== undefined ? { timeout: block.timeout * 1000 } : {}),
   };
 }
 
