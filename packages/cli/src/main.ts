@@ -105,9 +105,12 @@ interface Built extends ReloadTarget {
  * Redis takes precedence.
  */
 async function buildServer(config: CliConfig, workerState?: StateStore): Promise<Built> {
-  const storages = await openStorages(config);
   const redis = openStateStore(config.state);
   const state = redis ?? workerState;
+  const storages = await openStorages(config, state).catch(async (err: unknown) => {
+    await redis?.close();
+    throw err;
+  });
   const logger = createLogger(config.logLevel);
   const server: FtpServer = new FtpServer({
     host: config.host,
@@ -153,8 +156,8 @@ function readinessChecks(server: FtpServer, storages: Storages, config: CliConfi
 }
 
 /** The storages `config` uses, each opened once so an unusable one fails at startup, not at the first login. */
-async function openStorages(config: CliConfig): Promise<Storages> {
-  const storages = new Storages(config.demo);
+async function openStorages(config: CliConfig, state?: StateStore): Promise<Storages> {
+  const storages = new Storages(config.demo, state);
   await storages.get(config.backend);
   for (const user of config.users) await storages.get(user.backend, user.root);
   return storages;
