@@ -51,7 +51,7 @@ describe('the admin API across a fleet sharing Redis', { skip: redisSkip }, () =
   test("lists a session of node B on node A, and a kick from A closes it on B with 421", async () => {
     const { client } = await connectTo(b, '127.0.0.21');
     await client.login('alice', 'wonderland');
-    const session = await listed((s) => s.address === '127.0.0.21');
+    const session = await listed((s) => s.address === '127.0.0.21' && s.user === 'alice');
     assert.equal(session.user, 'alice');
     assert.ok(session.node && session.node.length > 0, 'the listing names the node holding it');
     const kicked = await api(`api/sessions/${session.id}`, { method: 'DELETE' });
@@ -66,7 +66,7 @@ describe('the admin API across a fleet sharing Redis', { skip: redisSkip }, () =
   test('a ban set on node A closes the address’s session on node B and is refused there', async () => {
     const { client } = await connectTo(b, '127.0.0.22');
     await client.login('alice', 'wonderland');
-    await listed((s) => s.address === '127.0.0.22');
+    await listed((s) => s.address === '127.0.0.22' && s.user === 'alice');
     const banned = await api('api/bans', { method: 'POST', body: JSON.stringify({ address: '127.0.0.22', duration: 60 }) });
     assert.equal(banned.status, 201);
     assert.equal((await client.read(5000)).code, 421);
