@@ -9,6 +9,7 @@ import type { FileSystem } from '@ftpkit/core';
 import type { FileSystemFactory, FileSystemFixture } from '@ftpkit/fs-testkit';
 import { useServer, type ServerFixture } from '../support/fixture.js';
 import { fileOperationTests } from './files.js';
+import { hashTests } from './hash.js';
 import { listingTests } from './listing.js';
 import { transferTests } from './transfers.js';
 
@@ -54,4 +55,5 @@ export function testBackend(backend: Backend): void {
   transferTests(backend);
   listingTests(backend);
   fileOperationTests(backend);
+  hashTests(backend);
 }

@@ -2,6 +2,9 @@
 
 Usage: ftplib_client.py PORT USER PASSWORD LOCAL_DIR REMOTE_DIR [active]
 
+FTPLIB_SOURCE_ADDRESS in the environment binds every connection (control and data) to
+that local address, as a client on another host would be seen.
+
 LOCAL_DIR holds big.bin (uploaded with storbinary) and text.txt (uploaded with
 storlines, TYPE A). Downloads are written back into LOCAL_DIR for the caller to compare.
 """
@@ -16,7 +19,8 @@ def main():
     port, user, password, local, remote = sys.argv[1:6]
     active = len(sys.argv) > 6 and sys.argv[6] == "active"
     out = {}
-    ftp = ftplib.FTP()
+    source = os.environ.get("FTPLIB_SOURCE_ADDRESS")
+    ftp = ftplib.FTP(source_address=(source, 0) if source else None)
     ftp.encoding = "utf-8"
     ftp.connect("127.0.0.1", int(port), timeout=20)
     out["welcome"] = ftp.getwelcome()

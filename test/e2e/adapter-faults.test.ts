@@ -125,7 +125,8 @@ describe("an 'error' nobody listens for", () => {
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     try {
-      for (let i = 0; i < 250 && !/PORT \d+/.test(stdout); i++) await sleep(20);
+      // Starting tsx in a child takes seconds on a loaded machine.
+      for (let i = 0; i < 1500 && !/PORT \d+/.test(stdout) && child.exitCode === null; i++) await sleep(20);
       const port = Number(/PORT (\d+)/.exec(stdout)?.[1]);
       assert.ok(port > 0, `server did not start: ${stderr}`);
       const { client } = await RawClient.connect(port);

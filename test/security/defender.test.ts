@@ -77,7 +77,7 @@ test('repeated failures across sessions ban the address; other addresses are una
   assert.equal(failures, 5);
   assert.equal(bans[0]!.address, '127.0.0.2');
   assert.equal(bans[0]!.failures, 5);
-  assert.equal(server.defender.isBanned('127.0.0.2'), true);
+  assert.equal(await server.defender.isBanned('127.0.0.2'), true);
 
   // New connections from the banned address get 421 before the banner.
   const refused = await RawClient.connect(port, '127.0.0.1', '127.0.0.2');
@@ -92,7 +92,7 @@ test('repeated failures across sessions ban the address; other addresses are una
   await other.login();
   other.close();
   // The host can lift the ban.
-  server.defender.unban('127.0.0.2');
+  await server.defender.unban('127.0.0.2');
   const { client: again } = await RawClient.connect(port, '127.0.0.1', '127.0.0.2');
   await again.login();
   again.close();
@@ -114,7 +114,7 @@ test('a ban expires, and the next one lasts twice as long', async () => {
   const first = bans[0]!.until.getTime() - t;
   assert.ok(first >= 300 && first < 1300, `first ban ${first} ms`);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, bans[0]!.until.getTime() - Date.now()) + 20));
-  assert.equal(server.defender.isBanned('127.0.0.4'), false);
+  assert.equal(await server.defender.isBanned('127.0.0.4'), false);
   t = Date.now();
   await attack();
   assert.equal(bans.length, 2);

@@ -45,13 +45,14 @@ export class RawClient {
     return secured;
   }
 
-  /** Connect and read the banner. */
-  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<{ client: RawClient; banner: Reply }> {
+  /** Connect (and send `preamble` first, e.g. a PROXY header), then read the banner. */
+  static async connect(port: number, host = '127.0.0.1', localAddress?: string, preamble?: Buffer): Promise<{ client: RawClient; banner: Reply }> {
     const socket = connect({ port, host, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
+    if (preamble) socket.write(preamble);
     const client = new RawClient(socket);
     return { client, banner: await client.read() };
   }

@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
-import { AuthError, FtpServer, type Session } from '@ftpkit/core';
+import { AuthError, FtpServer, snapshotSession, type Session } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
 import { UserStore } from './users.js';
 
@@ -46,7 +46,8 @@ export interface SessionInfo {
 }
 
 function describe(session: Session): SessionInfo {
-  const t = session.transfer;
+  // The public snapshot: the session's running transfer itself is internal state.
+  const t = snapshotSession(session).transfer;
   return {
     id: session.id,
     username: session.user?.username ?? null,

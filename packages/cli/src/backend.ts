@@ -1,8 +1,7 @@
 /** Builds the file systems the config asks for: one per storage and user root, shared by sessions. */
-import type { FileSystem } from '@ftpkit/core';
+import type { FileSystem, StateStore } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
-import { S3FileSystem } from '@ftpkit/fs-s3';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type BackendConfig } from './args.js';
@@ -32,15 +31,22 @@ const DEMO_FILES = {
 export class Storages {
   private readonly cache = new Map<string, Promise<FileSystem>>();
 
-  /** @param demo seed an in-memory root with the demo's welcome files */
-  constructor(private readonly demo = false) {}
+  /**
+   * @param demo seed an in-memory root with the demo's welcome files
+   * @param resumeStore where S3 keeps the records of uploads waiting for a resume (the
+   *   shared state, so that a resume may reach any node or worker); default per process
+   */
+  constructor(
+    private readonly demo = false,
+    private readonly resumeStore?: StateStore,
+  ) {}
 
   /** The file system whose `/` is `root` of `backend`. */
   get(backend: BackendConfig, root = '/'): Promise<FileSystem> {
     const key = JSON.stringify([backend, root]);
     let fs = this.cache.get(key);
     if (!fs) {
-      fs = create(backend, root, this.demo);
+      fs = create(backend, root, this.demo, this.resumeStore);
       this.cache.set(key, fs);
       fs.catch(() => this.cache.delete(key));
     }
@@ -48,7 +54,7 @@ export class Storages {
   }
 }
 
-async function create(backend: BackendConfig, root: string, demo: boolean): Promise<FileSystem> {
+async function create(backend: BackendConfig, root: string, demo: boolean, resumeStore: StateStore | undefined): Promise<FileSystem> {
   switch (backend.kind) {
     case 'memory':
       return new MemoryFileSystem(demo && root === '/' ? { files: DEMO_FILES } : {});
@@ -60,11 +66,13 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
       return new LocalFileSystem({
         root: dir,
         ...(backend.uploadPolicy ? { uploadPolicy: backend.uploadPolicy } : {}),
+        staleUploadAge: backend.staleUploadAge,
+        sweepInterval: backend.sweepInterval,
         ...(backend.fsync !== undefined ? { fsync: backend.fsync } : {}),
       });
     }
     case 's3':
-      return openBucket(backend, root);
+      return openBucket(backend, root, resumeStore);
   }
 }
 
@@ -73,16 +81,26 @@ async function create(backend: BackendConfig, root: string, demo: boolean): Prom
  * chain (AWS_* environment variables, profiles, instance roles). The bucket is listed
  * once so that a wrong name, endpoint or credential fails at startup, not at login.
  */
-async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root: string): Promise<FileSystem> {
+async function openBucket(backend: Extract<BackendConfig, { kind: 's3' }>, root: string, resumeStore: StateStore | undefined): Promise<FileSystem> {
+  // Loaded only when S3 is configured: fs-s3 brings the AWS SDK, most of the program's start-up time.
+  const { S3FileSystem, presetClientConfig } = await import('@ftpkit/fs-s3');
   const prefix = [backend.prefix, root].map((p) => p?.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  // Flags and the AWS environment win over the preset; us-east-1 when nothing names a region.
+  const clientConfig = presetClientConfig(backend.preset, {
+    region: backend.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    ...(backend.forcePathStyle ? { forcePathStyle: true } : {}),
+    ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
+  });
+  clientConfig.region ??= 'us-east-1';
   const fs = new S3FileSystem({
     bucket: backend.bucket,
     ...(prefix ? { prefix } : {}),
-    clientConfig: {
-      region: backend.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      forcePathStyle: backend.forcePathStyle,
-      ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
-    },
+    staleUploadAge: backend.staleUploadAge,
+    sweepInterval: backend.sweepInterval,
+    ...(backend.preset ? { preset: backend.preset } : {}),
+    // In the shared state (Redis, or the cluster primary) a resume may reach any node or worker.
+    ...(backend.resumableUploads ? { resumableUploads: resumeStore ? { store: resumeStore } : {} } : {}),
+    clientConfig,
   });
   try {
     for await (const entry of fs.list('/')) {

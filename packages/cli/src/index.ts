@@ -1,6 +1,10 @@
 export { main, loadConfig, startFromConfig, type Running } from './main.js';
-export { parseCommandLine, UsageError, USAGE, type Flags, type BackendConfig } from './args.js';
-export { resolveConfig, type CliConfig, type UserConfig } from './config/resolve.js';
-export { loadConfigFile } from './config/file.js';
+export { parseCommandLine, UsageError, USAGE, type Flags, type BackendConfig, type LeftoverSettings } from './args.js';
+export { resolveConfig, type CliConfig, type ResolveContext, type UserConfig } from './config/resolve.js';
+export type { AdminConfig } from './config/admin.js';
+export { loadConfigFile, type LoadedConfig } from './config/file.js';
+export type { DefenderFileConfig, FileConfig, LeftoverFileConfig, TlsFileConfig, UserFileConfig, StorageFileConfig, PermissionsValue, SizeValue } from './config/types.js';
+export { readSecretUsers, type SecretUser } from './secrets.js';
 export { ConfigError } from './config/json-source.js';
 export { hashPassword, verifyPassword } from './password.js';
+export { serveAdmin, type AdminEndpoint, type AdminSettings } from './admin/server.js';

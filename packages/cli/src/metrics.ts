@@ -1,17 +1,27 @@
 /**
  * Prometheus metrics for the program, built from the server's events with prom-client
- * and served on `/metrics` by a small HTTP listener of its own (keep it on a private
- * address: it needs no login).
+ * and served on `/metrics` by a small HTTP listener of its own, with the `/healthz` and
+ * `/readyz` probes (keep it on a private address: it needs no login).
  */
 import type { FtpServer } from '@ftpkit/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the endpoint serves: one registry, or the sum over a cluster's workers. */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+import { readiness, type ReadinessCheck } from './health.js';
+import { StartupError } from './startup-error.js';
 
 /** Every metric of one server, in a registry of its own. */
 export function createMetrics(server: FtpServer): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ftpkit_process_' });
+  // The standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...) that
+  // dashboards and alerts for Node services already use.
+  collectDefaultMetrics({ register: registry });
   const sessions = new Counter({ name: 'ftpkit_sessions_total', help: 'Control connections accepted.', registers: [registry] });
   new Gauge({
     name: 'ftpkit_sessions_active',
@@ -58,22 +68,61 @@ export function createMetrics(server: FtpServer): Registry {
   return registry;
 }
 
-/** Serve `registry` on `http://host:port/metrics`; resolves once listening. */
-export function serveMetrics(registry: Registry, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
+/**
+ * In a cluster worker: answer the primary's requests for `registry` (prom-client's
+ * cluster protocol over IPC), so the primary's endpoint sums every worker.
+ */
+export function offerToCluster(registry: Registry): void {
+  new AggregatorRegistry(); // prom-client starts answering the primary when one is made
+  AggregatorRegistry.setRegistries([registry]);
+}
+
+/** In a cluster primary: the workers' metrics, aggregated per metric (counters summed). */
+export function clusterMetrics(): MetricsSource {
+  const aggregator = new AggregatorRegistry();
+  return { metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType };
+}
+
+/** A metrics listener that could not start, named as such (the FTP port is another matter). */
+export class MetricsListenError extends StartupError {
+  override readonly name: string = 'MetricsListenError';
+}
+
+/**
+ * Serve `registry` on `http://host:port/metrics`, and the probes `/healthz` and `/readyz`
+ * (running `checks`); resolves once listening, rejects with a {@link MetricsListenError}.
+ */
+export function serveMetrics(
+  registry: MetricsSource,
+  host: string,
+  port: number,
+  checks: readonly ReadinessCheck[] = [],
+): Promise<{ server: Server; address: AddressInfo }> {
   const http = createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: try /metrics\n');
-      return;
+    const path = req.url?.split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('Method not allowed\n');
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else if (path === '/readyz') {
+      void readiness(checks).then((result) => {
+        res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json' }).end(`${JSON.stringify(result)}\n`);
+      });
+    } else if (path === '/metrics') {
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
+      );
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: try /metrics, /healthz or /readyz\n');
     }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
-    );
   });
   return new Promise((resolve, reject) => {
-    http.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) =>
+      reject(new MetricsListenError(`cannot serve metrics on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}`));
+    http.once('error', failed);
     http.listen({ host, port }, () => {
-      http.off('error', reject);
+      http.off('error', failed);
       resolve({ server: http, address: http.address() as AddressInfo });
     });
   });

@@ -9,6 +9,7 @@ import {
   measureUsage,
   PathRules,
   READ_ONLY,
+  SharedTokenBucket,
   StorageQuota,
   TokenBucket,
   type AuthRequest,
@@ -17,6 +18,7 @@ import {
   type PathPolicy,
   type Permissions,
   type Session,
+  type StateStore,
 } from '@ftpkit/core';
 import { timingSafeEqual } from 'node:crypto';
 import type { Storages } from './backend.js';
@@ -37,29 +39,54 @@ function both(a: Permissions, b: Readonly<Permissions>): Permissions {
 interface UserState {
   config: UserConfig;
   rules: PathRules;
-  /** Shared by every session of the user. */
-  uploadBucket?: TokenBucket;
-  downloadBucket?: TokenBucket;
+  /** Shared by every session of the user, on every node sharing the state store. */
+  uploadBucket?: SharedTokenBucket;
+  downloadBucket?: SharedTokenBucket;
   quota?: Promise<StorageQuota>;
 }
 
+/** The configured users: checks logins and builds each session's file system and rules. */
 export class UserDirectory {
   private readonly users = new Map<string, UserState>();
   private readonly policies = new WeakMap<Session, PathPolicy>();
   /** Checked for unknown names too, so that they take as long as known ones. */
   private readonly decoy = hashPassword('ftpkit decoy');
 
+  /**
+   * @param state the server's state store (`server.state`): per-user buckets and quotas
+   *   live there, so with a shared store they hold across every node and worker
+   * @param leaseTtl how long an upload's quota reservation outlives a dead node
+   */
   constructor(
     private readonly config: CliConfig,
     private readonly storages: Storages,
+    private readonly state: StateStore,
+    private readonly leaseTtl?: number,
   ) {
-    for (const user of config.users) {
+    this.replaceUsers(config.users);
+  }
+
+  /**
+   * Serve `users` from now on (SIGHUP): later logins see the new list, sessions already
+   * logged in keep what they were given. A user whose settings did not change keeps
+   * its shared state (bandwidth buckets, measured quota).
+   */
+  replaceUsers(users: readonly UserConfig[]): void {
+    const previous = new Map(this.users);
+    this.users.clear();
+    for (const user of users) {
+      const kept = previous.get(user.name);
+      if (kept && JSON.stringify(kept.config) === JSON.stringify(user)) {
+        this.users.set(user.name, kept);
+        continue;
+      }
       const { upload, download } = user.bandwidth;
+      const shared = (bytesPerSecond: number, direction: string) => new SharedTokenBucket({ bytesPerSecond, state: this.state, key: `${user.name}:${direction}` });
       this.users.set(user.name, {
         config: user,
         rules: new PathRules(user.rules),
-        ...(upload ? { uploadBucket: new TokenBucket({ bytesPerSecond: upload }) } : {}),
-        ...(download ? { downloadBucket: new TokenBucket({ bytesPerSecond: download }) } : {}),
+        ...(upload ? { uploadBucket: shared(upload, 'upload') } : {}),
+        ...(download ? { downloadBucket: shared(download, 'download') } : {}),
       });
     }
   }
@@ -98,9 +125,17 @@ export class UserDirectory {
     const upload = [state.uploadBucket, bandwidth.sessionUpload ? new TokenBucket({ bytesPerSecond: bandwidth.sessionUpload }) : undefined];
     const download = [state.downloadBucket, bandwidth.sessionDownload ? new TokenBucket({ bytesPerSecond: bandwidth.sessionDownload }) : undefined];
     if (quota.maxBytes !== undefined) {
-      // Measured once, at the user's first login, then kept up to date by every session.
+      // Measured once, at the user's first login on this node, then kept up to date by
+      // every session; in a shared store the first node's figure wins.
       state.quota ??= measureUsage(fs).then(
-        (usedBytes) => new StorageQuota({ maxBytes: quota.maxBytes!, usedBytes }),
+        (usedBytes) =>
+          new StorageQuota({
+            maxBytes: quota.maxBytes!,
+            usedBytes,
+            state: this.state,
+            key: state.config.name,
+            ...(this.leaseTtl !== undefined ? { leaseTtl: this.leaseTtl } : {}),
+          }),
         (err) => {
           state.quota = undefined; // measure again at the next login
           throw err;

@@ -72,9 +72,14 @@ export function attachXferlog(server: FtpServer, file: string, format: XferlogFo
     if (FILE_COMMANDS.has(t.command)) out.write(`${formatLine(t)}\n`);
   });
   server.once('close', () => out.end());
-  out.on('error', (err) => server.emit('error', new Error(`xferlog ${file}: ${err.message}`)));
   return new Promise((resolve, reject) => {
-    out.once('open', () => resolve());
+    // A file that cannot be opened is the caller's one-line startup error; only later
+    // write errors are the server's to report.
     out.once('error', reject);
+    out.once('open', () => {
+      out.off('error', reject);
+      out.on('error', (err) => server.emit('error', new Error(`xferlog ${file}: ${err.message}`)));
+      resolve();
+    });
   });
 }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
 import { loadConfigFile } from '../src/config/file.js';
 import { resolveConfig } from '../src/config/resolve.js';
-import { parseCommandLine, type Flags } from '../src/args.js';
+import { parseCommandLine, UsageError, type Flags } from '../src/args.js';
 import { hashPassword, verifyPassword } from '../src/password.js';
 import { run, startCli } from './support.js';
 
@@ -59,6 +59,8 @@ describe('config file errors name the key and its line', () => {
   it('reports storage keys that belong to another storage type', async () => {
     assert.equal(await errorOf(`{\n  "storage": {\n    "type": "local",\n    "root": "/srv",\n    "bucket": "b"\n  }\n}`), '5: storage.bucket: not allowed for this storage type');
     assert.equal(await errorOf(`{\n  "storage": { "type": "s3" }\n}`), '2: storage: missing required key "bucket"');
+    assert.equal(await errorOf(`{\n  "storage": { "type": "local", "root": "/srv", "preset": "r2" }\n}`), '2: storage.preset: not allowed for this storage type');
+    assert.match(await errorOf(`{\n  "storage": { "type": "s3", "bucket": "b",\n "preset": "gcs" }\n}`), /^3: storage\.preset: must be one of "aws", "minio", "r2", "b2"$/);
   });
 
   it('refuses plain-text passwords, duplicate users and duplicate keys', async () => {
@@ -159,5 +161,34 @@ describe('ftpkit hash-password', () => {
     const args = await run(['hash-password', 'secret']);
     assert.equal(args.code, 2);
     assert.match(args.stderr, /takes no arguments/);
+  });
+});
+
+describe('PROXY protocol and the passive port offset', () => {
+  it('reads proxyProtocol and passivePortOffset from the file, and --proxy-protocol replaces the list', async () => {
+    const file = await configFile(
+      'fleet.json',
+      JSON.stringify({ passivePorts: '50000-50009', passivePortOffset: -20000, proxyProtocol: { trusted: ['10.0.0.0/8', '127.0.0.10'], timeout: 2 } }),
+    );
+    const fromFile = resolveConfig({ users: [] }, await loadConfigFile(file));
+    assert.deepEqual(fromFile.passivePorts, { min: 50000, max: 50009, advertisedOffset: -20000 });
+    assert.deepEqual(fromFile.proxyProtocol, { trusted: ['10.0.0.0/8', '127.0.0.10'], timeout: 2000 });
+    const flags = parseCommandLine(['--config', file, '--proxy-protocol', '192.0.2.0/24, ::1', '--passive-port-offset', '100']) as Flags;
+    const overridden = resolveConfig(flags, await loadConfigFile(file));
+    assert.deepEqual(overridden.proxyProtocol, { trusted: ['192.0.2.0/24', '::1'], timeout: 2000 });
+    assert.deepEqual(overridden.passivePorts, { min: 50000, max: 50009, advertisedOffset: 100 });
+  });
+
+  it('refuses bad blocks and offsets with the key or flag named', async () => {
+    assert.equal(await errorOf(`{\n "proxyProtocol": {\n  "trusted": ["10.0.0.0/8", "10.0.0.0/33"]\n }\n}`), '3: proxyProtocol.trusted[1]: not an address or CIDR block: "10.0.0.0/33"');
+    assert.match(await errorOf(`{ "proxyProtocol": { "trusted": [] } }`), /^1: proxyProtocol\.trusted: /);
+    assert.match(await errorOf(`{ "passivePorts": "60000-60009", "passivePortOffset": 6000 }`), /passivePortOffset 6000 moves the passive ports 60000-60009 outside 1-65535/);
+    for (const [args, message] of [
+      [['--proxy-protocol', '10.0.0.0/8,example.com'], /--proxy-protocol needs addresses or CIDR blocks, got "example\.com"/],
+      [['--passive-port-offset', '10'], /--passive-port-offset needs a passive port range/],
+      [['--passive-port-offset', 'x', '--passive-ports', '50000-50001'], /--passive-port-offset must be an integer/],
+    ] as const) {
+      assert.throws(() => resolveConfig(parseCommandLine([...args]) as Flags), (err: unknown) => err instanceof UsageError && message.test(err.message), args.join(' '));
+    }
   });
 });

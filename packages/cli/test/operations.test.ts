@@ -127,7 +127,7 @@ describe('the program with a config file: users, limits, directories, xferlog, m
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.ok(records.some((r) => r.msg === 'login' && r.user === 'partner' && r.level === 30));
-    assert.ok(records.some((r) => r.msg === 'login failed' && r.username === 'partner' && r.level === 40));
+    assert.ok(records.some((r) => r.msg === 'login failed' && r.user === 'partner' && r.level === 40));
     const stored = records.find((r) => r.msg === 'transfer' && r.command === 'STOR' && r.status === 'completed');
     assert.equal(stored?.bytes, 1000);
     assert.equal(stored?.path, '/incoming/order.xml');

@@ -4,6 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'basic-ftp';
 import { startS3rver, type S3rverInstance } from '../../fs-s3/test/s3rver.js';
+import { RedisProcess, redisSkip } from '../../../test/support/redis.js';
 import { run, startCli } from './support.js';
 
 // The program takes credentials from the standard AWS environment, as users would give them.
@@ -39,6 +40,103 @@ describe('ftpkit --s3-bucket', () => {
       client.close();
       s3client.destroy();
       await cli.stop();
+    }
+  });
+
+  it('--s3-preset minio implies path-style requests; an unknown name exits 2', async () => {
+    // s3rver answers only path-style requests: without the preset's path style the bucket check fails.
+    const cli = await startCli([
+      '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'preset', '--s3-endpoint', s3.endpoint, '--s3-preset', 'minio',
+    ]);
+    const client = new Client();
+    try {
+      await client.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      await client.uploadFrom(Readable.from([Buffer.from('via minio\n')]), '/p.txt');
+      const chunks: Buffer[] = [];
+      await client.downloadTo(new Writable({ write: (c, _e, cb) => (chunks.push(c), cb()) }), '/p.txt');
+      assert.equal(Buffer.concat(chunks).toString(), 'via minio\n');
+    } finally {
+      client.close();
+      await cli.stop();
+    }
+    const bad = await run(['--port', '0', '--s3-bucket', s3.bucket, '--s3-preset', 'gcs']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^ftpkit: --s3-preset must be one of aws, minio, r2, b2, got "gcs"/);
+  });
+
+  it('--s3-resumable-uploads: an upload cut off mid-way shows its kept size and APPE completes it', async () => {
+    const MiB = 1024 * 1024;
+    const data = Buffer.alloc(13 * MiB);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 12)) & 0xff;
+    const cli = await startCli([
+      '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'resume',
+      '--s3-endpoint', s3.endpoint, '--s3-force-path-style', '--s3-resumable-uploads',
+    ]);
+    const first = new Client();
+    const second = new Client();
+    const s3client = s3.client();
+    try {
+      await first.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      // 12 MiB, then the source stalls and the client goes away: one 8 MiB part is stored.
+      const stalled = new Readable({ read() {} });
+      stalled.push(data.subarray(0, 12 * MiB));
+      void first.uploadFrom(stalled, '/big.bin').catch(() => {});
+      await second.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      let size = 0;
+      for (let i = 0; i < 100 && size !== 8 * MiB; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (i === 20) first.close();
+        size = await second.size('/big.bin').catch(() => 0);
+      }
+      assert.equal(size, 8 * MiB);
+      await second.appendFrom(Readable.from([data.subarray(size)]), '/big.bin');
+      const object = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'resume/big.bin' }));
+      assert.ok(Buffer.from(await object.Body!.transformToByteArray()).equals(data));
+    } finally {
+      first.close();
+      second.close();
+      s3client.destroy();
+      await cli.stop();
+    }
+  });
+
+  it('--s3-resumable-uploads with --redis: an upload cut off on one node is resumed through another', { skip: redisSkip }, async () => {
+    const MiB = 1024 * 1024;
+    const data = Buffer.alloc(13 * MiB, 3);
+    for (let i = 0; i < data.length; i += 4096) data[i] = (i >> 12) & 0xff;
+    const redis = await RedisProcess.start();
+    const node = () =>
+      startCli([
+        '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'fleet-resume',
+        '--s3-endpoint', s3.endpoint, '--s3-force-path-style', '--s3-resumable-uploads', '--redis', redis.url,
+      ]);
+    const [a, b] = await Promise.all([node(), node()]);
+    const first = new Client();
+    const second = new Client();
+    const s3client = s3.client();
+    try {
+      await first.access({ host: '127.0.0.1', port: a.port, user: 'sam', password: 'pw' });
+      const stalled = new Readable({ read() {} });
+      stalled.push(data.subarray(0, 12 * MiB));
+      void first.uploadFrom(stalled, '/big.bin').catch(() => {});
+      await second.access({ host: '127.0.0.1', port: b.port, user: 'sam', password: 'pw' });
+      // Node B knows of the upload node A kept, from the record in Redis.
+      let size = 0;
+      for (let i = 0; i < 100 && size !== 8 * MiB; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (i === 20) first.close();
+        size = await second.size('/big.bin').catch(() => 0);
+      }
+      assert.equal(size, 8 * MiB);
+      await second.appendFrom(Readable.from([data.subarray(size)]), '/big.bin');
+      const object = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'fleet-resume/big.bin' }));
+      assert.ok(Buffer.from(await object.Body!.transformToByteArray()).equals(data));
+    } finally {
+      first.close();
+      second.close();
+      s3client.destroy();
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.stop();
     }
   });
 

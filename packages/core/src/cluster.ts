@@ -4,11 +4,18 @@
  * FtpServer and binds its own slice of the passive port range directly (exclusive
  * listeners), so the data connection announced by a worker's PASV/EPSV can only reach
  * that worker, which holds the session.
+ *
+ * The limits' state (bans, session and connection caps, quotas, buckets) is kept by the
+ * primary and reached by the workers over IPC (`setup.state`), unless the host gives
+ * the servers a shared store of its own (Redis), so that N workers enforce one limit.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { PortRange } from './options.js';
 import type { CloseOptions, FtpServer } from './server.js';
+import { IpcStateStore, serveStateStore } from './state/ipc-store.js';
+import { MemoryStateStore } from './state/memory-store.js';
+import type { StateStore } from './state/store.js';
 
 /** What a worker's server must be built with. */
 export interface WorkerSetup {
@@ -18,8 +25,15 @@ export interface WorkerSetup {
   count: number;
   /** This worker's slice of the passive range; pass it as the server's `passivePorts`. */
   passivePorts: PortRange | undefined;
+  /**
+   * The state store held by the primary (over IPC) when there are several workers;
+   * pass it as the server's `state` unless you use a shared store of your own (Redis).
+   * Undefined without a cluster (the server's default store is the process's own).
+   */
+  state: StateStore | undefined;
 }
 
+/** How {@link startCluster} runs the workers. */
 export interface ClusterOptions {
   /** Worker processes to run; 1 (or less) serves from this process without a cluster. */
   workers: number;
@@ -55,12 +69,15 @@ const WORKER_ENV = 'FTPKIT_CLUSTER_WORKER';
 
 type Message = { ftpkit: 'listening'; address: AddressInfo } | { ftpkit: 'close'; timeout?: number };
 
-/** The passive ports of worker `index` out of `count`: contiguous slices, the last one takes the remainder. */
+/**
+ * The passive ports of worker `index` out of `count`: contiguous slices, the last one
+ * takes the remainder; an `advertisedOffset` carries over to every slice.
+ */
 export function passiveSlice(range: PortRange, index: number, count: number): PortRange {
   const size = Math.floor((range.max - range.min + 1) / count);
   if (size < 1) throw new RangeError(`passive port range ${range.min}-${range.max} is too small for ${count} workers`);
   const min = range.min + index * size;
-  return { min, max: index === count - 1 ? range.max : min + size - 1 };
+  return { ...range, min, max: index === count - 1 ? range.max : min + size - 1 };
 }
 
 /**
@@ -80,9 +97,9 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterHand
   return runPrimary(count);
 }
 
-async function build(options: ClusterOptions, index: number, count: number): Promise<FtpServer> {
+async function build(options: ClusterOptions, index: number, count: number, state?: StateStore): Promise<FtpServer> {
   const passivePorts = options.passivePorts && passiveSlice(options.passivePorts, index, count);
-  const server = await options.create({ index, count, passivePorts });
+  const server = await options.create({ index, count, passivePorts, state });
   const used = server.options.passivePorts;
   if (passivePorts && (!used || used.min < passivePorts.min || used.max > passivePorts.max)) {
     throw new Error('startCluster: the server must be created with the passivePorts slice it was given');
@@ -92,10 +109,12 @@ async function build(options: ClusterOptions, index: number, count: number): Pro
 
 async function runWorker(options: ClusterOptions, count: number): Promise<ClusterHandle> {
   const index = Number(process.env[WORKER_ENV] ?? 0);
-  const server = await build(options, index, count);
+  const state = new IpcStateStore();
+  const server = await build(options, index, count, state);
   const address = await server.listen();
   const close = async (closeOptions?: CloseOptions): Promise<void> => {
     await server.close(closeOptions);
+    await state.close();
     cluster.worker?.disconnect();
   };
   process.on('message', (message: Message) => {
@@ -107,6 +126,8 @@ async function runWorker(options: ClusterOptions, count: number): Promise<Cluste
 
 function runPrimary(count: number): Promise<ClusterHandle> {
   const workers = new Map<number, Worker>();
+  // The workers' shared limits; a replaced worker finds them as they were.
+  const state = new MemoryStateStore();
   let closing = false;
 
   return new Promise((resolve, reject) => {
@@ -116,6 +137,7 @@ function runPrimary(count: number): Promise<ClusterHandle> {
     const fork = (index: number): void => {
       const worker = cluster.fork({ [WORKER_ENV]: String(index) });
       workers.set(index, worker);
+      serveStateStore(worker, state);
       let listening = false;
       worker.on('message', (message: Message) => {
         if (message?.ftpkit !== 'listening' || listening) return;

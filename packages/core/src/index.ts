@@ -40,8 +40,28 @@ export type {
   TransferVerdict,
 } from './hooks/types.js';
 export type { FtpServerEvents, TransferEvent } from './events.js';
-export type { Defender, DefenderOptions, AddressBannedEvent } from './security/defender.js';
+export type { Defender, DefenderOptions, AddressBannedEvent, Ban } from './security/defender.js';
+export {
+  ADMIN_CLOSE_REASON,
+  localAdmin,
+  snapshotSession,
+  type BanSnapshot,
+  type ServerAdmin,
+  type SessionSnapshot,
+  type TransferSnapshot,
+} from './admin.js';
+export { fleetAdmin, type FleetAdmin, type FleetAdminOptions } from './admin-fleet.js';
 export { CidrList, parseCidr, type Cidr } from './security/cidr.js';
+export type { ClientPeer, ProxyProtocolOptions } from './net/client-address.js';
+export {
+  parseProxyHeader,
+  ProxyProtocolError,
+  type ParsedProxyHeader,
+  type ProxyEndpoint,
+  type ProxyHeader,
+  type ProxyTlv,
+} from './net/proxy-protocol.js';
+export { readProxyHeader } from './net/proxy-reader.js';
 export type {
   ArgumentRule,
   CommandContext,
@@ -62,11 +82,19 @@ export type {
   WriteOptions,
 } from './fs/filesystem.js';
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';
+export { ERRNO_CODES, destroyOnAbort, errnoOf, fsErrorFromErrno, throwIfAborted } from './fs/toolkit.js';
+export { HASH_ALGORITHMS, createDigest, type Digest, type HashAlgorithm, type HashOptions } from './fs/hash.js';
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
 export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';
+export { SharedSchedule, type ScheduledTask } from './fs/shared-schedule.js';
 export type { Logger } from './logging.js';
-export { TokenBucket, type TokenBucketOptions } from './limits/token-bucket.js';
-export { StorageQuota, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
+export { TokenBucket, type BandwidthBucket, type TokenBucketOptions } from './limits/token-bucket.js';
+export { SharedTokenBucket, type SharedTokenBucketOptions } from './limits/shared-bucket.js';
+export { StorageQuota, QuotaReservation, measureUsage, type StorageQuotaOptions } from './limits/storage-quota.js';
 export { limitFileSystem, type FileSystemLimits } from './limits/limited-fs.js';
+export type { StateStore, QuotaUsage } from './state/store.js';
+export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-store.js';
+export { IpcStateStore, serveStateStore, type IpcChannel, type IpcPeer } from './state/ipc-store.js';
+export { StateUnavailableError, type StateFailurePolicy } from './state/guarded-store.js';
 export { PathRules, type PathRule } from './permissions/path-rules.js';
 export { pathPermissions, type PathPolicy } from './permissions/path-middleware.js';

@@ -9,14 +9,23 @@ import type { Session } from './session.js';
 
 /** The logger shape ftpkit writes to; a pino (or pino child) logger fits as is. */
 export interface Logger {
+  /** Per-command detail. */
   debug(obj: Record<string, unknown>, msg?: string): void;
+  /** Connections, logins and transfers. */
   info(obj: Record<string, unknown>, msg?: string): void;
+  /** Refusals and bans. */
   warn(obj: Record<string, unknown>, msg?: string): void;
+  /** Failures the server answered for (the 'error' event). */
   error(obj: Record<string, unknown>, msg?: string): void;
 }
 
 function who(session: Session): Record<string, unknown> {
-  return { session: session.id, address: session.remoteAddress, ...(session.user ? { user: session.user.username } : {}) };
+  return {
+    session: session.id,
+    address: session.remoteAddress,
+    ...(session.proxyAddress ? { via: session.proxyAddress } : {}),
+    ...(session.user ? { user: session.user.username } : {}),
+  };
 }
 
 /** Write the server's notable events to `logger`. Called by FtpServer for `options.logger`. */
@@ -24,7 +33,8 @@ export function attachLogger(server: EventEmitter<FtpServerEvents>, logger: Logg
   server.on('connect', (session) => logger.debug(who(session), 'connection opened'));
   server.on('disconnect', (session) => logger.debug(who(session), 'connection closed'));
   server.on('login', (session) => logger.info(who(session), 'login'));
-  server.on('login-failed', ({ session, username, reason }) => logger.warn({ ...who(session), username, reason }, 'login failed'));
+  // `user` as in the login record, so one query finds a name's logins and failures.
+  server.on('login-failed', ({ session, username, reason }) => logger.warn({ ...who(session), user: username, reason }, 'login failed'));
   server.on('transfer-end', (t) => {
     const record = {
       ...who(t.session),

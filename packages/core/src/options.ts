@@ -2,9 +2,13 @@
 import type { PeerCertificate } from 'node:tls';
 import type { AuthError } from './hooks/auth-error.js';
 import type { FileSystem } from './fs/filesystem.js';
+import { HASH_DEFAULTS, type HashOptions } from './fs/hash.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
 import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
+import type { StateFailurePolicy } from './state/guarded-store.js';
+import type { StateStore } from './state/store.js';
+import type { ProxyProtocolOptions } from './net/client-address.js';
 import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
 import type { Session } from './session.js';
 import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
@@ -91,7 +95,9 @@ export const NO_ACCESS: Permissions = Object.freeze({
 
 /** What the `authenticate` hook receives. */
 export interface AuthRequest {
+  /** The name given with USER. */
   username: string;
+  /** The password given with PASS (empty when none was sent). */
   password: string;
   /** True for `anonymous`/`ftp` when the server's `anonymous` option is on. */
   anonymous: boolean;
@@ -131,8 +137,17 @@ export interface AuthResult extends TlsPolicy {
 
 /** Passive data port range, inclusive. */
 export interface PortRange {
+  /** Lowest port, inclusive. */
   min: number;
+  /** Highest port, inclusive. */
   max: number;
+  /**
+   * Added to the listening port in PASV/EPSV replies, for when clients reach the node on
+   * other ports than it listens on (a Kubernetes NodePort, a NAT that shifts ports):
+   * `{ min: 50000, max: 50099, advertisedOffset: -20000 }` listens on 50000-50099 and
+   * advertises 30000-30099. Default 0.
+   */
+  advertisedOffset?: number;
 }
 
 /** Options of {@link FtpServer}. */
@@ -169,6 +184,13 @@ export interface FtpServerOptions {
    * interfaces). Default: the local address of the control connection.
    */
   publicHost?: string | ((session: Session) => string | Promise<string>);
+  /**
+   * PROXY protocol v1/v2 from trusted balancers (HAProxy `send-proxy-v2`, AWS NLB, ...)
+   * on the control, implicit-TLS and passive data listeners: connections from
+   * `trusted` must start with a header, whose client address then stands for the
+   * connection everywhere. Default: off, every address is the socket's peer.
+   */
+  proxyProtocol?: ProxyProtocolOptions;
   /** Most simultaneous control connections. Default 1000. */
   maxConnections?: number;
   /** Most simultaneous control connections from one IP address. Default 50. */
@@ -177,6 +199,27 @@ export interface FtpServerOptions {
   maxSessionsPerUser?: number;
   /** Failed-login delay, per-session and per-address limits, bans, allow and deny lists. */
   defender?: DefenderOptions;
+  /**
+   * Where bans, failed-login counts, `maxSessionsPerUser` and `maxConnectionsPerIp`
+   * slots (and the quotas, buckets and TLS ticket keys built on `server.state`) live.
+   * Give every node of a fleet the same store (e.g. `RedisStateStore` from
+   * `@ftpkit/store-redis`) and the limits hold across the fleet. Default: this process.
+   */
+  state?: StateStore;
+  /**
+   * While `state` cannot be reached: `closed` refuses new connections and logins with
+   * 421 (and logs it), `open` falls back to this node's own limits (and logs it).
+   * Default `closed`.
+   */
+  stateFailurePolicy?: StateFailurePolicy;
+  /** Milliseconds one call to `state` may take before it counts as failed. Default 2000. */
+  stateTimeout?: number;
+  /**
+   * Milliseconds a lease (a session's or connection's slot, an upload's quota
+   * reservation) outlives its last renewal; a node renews every third of it. A node
+   * that dies frees its slots within this time. Default 30 s.
+   */
+  leaseTtl?: number;
   /** Milliseconds a client may take to log in before it is disconnected. Default 60 s. */
   loginTimeout?: number;
   /** Milliseconds without a command (and without a transfer) before disconnect. Default 300 s. */
@@ -218,18 +261,28 @@ export interface FtpServerOptions {
    * system produces the next chunk. Default 1 MiB.
    */
   dataBufferSize?: number;
+  /**
+   * HASH (draft-bryan-ftpext-hash-02): on, with a largest file the server reads to
+   * compute a digest (1 GiB) and at most 2 computed at once. Stored digests (S3
+   * checksums) cost one request and are not limited.
+   */
+  hash?: HashOptions;
 }
 
 /** Options with every default filled in. */
-type OptionalOptions = 'passivePorts' | 'publicHost' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
-export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender'>> &
-  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions> };
+type OptionalOptions = 'state' | 'passivePorts' | 'publicHost' | 'proxyProtocol' | 'logger' | 'tls' | 'virtualHosts' | 'beforeLogin' | 'connection';
+export type ResolvedOptions = Required<Omit<FtpServerOptions, OptionalOptions | 'defender' | 'hash'>> &
+  Pick<FtpServerOptions, OptionalOptions> & { defender: Required<DefenderOptions>; hash: Required<HashOptions> };
 
 export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
   if (typeof options?.authenticate !== 'function') throw new TypeError('FtpServer: options.authenticate is required');
   const range = options.passivePorts;
   if (range && !(range.min > 0 && range.max <= 65535 && range.min <= range.max)) {
     throw new RangeError('FtpServer: passivePorts must satisfy 0 < min <= max <= 65535');
+  }
+  const offset = range?.advertisedOffset ?? 0;
+  if (range && !(Number.isInteger(offset) && range.min + offset > 0 && range.max + offset <= 65535)) {
+    throw new RangeError('FtpServer: passivePorts.advertisedOffset must be an integer keeping the advertised ports within 1-65535');
   }
   return {
     host: '127.0.0.1',
@@ -248,8 +301,12 @@ export function resolveOptions(options: FtpServerOptions): ResolvedOptions {
     allowLowDataPorts: false,
     dataBufferSize: 1024 * 1024,
     maxSessionsPerUser: Infinity,
+    stateFailurePolicy: 'closed',
+    stateTimeout: 2000,
+    leaseTtl: 30_000,
     ...stripUndefined(options),
     defender: { ...DEFENDER_DEFAULTS, ...stripUndefined(options.defender ?? {}) },
+    hash: { ...HASH_DEFAULTS, ...stripUndefined(options.hash ?? {}) },
   };
 }
 

@@ -3,14 +3,13 @@
  * registry, runs command middleware and emits typed events. It never installs signal
  * handlers: stopping is the host's call (`close()`).
  */
-import { EventEmitter } from 'eventemitter3';
+import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { hostCommands } from './commands/host.js';
 import { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
-import { tlsCommands } from './commands/tls.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
+import { SafeEmitter } from './safe-emitter.js';
 import { toError } from './errors.js';
 import { PassivePortPool } from './data/passive.js';
 import type { FtpServerEvents } from './events.js';
@@ -19,9 +18,14 @@ import { scopeToVerbs } from './hooks/middleware.js';
 import type { TransferHook } from './hooks/types.js';
 import { attachLogger } from './logging.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
-import { normalizeAddress } from './security/address.js';
+import { ClientResolver, socketPeer, type ClientPeer } from './net/client-address.js';
 import { Defender } from './security/defender.js';
+import { evictQuietestPreLogin } from './security/eviction.js';
+import { releaseUserSession } from './security/limits.js';
 import { Session } from './session.js';
+import { StateUnavailableError } from './state/guarded-store.js';
+import { SharedState } from './state/shared-state.js';
+import type { StateStore } from './state/store.js';
 import { TlsEngine } from './tls/engine.js';
 import type { TlsCertificate } from './tls/options.js';
 import { secureDataSocket } from './tls/policy.js';
@@ -32,50 +36,78 @@ export interface CloseOptions {
   timeout?: number;
 }
 
-export class FtpServer extends EventEmitter<FtpServerEvents> {
+/**
+ * An FTP/FTPS server: create it with the options (at least `authenticate`), add
+ * middleware, commands and transfer hooks, then `listen()`; `close()` stops it.
+ *
+ * The hook lifecycle, in order, for every connection:
+ * 1. the defender's lists and bans and the connection limits, then the `connection`
+ *    hook (accept or refuse by address), the 'connect' event and the 220 banner;
+ * 2. `beforeLogin` on USER, then `authenticate` on PASS (which returns the user's
+ *    FileSystem and permissions), then the 'login' event;
+ * 3. per command: the 'command' event, the middleware chain (`use()`, in registration
+ *    order) and then the verb's handler, then 'command-end';
+ * 4. for a transfer: each hook's `before` (veto or change the target), its `transform`
+ *    of the data, the bytes moved ('transfer-start', 'transfer-progress'), each
+ *    `after` with the honest outcome, the final reply (226, 426, 451, ...), and then the
+ *    'transfer-end' event.
+ *
+ * Events only observe: a listener that throws is reported as 'error' and never breaks a
+ * session. The library installs no signal handlers.
+ */
+export class FtpServer extends SafeEmitter {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedOptions;
-  private readonly registry: CommandRegistry = builtinRegistry();
+  private readonly registry: CommandRegistry;
   private readonly middleware: CommandMiddleware[] = [];
   private readonly transferHooks: TransferHook[] = [];
   private readonly live = new Set<Session>();
+  /** Connections admitted but not yet sessions (lease pending, TLS handshake, hook). */
+  private admitting = 0;
+  /** The `maxConnectionsPerIp` lease holder of each session. */
+  private readonly connectionLeases = new WeakMap<Session, string>();
+  private readonly shared: SharedState;
   /**
    * Sessions that have not logged in, least recently active first (re-inserted on every
    * command). Sessions that logged in since are skipped and dropped from it lazily.
    */
   private readonly preLogin = new Set<Session>();
-  private readonly perAddress = new Map<string, number>();
   private readonly context: ServerContext;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
   readonly defender: Defender;
   private listener: Server | undefined;
   private implicitListener: Server | undefined;
   private readonly tls: TlsEngine | undefined;
-  /** Implicit-FTPS connections still in their handshake (not sessions yet), with when they came. */
+  /** Connections still reading their PROXY header or in their implicit-FTPS handshake (not sessions yet), with when they came. */
   private readonly handshaking = new Map<Socket, number>();
   private closing = false;
 
+  /** Checks and resolves `options`; throws a `TypeError` for a contradiction in them. */
   constructor(options: FtpServerOptions) {
     super();
     this.options = resolveOptions(options);
     const passivePorts = new PassivePortPool(this.options.passivePorts, this.options.dataBufferSize);
+    this.shared = new SharedState(this.options, (err) => this.safeEmit('error', [err]));
     if (!this.options.tls && Object.values(this.options.virtualHosts ?? {}).some((host) => host.tls)) {
       throw new TypeError('FtpServer: virtualHosts with a certificate need the tls option');
     }
     if (this.options.tls) {
-      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts);
-      for (const [verb, spec] of Object.entries(tlsCommands)) this.registry.add(verb, spec);
+      // Only a store of the host's own is shared with other processes: keep local keys otherwise.
+      this.tls = new TlsEngine(this.options.tls, this.options.virtualHosts, this.options.state && this.shared.store);
     }
-    if (this.options.virtualHosts) for (const [verb, spec] of Object.entries(hostCommands)) this.registry.add(verb, spec);
-    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]));
+    this.registry = builtinRegistry(this.options);
+    this.defender = new Defender(this.options.defender, (event) => this.safeEmit('address-banned', [event]), Date.now, this.shared.store);
+    const clients = this.options.proxyProtocol && new ClientResolver(this.options.proxyProtocol);
     this.context = {
       options: this.options,
       commands: this.registry,
       middleware: this.middleware,
       transferHooks: this.transferHooks,
       passivePorts,
+      clients,
       tls: this.tls,
       defender: this.defender,
+      state: this.shared,
       sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
@@ -110,6 +142,15 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     this.tls.setSecureContext(certificate);
   }
 
+  /**
+   * The state store the limits use (the `state` option behind its timeout and failure
+   * policy, or the in-process default). Build quotas and token buckets shared across a
+   * fleet on it: `new StorageQuota({ maxBytes, state: server.state, key: username })`.
+   */
+  get state(): StateStore {
+    return this.shared.store;
+  }
+
   /** The sessions currently connected. */
   get sessions(): ReadonlySet<Session> {
     return this.live;
@@ -122,6 +163,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
    * `ctx.replies` after `await next()`. One that throws answers 451 and emits 'error'.
    */
   use(middleware: CommandMiddleware): this;
+  /** Add command middleware that runs only for `verbs` (see the other overload). */
   use(verbs: string | readonly string[], middleware: CommandMiddleware): this;
   use(a: CommandMiddleware | string | readonly string[], b?: CommandMiddleware): this {
     const middleware = typeof a === 'function' ? a : b && scopeToVerbs(a, b);
@@ -157,8 +199,8 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     if (this.listener) throw new Error('FtpServer is already listening');
     this.closing = false;
     const implicitPort = this.options.tls?.implicitPort;
-    this.listener = createServer({ noDelay: true }, (socket) => this.admit(socket, this.options.tls?.implicit === true));
-    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.admit(socket, true));
+    this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket, this.options.tls?.implicit === true));
+    if (implicitPort !== undefined) this.implicitListener = createServer({ noDelay: true }, (socket) => this.accept(socket, true));
     try {
       await this.bind(this.listener, this.options.port);
       if (this.implicitListener) await this.bind(this.implicitListener, implicitPort!);
@@ -168,6 +210,7 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       this.listener = this.implicitListener = undefined;
       throw err;
     }
+    await this.tls?.ticketKeys?.start();
     const address = this.address!;
     this.safeEmit('listening', [address]);
     return address;
@@ -209,74 +252,98 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
       clearTimeout(timer);
     }
     await closed;
+    this.shared.leases.stop();
+    this.tls?.ticketKeys?.stop();
     this.listener = this.implicitListener = undefined;
     this.safeEmit('close', []);
   }
 
-  private admit(socket: Socket, implicitTls: boolean): void {
-    const address = normalizeAddress(socket.remoteAddress);
-    const refusal = this.defender.refusal(address);
-    if (refusal) return refuseConnection(socket, refusal);
-    const fromAddress = this.perAddress.get(address) ?? 0;
-    const full = this.live.size + this.handshaking.size >= this.options.maxConnections;
-    if (fromAddress >= this.options.maxConnectionsPerIp || (full && !this.evictQuietestPreLogin())) {
+  /**
+   * A new connection: within this node's `maxConnections` (making room if needed), then
+   * its client found (the PROXY header of a trusted balancer), then admitted.
+   */
+  private accept(socket: Socket, implicitTls: boolean): void {
+    // maxConnections is this node's own; the per-address slots are shared by the fleet.
+    if (this.live.size + this.admitting >= this.options.maxConnections && !evictQuietestPreLogin(this.preLogin, this.handshaking)) {
       return refuseConnection(socket, 'Too many connections, try again later.');
     }
-    this.perAddress.set(address, fromAddress + 1);
-    if (!implicitTls) return this.start(socket, address, false);
+    this.admitting++;
+    socket.on('error', () => {}); // a client gone while its checks run
+    const clients = this.context.clients;
+    const direct = socketPeer(socket);
+    if (!clients?.trusts(direct.address)) return this.admit(socket, direct, implicitTls);
+    this.handshaking.set(socket, performance.now());
+    clients.resolve(socket).then(
+      (peer) => {
+        this.handshaking.delete(socket);
+        if (!this.closing) return this.admit(socket, peer, implicitTls);
+        this.admitting--;
+        socket.destroy();
+      },
+      (err: Error) => {
+        this.handshaking.delete(socket);
+        this.admitting--;
+        socket.destroy();
+        if (!this.closing) this.safeEmit('error', [new Error(`connection from ${direct.address} closed: ${err.message}`)]);
+      },
+    );
+  }
+
+  /** Check the client's address (lists, bans, its fleet-wide connection slots), then go on to the handshake. */
+  private admit(socket: Socket, peer: ClientPeer, implicitTls: boolean): void {
+    const lease = randomUUID();
+    void this.checkAddress(peer.address, lease).then(
+      (refusal) => {
+        if (refusal === undefined) return this.handshake(socket, peer, lease, implicitTls);
+        this.admitting--;
+        refuseConnection(socket, refusal);
+      },
+      (err: unknown) => {
+        this.admitting--;
+        // A failing store was reported once (stateFailurePolicy); anything else is a bug.
+        if (!(err instanceof StateUnavailableError)) this.safeEmit('error', [toError(err)]);
+        refuseConnection(socket, 'Service not available, try again later.');
+      },
+    );
+  }
+
+  /** Why `address` is refused (deny list, ban, too many connections), else undefined with its slot taken. */
+  private async checkAddress(address: string, lease: string): Promise<string | undefined> {
+    const refusal = await this.defender.refusal(address);
+    if (refusal) return refusal;
+    const granted = await this.shared.leases.acquire(addressKey(address), lease, this.options.maxConnectionsPerIp);
+    return granted ? undefined : 'Too many connections, try again later.';
+  }
+
+  private handshake(socket: Socket, peer: ClientPeer, lease: string, implicitTls: boolean): void {
+    if (socket.destroyed) return this.release(peer.address, lease);
+    if (!implicitTls) return this.start(socket, peer, lease, false);
     // Implicit FTPS: the handshake comes first; it counts against the limits meanwhile.
-    socket.on('error', () => {});
     const secured = this.tls!.secureControl(socket, undefined);
     this.handshaking.set(secured, performance.now());
     this.tls!.handshake(secured).then(
       () => {
         this.handshaking.delete(secured);
-        this.start(secured, address, true);
+        this.start(secured, peer, lease, true);
       },
       () => {
         this.handshaking.delete(secured);
-        this.release(address);
+        this.release(peer.address, lease);
       },
     );
   }
 
-  /**
-   * Make room in a full server by dropping the connection that has not logged in and has
-   * been quiet longest (a session by its last whole command, a TLS handshake by its start).
-   * Silent connections (slowloris) cost an attacker nothing to hold, while a client that
-   * is logging in talks all the time; so under a flood the flood's own connections make
-   * room for real clients, long before `loginTimeout`. Logged-in sessions are never
-   * dropped: with every slot logged in, the new connection is refused instead.
-   */
-  private evictQuietestPreLogin(): boolean {
-    let session: Session | undefined;
-    for (const candidate of this.preLogin) {
-      if (!candidate.user && !candidate.closed) {
-        session = candidate;
-        break;
-      }
-      this.preLogin.delete(candidate); // logged in or closing since it last spoke
-    }
-    const [handshake] = this.handshaking; // insertion order: the oldest first
-    if (handshake && (!session || handshake[1] < session.lastActivity)) {
-      handshake[0].destroy();
-      return true;
-    }
-    if (!session) return false;
-    this.preLogin.delete(session);
-    void session.close('Server busy: closing connections that have not logged in.');
-    return true;
-  }
-
   /** Run the connection hook (after an implicit-FTPS handshake, so a 421 is readable), then greet. */
-  private start(socket: Socket, address: string, secure: boolean): void {
+  private start(socket: Socket, peer: ClientPeer, lease: string, secure: boolean): void {
     const report = (err: Error) => this.safeEmit('error', [err]);
-    void admitConnection(socket, { address, secure }, this.options.connection, report).then((banner) => {
+    void admitConnection(socket, { address: peer.address, port: peer.port, secure }, this.options.connection, report).then((banner) => {
       if (banner === false || this.closing) {
         if (banner !== false) refuseConnection(socket, 'Server shutting down.');
-        return this.release(address);
+        return this.release(peer.address, lease);
       }
-      const session = new Session(this.context, socket);
+      this.admitting--;
+      const session = new Session(this.context, socket, peer);
+      this.connectionLeases.set(session, lease);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {
         // Implicit FTPS protects data connections unless the client asks for PROT C.
@@ -289,91 +356,31 @@ export class FtpServer extends EventEmitter<FtpServerEvents> {
     });
   }
 
-  private release(address: string): void {
-    const count = (this.perAddress.get(address) ?? 1) - 1;
-    if (count > 0) this.perAddress.set(address, count);
-    else this.perAddress.delete(address);
+  /** A connection that never became a session gives its slot back. */
+  private release(address: string, lease: string): void {
+    this.admitting--;
+    this.dropLease(address, lease);
+  }
+
+  private dropLease(address: string, lease: string): void {
+    this.shared.leases.release(addressKey(address), lease).catch((err: unknown) => {
+      // An unreachable store was reported once; the slot expires there by itself.
+      if (!(err instanceof StateUnavailableError)) this.safeEmit('error', [toError(err)]);
+    });
   }
 
   private forget(session: Session): void {
     this.preLogin.delete(session);
     if (!this.live.delete(session)) return;
-    this.release(session.remoteAddress);
+    const lease = this.connectionLeases.get(session);
+    if (lease) this.dropLease(session.remoteAddress, lease);
+    releaseUserSession(session);
     this.safeEmit('disconnect', [session]);
   }
-
-  /** Emit without ever throwing into the caller (listeners are wrapped in {@link on}). */
-  private safeEmit<K extends keyof FtpServerEvents>(event: K, args: FtpServerEvents[K] | unknown[]): void {
-    const heard = (super.emit as (event: K, ...a: unknown[]) => boolean)(event, ...(args as unknown[]));
-    if (!heard && event === 'error') warnUnheard(args[0] as Error);
-  }
-
-  // Every listener is wrapped so that one that throws is reported as 'error' and
-  // neither breaks the session that emitted nor the listeners after it.
-  private readonly wrapped = new WeakMap<Function, (...args: unknown[]) => void>();
-  private reportingListenerError = false;
-
-  private wrap(fn: Function): (...args: unknown[]) => void {
-    let wrapper = this.wrapped.get(fn);
-    if (!wrapper) {
-      const report = (err: unknown) => {
-        if (this.reportingListenerError) return;
-        this.reportingListenerError = true;
-        try {
-          this.safeEmit('error', [toError(err)]);
-        } finally {
-          this.reportingListenerError = false;
-        }
-      };
-      wrapper = (...args: unknown[]) => {
-        try {
-          const result: unknown = fn(...args);
-          // An async listener's rejection would otherwise be an unhandled rejection.
-          if (result instanceof Promise) result.catch(report);
-        } catch (err) {
-          report(err);
-        }
-      };
-      this.wrapped.set(fn, wrapper);
-    }
-    return wrapper;
-  }
-
-  override on<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
-    return super.on(event, this.wrap(fn) as never, context);
-  }
-
-  override addListener<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
-    return this.on(event, fn, context);
-  }
-
-  override once<T extends keyof FtpServerEvents>(event: T, fn: (...args: FtpServerEvents[T]) => void, context?: unknown): this {
-    return super.once(event, this.wrap(fn) as never, context);
-  }
-
-  override off<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
-    return super.off(event, (fn && (this.wrapped.get(fn) ?? fn)) as never, context, once);
-  }
-
-  override removeListener<T extends keyof FtpServerEvents>(event: T, fn?: (...args: FtpServerEvents[T]) => void, context?: unknown, once?: boolean): this {
-    return this.off(event, fn, context, once);
-  }
 }
 
-/** Kinds of unheard errors already written to the console (process-wide, bounded). */
-const warnedKinds = new Set<string>();
-
-/**
- * An 'error' nobody listens for (no listener, no logger) is written to the console once
- * per kind (name and code), so that a fault is never silent and a repeated one never
- * floods the output.
- */
-function warnUnheard(err: Error): void {
-  const kind = `${err.name}:${(err as NodeJS.ErrnoException).code ?? ''}`;
-  if (warnedKinds.has(kind) || warnedKinds.size >= 100) return;
-  warnedKinds.add(kind);
-  console.warn(`ftpkit: ${err.stack ?? err.message}\n(further ${err.name} errors are not shown: listen for 'error' or pass a logger)`);
-}
+/** The state key of an address's connection slots (`maxConnectionsPerIp`). */
+const addressKey = (address: string) => `ip:${address}`;
 
 /** Verbs and SITE subcommand names are single words of letters and digits. */
 function checkName(method: string, name: string): string {

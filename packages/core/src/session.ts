@@ -9,10 +9,10 @@ import { dispatch } from './commands/dispatch.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
 import { PassiveListener } from './data/passive.js';
-import type { ActiveTransfer } from './data/transfer.js';
-import type { FileSystem } from './fs/filesystem.js';
+import type { HashAlgorithm } from './fs/hash.js';
 import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import { resolvePath } from './fs/paths.js';
+import { socketPeer, type ClientPeer } from './net/client-address.js';
 import type { Permissions } from './options.js';
 import { parseCommandLine, type ParsedCommand } from './protocol/command-line.js';
 import { LineReader } from './protocol/line-reader.js';
@@ -20,6 +20,9 @@ import { formatReply } from './protocol/reply.js';
 import { ReplyError } from './protocol/reply-error.js';
 import { normalizeAddress } from './security/address.js';
 import type { TlsPolicy } from './tls/options.js';
+import type { RunningTransfer, SessionUser } from './session-types.js';
+
+export type { RunningTransfer, SessionUser } from './session-types.js';
 
 /** Queued in place of an over-long line, so its 500 is answered in order. */
 const OVERFLOW: ParsedCommand = Object.freeze({ verb: '', arg: '' });
@@ -27,30 +30,23 @@ const OVERFLOW: ParsedCommand = Object.freeze({ verb: '', arg: '' });
 /** How long a session keeps its passive listener after its last use. */
 const PASSIVE_LISTENER_IDLE_MS = 2000;
 
-/** The logged-in user of a session. */
-export interface SessionUser {
-  readonly username: string;
-  readonly anonymous: boolean;
-  readonly fs: FileSystem;
-  readonly permissions: Readonly<Permissions>;
-  /** Host data returned by `authenticate`. */
-  readonly data: Record<string, unknown>;
-}
-
-/** A transfer in progress, with the controls the session needs. */
-export interface RunningTransfer extends ActiveTransfer {
-  /** Stop the transfer (ABOR, session end). */
-  abort(): void;
-  /** Settles once the transfer command has sent its final reply. */
-  readonly done: Promise<void>;
-}
-
+/**
+ * One control connection, as hooks, middleware and events see it: who the client is,
+ * whether it is logged in (`user`), where it is (`cwd`) and how the connection is
+ * protected. Created by the server; hosts read it and never construct one.
+ */
 export class Session {
   /** Unique id, for logs and host bookkeeping. */
   readonly id = randomUUID();
-  /** The client's IP address (IPv4-mapped IPv6 unwrapped). */
+  /**
+   * The client's IP address (IPv4-mapped IPv6 unwrapped): with `proxyProtocol`, the
+   * one a trusted balancer's PROXY header named.
+   */
   readonly remoteAddress: string;
+  /** The client's port, as `remoteAddress` names it. */
   readonly remotePort: number;
+  /** The balancer the client came through (a PROXY header), if any. */
+  readonly proxyAddress: string | undefined;
   /** The server address the client connected to. */
   readonly localAddress: string;
   /** When the connection was accepted. */
@@ -89,6 +85,8 @@ export class Session {
   allocateHint: number | undefined;
   /** @internal MLSx facts chosen with OPTS MLST. */
   mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
+  /** @internal The algorithm HASH uses, chosen with OPTS HASH. */
+  hashAlgorithm: HashAlgorithm = 'SHA-256';
   /** @internal The transfer in progress. */
   transfer: RunningTransfer | undefined;
   /** @internal PBSZ was accepted on this TLS session (PROT needs it, RFC 4217). */
@@ -114,10 +112,12 @@ export class Session {
   constructor(
     /** @internal */ readonly server: ServerContext,
     socket: Socket,
+    peer: ClientPeer = socketPeer(socket),
   ) {
     this.control = socket;
-    this.remoteAddress = normalizeAddress(socket.remoteAddress);
-    this.remotePort = socket.remotePort ?? 0;
+    this.remoteAddress = peer.address;
+    this.remotePort = peer.port;
+    this.proxyAddress = peer.via;
     this.localAddress = normalizeAddress(socket.localAddress);
     this.reader = new LineReader(server.options.maxLineLength);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -201,6 +201,7 @@ export class Session {
     this.renameFrom = undefined;
     this.epsvOnly = false;
     this.mlstFacts = new Set(MLST_FACTS);
+    this.hashAlgorithm = 'SHA-256';
     this.virtualHost = undefined;
     this.userTlsPolicy = {};
   }
@@ -239,7 +240,7 @@ export class Session {
   async passiveListener(): Promise<PassiveListener> {
     if (this.passive?.open) return this.passive;
     const server = await this.server.passivePorts.listen(this.localAddress);
-    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS);
+    const listener = new PassiveListener(server, PASSIVE_LISTENER_IDLE_MS, this.server.clients);
     // A PASV that completes after the client left must not leave its listener open.
     if (this.cleanedUp) {
       listener.close();

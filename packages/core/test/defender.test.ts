@@ -38,14 +38,14 @@ test('a session is told to disconnect at its Nth failure', async () => {
 test('failures across sessions within the window ban the address', async () => {
   const { defender, bans, session, now } = setup({ banAfterFailures: 5, banDuration: MINUTE });
   for (let i = 0; i < 4; i++) await defender.loginFailed(session('192.0.2.1'));
-  assert.equal(defender.isBanned('192.0.2.1'), false);
+  assert.equal(await defender.isBanned('192.0.2.1'), false);
   assert.equal(await defender.loginFailed(session('192.0.2.1')), 'disconnect');
-  assert.equal(defender.isBanned('192.0.2.1'), true);
-  assert.equal(defender.isBanned('192.0.2.2'), false);
+  assert.equal(await defender.isBanned('192.0.2.1'), true);
+  assert.equal(await defender.isBanned('192.0.2.2'), false);
   assert.equal(bans.length, 1);
   assert.deepEqual(bans[0], { address: '192.0.2.1', until: new Date(now() + MINUTE), failures: 5, bans: 1 });
-  assert.match(defender.refusal('192.0.2.1') ?? '', /failed logins/);
-  assert.equal(defender.refusal('192.0.2.2'), undefined);
+  assert.match((await defender.refusal('192.0.2.1')) ?? '', /failed logins/);
+  assert.equal(await defender.refusal('192.0.2.2'), undefined);
 });
 
 test('failures older than the window do not count', async () => {
@@ -55,9 +55,9 @@ test('failures older than the window do not count', async () => {
   advance(MINUTE + 1);
   await defender.loginFailed(session('192.0.2.1'));
   await defender.loginFailed(session('192.0.2.1'));
-  assert.equal(defender.isBanned('192.0.2.1'), false);
+  assert.equal(await defender.isBanned('192.0.2.1'), false);
   await defender.loginFailed(session('192.0.2.1'));
-  assert.equal(defender.isBanned('192.0.2.1'), true);
+  assert.equal(await defender.isBanned('192.0.2.1'), true);
 });
 
 test('a ban ends at its deadline', async () => {
@@ -65,10 +65,10 @@ test('a ban ends at its deadline', async () => {
   await defender.loginFailed(session('192.0.2.1'));
   await defender.loginFailed(session('192.0.2.1'));
   advance(MINUTE - 1);
-  assert.equal(defender.isBanned('192.0.2.1'), true);
+  assert.equal(await defender.isBanned('192.0.2.1'), true);
   advance(1);
-  assert.equal(defender.isBanned('192.0.2.1'), false);
-  assert.equal(defender.refusal('192.0.2.1'), undefined);
+  assert.equal(await defender.isBanned('192.0.2.1'), false);
+  assert.equal(await defender.refusal('192.0.2.1'), undefined);
 });
 
 test('ban lengths: 1, 2, 4 minutes, then capped', async () => {
@@ -85,12 +85,12 @@ test('ban lengths: 1, 2, 4 minutes, then capped', async () => {
 test('failures during a ban do not extend it; unban lifts it and resets escalation', async () => {
   const { defender, bans, session, now } = setup({ banAfterFailures: 1, banDuration: MINUTE });
   await defender.loginFailed(session('192.0.2.1'));
-  const until = defender.bannedUntil('192.0.2.1');
+  const until = await defender.bannedUntil('192.0.2.1');
   await defender.loginFailed(session('192.0.2.1'));
-  assert.deepEqual(defender.bannedUntil('192.0.2.1'), until);
+  assert.deepEqual(await defender.bannedUntil('192.0.2.1'), until);
   assert.equal(bans.length, 1);
-  defender.unban('192.0.2.1');
-  assert.equal(defender.isBanned('192.0.2.1'), false);
+  await defender.unban('192.0.2.1');
+  assert.equal(await defender.isBanned('192.0.2.1'), false);
   await defender.loginFailed(session('192.0.2.1'));
   assert.equal(bans.at(-1)!.bans, 1);
   assert.equal(bans.at(-1)!.until.getTime() - now(), MINUTE);
@@ -100,18 +100,18 @@ test('banAfterFailures 0 disables bans', async () => {
   const { defender, bans, session } = setup({ banAfterFailures: 0 });
   for (let i = 0; i < 50; i++) await defender.loginFailed(session('192.0.2.1'));
   assert.equal(bans.length, 0);
-  assert.equal(defender.isBanned('192.0.2.1'), false);
+  assert.equal(await defender.isBanned('192.0.2.1'), false);
 });
 
-test('deny list refuses, allow list admits only its blocks', () => {
+test('deny list refuses, allow list admits only its blocks', async () => {
   const deny = setup({ denyList: ['192.0.2.0/24', '2001:db8::/32'] }).defender;
-  assert.equal(deny.refusal('192.0.2.77'), 'Access denied.');
-  assert.equal(deny.refusal('2001:db8::5'), 'Access denied.');
-  assert.equal(deny.refusal('198.51.100.1'), undefined);
+  assert.equal(await deny.refusal('192.0.2.77'), 'Access denied.');
+  assert.equal(await deny.refusal('2001:db8::5'), 'Access denied.');
+  assert.equal(await deny.refusal('198.51.100.1'), undefined);
   const allow = setup({ allowList: ['10.0.0.0/8'], denyList: ['10.9.0.0/16'] }).defender;
-  assert.equal(allow.refusal('10.1.2.3'), undefined);
-  assert.equal(allow.refusal('10.9.1.1'), 'Access denied.');
-  assert.equal(allow.refusal('11.0.0.1'), 'Access denied.');
+  assert.equal(await allow.refusal('10.1.2.3'), undefined);
+  assert.equal(await allow.refusal('10.9.1.1'), 'Access denied.');
+  assert.equal(await allow.refusal('11.0.0.1'), 'Access denied.');
 });
 
 test('a malformed list entry fails at construction', () => {

@@ -1,5 +1,2 @@
-export {
-  LocalFileSystem,
-  type LocalFileSystemOptions,
-  type UploadPolicy,
-} from './local-filesystem.js';
+export { LocalFileSystem } from './local-filesystem.js';
+export type { LocalFileSystemOptions, UploadPolicy } from './options.js';

@@ -13,8 +13,7 @@
 import { constants, existsSync, openSync, realpathSync, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { FsError, baseName, parentPath } from '@ftpkit/core';
-import { errnoOf, toFsError } from './errors.js';
+import { FsError, baseName, errnoOf, fsErrorFromErrno, parentPath } from '@ftpkit/core';
 import { metadataCalls, type Metadata } from './metadata.js';
 import { isTempName } from './temp-names.js';
 
@@ -104,7 +103,7 @@ export class Jail {
       return pinned;
     } catch (err) {
       await dir.close();
-      throw toFsError(err);
+      throw fsErrorFromErrno(err);
     }
   }
 
@@ -151,7 +150,7 @@ export class Jail {
       return { dir, name, existing };
     } catch (err) {
       await dir.close();
-      throw toFsError(err);
+      throw fsErrorFromErrno(err);
     }
   }
 
@@ -171,7 +170,7 @@ export class Jail {
     try {
       return this.#procfs ? await this.#openProc(host, directory) : await this.#openPortable(host, directory);
     } catch (err) {
-      throw toFsError(err);
+      throw fsErrorFromErrno(err);
     }
   }
 

@@ -1,17 +1,16 @@
 /**
  * Directory listings of LocalFileSystem: names read from the pinned directory, each
  * described by an lstat through that pin, so a directory swapped mid-listing changes
- * nothing. Temporary upload files are hidden; entries that vanish meanwhile are skipped.
+ * nothing. Temporary upload files are hidden (and reported, for the sweeper); entries that
+ * vanish meanwhile are skipped.
  */
 import { lstatSync, opendirSync, type Stats } from 'node:fs';
 import { opendir } from 'node:fs/promises';
-import type { FileStat } from '@ftpkit/core';
-import { errnoOf } from './errors.js';
+import { errnoOf, throwIfAborted, type FileStat } from '@ftpkit/core';
 import { toFileStat } from './file-stat.js';
 import type { IdNames } from './id-names.js';
 import type { Jail, JailHandle } from './jail.js';
 import type { Metadata } from './metadata.js';
-import { throwIfAborted } from './signal.js';
 import { isTempName } from './temp-names.js';
 
 /** Directory entries read per getdents(2) call. */
@@ -29,6 +28,8 @@ export interface ListContext {
   /** Whether metadata calls are synchronous (see LocalFileSystemOptions.syncMetadata). */
   readonly sync: boolean;
   readonly signal: AbortSignal | undefined;
+  /** Receives the names of the temporary upload files met (and hidden). */
+  readonly temps?: string[];
 }
 
 /** The entries of the pinned directory `dir`. */
@@ -40,7 +41,7 @@ export function listDirectory(dir: JailHandle, context: ListContext): AsyncGener
  * Synchronous directory reads and lstats: on a local disk each is a few microseconds,
  * while a promise per entry (or a thread-pool round trip) costs several times that.
  */
-async function* listSync(dir: JailHandle, { jail, ids, signal }: ListContext): AsyncGenerator<FileStat> {
+async function* listSync(dir: JailHandle, { jail, ids, signal, temps }: ListContext): AsyncGenerator<FileStat> {
   const names = opendirSync(dir.ref, { bufferSize: DIR_BUFFER });
   try {
     for (let n = 1; ; n++) {
@@ -48,7 +49,10 @@ async function* listSync(dir: JailHandle, { jail, ids, signal }: ListContext): A
       if (!dirent) return;
       if (n % SYNC_BATCH === 0) throwIfAborted(signal);
       const { name } = dirent;
-      if (isTempName(name)) continue;
+      if (isTempName(name)) {
+        temps?.push(name);
+        continue;
+      }
       const path = dir.child(name);
       const stats = lstatSync(path, { throwIfNoEntry: false });
       if (!stats) continue;
@@ -64,7 +68,10 @@ async function* listSync(dir: JailHandle, { jail, ids, signal }: ListContext): A
 async function* listAsync(dir: JailHandle, context: ListContext): AsyncGenerator<FileStat> {
   let batch: string[] = [];
   for await (const dirent of await opendir(dir.ref, { bufferSize: DIR_BUFFER })) {
-    if (isTempName(dirent.name)) continue;
+    if (isTempName(dirent.name)) {
+      context.temps?.push(dirent.name);
+      continue;
+    }
     batch.push(dirent.name);
     if (batch.length < ASYNC_BATCH) continue;
     yield* await describe(dir, batch, context);

@@ -9,6 +9,10 @@ import { Readable, type Writable } from 'node:stream';
 import {
   FsError,
   baseName,
+  destroyOnAbort,
+  errnoOf,
+  fsErrorFromErrno,
+  throwIfAborted,
   type FileStat,
   type FileSystem,
   type FsCapabilities,
@@ -16,61 +20,19 @@ import {
   type ReadOptions,
   type WriteOptions,
 } from '@ftpkit/core';
-import { errnoOf, toFsError, translated } from './errors.js';
+import { translated } from './errors.js';
 import { toFileStat } from './file-stat.js';
 import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
-import { destroyOnAbort, throwIfAborted } from './signal.js';
+import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
+import { trackUpload } from './stale-uploads.js';
+import { removeStale } from './sweep.js';
+import { keepSwept } from './sweep-schedule.js';
 import { tempName } from './temp-names.js';
 import { FileUpload, type UploadSink } from './upload.js';
-
-/**
- * What happens to a file while it is being uploaded:
- * - `atomic`: the data goes to a hidden temporary file in the same directory, renamed over
- *   the target only when the upload completes; an aborted upload leaves the previous
- *   file untouched and removes the temporary file.
- * - `in-place`: the target is truncated and written directly; an aborted upload leaves
- *   the partial data.
- * Appends (APPE) and resumed uploads (REST + STOR) always write in place.
- */
-export type UploadPolicy = 'atomic' | 'in-place';
-
-/** Options of {@link LocalFileSystem}. */
-export interface LocalFileSystemOptions {
-  /** Host directory served as `/`. Must exist; symbolic links in it are resolved once. */
-  root: string;
-  /** See {@link UploadPolicy}. Default `'atomic'`, which never loses the previous file. */
-  uploadPolicy?: UploadPolicy;
-  /** Bytes read from disk at a time for downloads. Default 1 MiB. */
-  readBufferSize?: number;
-  /** Bytes an upload buffers before asking the sender to wait. Default 1 MiB. */
-  writeBufferSize?: number;
-  /**
-   * fsync each upload (and, for atomic uploads, its directory) before reporting it
-   * complete, so 'finish' survives a power cut. Default true; false trades that for speed
-   * with many small files.
-   */
-  fsync?: boolean;
-  /** Show owner and group names from /etc/passwd and /etc/group; false shows numeric ids. Default true. */
-  ownerNames?: boolean;
-  /**
-   * Use the portable jail (realpath checks and O_NOFOLLOW) even where the race-free Linux
-   * one (/proc/self/fd) is available. Default false; meant for testing the fallback.
-   */
-  portableJail?: boolean;
-  /**
-   * Make metadata lookups (open O_PATH, readlink, stat) as synchronous system calls:
-   * microseconds each on a local disk, instead of a thread-pool round trip. Default true;
-   * set false for a root on a file system that can stall (NFS, FUSE), so one slow lookup
-   * cannot hold up other sessions. The same goes for an upload's open, close and rename,
-   * and for the contents of files up to 64 KiB (read or written in one call); larger
-   * contents and fsync always go through the thread pool.
-   */
-  syncMetadata?: boolean;
-}
 
 const MiB = 1024 * 1024;
 /** Smallest read chunk, for files that grow while they are downloaded. */
@@ -94,8 +56,15 @@ export class LocalFileSystem implements FileSystem {
   readonly #meta: Metadata;
   readonly #syncMetadata: boolean;
   readonly #calls: FileCalls;
+  /** Age after which leftovers of unknown writers go; undefined: leftovers are kept. */
+  readonly #staleAge: number | undefined;
+  /** Stops this instance's share of the root's sweeping (see sweep-schedule.ts). */
+  readonly #stopSweeping: () => void;
 
-  /** Throws when `root` does not exist. */
+  /**
+   * Throws when `root` does not exist. Starts sweeping the root for leftover temporary
+   * files of crashed uploads unless `staleUploadAge` is off; {@link close} stops it.
+   */
   constructor(options: LocalFileSystemOptions) {
     this.#syncMetadata = options.syncMetadata ?? true;
     this.#meta = metadataCalls(this.#syncMetadata);
@@ -106,6 +75,9 @@ export class LocalFileSystem implements FileSystem {
     this.#writeBufferSize = positive(options.writeBufferSize, MiB);
     this.#fsync = options.fsync ?? true;
     this.#ownerNames = options.ownerNames ?? true;
+    const sweep = sweepSettings(options);
+    this.#staleAge = sweep?.maxAge;
+    this.#stopSweeping = sweep ? keepSwept(this.#jail, sweep) : () => {};
   }
 
   /** The real host directory served as `/`. */
@@ -124,10 +96,14 @@ export class LocalFileSystem implements FileSystem {
     throwIfAborted(signal);
     const ids = await this.#ids();
     const handle = await translated(() => this.#jail.open(path, true));
+    const temps: string[] = [];
     try {
-      yield* listDirectory(handle, { jail: this.#jail, meta: this.#meta, ids, sync: this.#syncMetadata, signal });
+      const context = { jail: this.#jail, meta: this.#meta, ids, sync: this.#syncMetadata, signal, temps };
+      yield* listDirectory(handle, context);
+      // The listing has read the names anyway: leftovers seen in it go now.
+      if (this.#staleAge !== undefined && temps.length > 0) await removeStale(handle, temps, this.#staleAge);
     } catch (err) {
-      throw toFsError(err);
+      throw fsErrorFromErrno(err);
     } finally {
       await handle.close();
     }
@@ -249,18 +225,33 @@ export class LocalFileSystem implements FileSystem {
     });
   }
 
+  /** Stops sweeping for leftovers (when no other instance serves the same root). */
+  async close(): Promise<void> {
+    this.#stopSweeping();
+  }
+
   /** Write into a hidden temporary file, renamed over the target on success. */
   async #atomicSink(entry: JailEntry): Promise<UploadSink> {
-    const temp = entry.dir.child(tempName());
+    const name = tempName();
+    const temp = entry.dir.child(name);
     const target = entry.dir.child(entry.name);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     const calls = this.#calls;
-    const fd = await calls.open(temp, flags, 0o666);
+    // Live from before the file exists until after it is renamed or removed: never swept.
+    const untrack = trackUpload(name);
+    let fd: number;
+    try {
+      fd = await calls.open(temp, flags, 0o666);
+    } catch (err) {
+      untrack();
+      throw err;
+    }
     try {
       if (entry.existing) await keepOwnership(calls, fd, entry.existing);
     } catch (err) {
       await calls.close(fd);
       await calls.unlink(temp).catch(() => {});
+      untrack();
       throw err;
     }
     return {
@@ -277,7 +268,10 @@ export class LocalFileSystem implements FileSystem {
           if (errnoOf(err) !== 'ENOENT') throw err;
         });
       },
-      release: () => entry.dir.close(),
+      release: async () => {
+        untrack();
+        await entry.dir.close();
+      },
     };
   }
 

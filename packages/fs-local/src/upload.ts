@@ -5,8 +5,7 @@
  * sink cleans up (an atomic upload removes its temporary file).
  */
 import { Writable } from 'node:stream';
-import { FsError } from '@ftpkit/core';
-import { toFsError } from './errors.js';
+import { FsError, fsErrorFromErrno } from '@ftpkit/core';
 import type { FileCalls } from './file-calls.js';
 
 /** Where an upload's bytes go and what finishing or aborting it means. */
@@ -72,7 +71,7 @@ export class FileUpload extends Writable {
     };
     cleanup().then(
       () => callback(err),
-      (cleanupErr: unknown) => callback(err ?? (toFsError(cleanupErr) as Error)),
+      (cleanupErr: unknown) => callback(err ?? (fsErrorFromErrno(cleanupErr) as Error)),
     );
   }
 
@@ -110,7 +109,7 @@ export class FileUpload extends Writable {
     this.#pending = work;
     work.then(
       () => callback(),
-      (err: unknown) => callback(toFsError(err) as Error),
+      (err: unknown) => callback(fsErrorFromErrno(err) as Error),
     );
   }
 }

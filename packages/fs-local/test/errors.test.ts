@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { FsError } from '@ftpkit/core';
 import { LocalFileSystem } from '../src/index.js';
-import { toFsError } from '../src/errors.js';
+import { fsErrorFromErrno } from '@ftpkit/core';
 import { listAll, makeTempDir, rejectsWith, removeDir, upload } from './helpers.js';
 
 /** Runs a command, reporting whether it succeeded (for optional machine features). */
@@ -82,14 +82,14 @@ describe('error mapping', () => {
     ];
     for (const [errno, code] of cases) {
       const raw = Object.assign(new Error(`${errno}: /secret/host/path`), { code: errno });
-      const mapped = toFsError(raw);
+      const mapped = fsErrorFromErrno(raw);
       assert.ok(mapped instanceof FsError);
       assert.equal(mapped.code, code, errno);
       assert.ok(!mapped.message.includes('/secret'));
       assert.equal(mapped.cause, raw);
     }
     const unknown = Object.assign(new Error('EIO'), { code: 'EIO' });
-    assert.equal(toFsError(unknown), unknown, 'unknown errors pass through to become 451');
+    assert.equal(fsErrorFromErrno(unknown), unknown, 'unknown errors pass through to become 451');
   });
 
   describe('permission errors', () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { Volume } from 'memfs';
-import { FsError, baseName, joinPath, parentPath } from '@ftpkit/core';
+import { FsError, baseName, destroyOnAbort, joinPath, parentPath, throwIfAborted } from '@ftpkit/core';
 import type { FileStat, FileSystem, OperationOptions, ReadOptions, WriteOptions } from '@ftpkit/core';
 import { guard } from './errors.js';
-import { VolumeReadStream, VolumeWriteStream, bindSignal } from './streams.js';
+import { VolumeReadStream, VolumeWriteStream } from './streams.js';
 import type { UploadTarget } from './streams.js';
 
 /** Initial content: path → file content, or `null` for an empty directory. */
@@ -78,7 +78,7 @@ export class MemoryFileSystem implements FileSystem {
     const dir = guard(() => this.volume.opendirSync(path));
     try {
       for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-        if (options.signal?.aborted) throw new FsError('Aborted');
+        throwIfAborted(options.signal);
         const name = String(entry.name);
         let st: Stats;
         try {
@@ -94,17 +94,17 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    if (options.signal?.aborted) throw new FsError('Aborted');
+    throwIfAborted(options.signal);
     const fd = guard(() => {
       // memfs lets a directory be opened for reading, so check first.
       if (this.volume.statSync(path).isDirectory()) throw new FsError('IsADirectory');
       return this.volume.openSync(path, 'r');
     });
-    return bindSignal(new VolumeReadStream(this.volume, fd, options.start ?? 0), options.signal);
+    return destroyOnAbort(new VolumeReadStream(this.volume, fd, options.start ?? 0), options.signal);
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {
-    if (options.signal?.aborted) throw new FsError('Aborted');
+    throwIfAborted(options.signal);
     const stream = guard(() => {
       const existing = this.#tryStat(path);
       if (existing?.isDirectory()) throw new FsError('IsADirectory');
@@ -118,7 +118,7 @@ export class MemoryFileSystem implements FileSystem {
       if (start > 0) return this.#openInPlace(path, 'r+', { position: start }, start);
       return this.#openAtomic(path, existing ? existing.mode & 0o7777 : FILE_MODE);
     });
-    return bindSignal(stream, options.signal);
+    return destroyOnAbort(stream, options.signal);
   }
 
   async mkdir(path: string): Promise<void> {

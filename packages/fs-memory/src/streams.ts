@@ -5,23 +5,9 @@
  */
 import { Readable, Writable } from 'node:stream';
 import type { Volume } from 'memfs';
-import { FsError } from '@ftpkit/core';
-import { toFsError } from './errors.js';
+import { fsErrorFromErrno } from '@ftpkit/core';
 
 const CHUNK_SIZE = 64 * 1024;
-
-/** Destroy `stream` with an `Aborted` error when `signal` fires (or already has). */
-export function bindSignal<T extends Readable | Writable>(stream: T, signal?: AbortSignal): T {
-  if (!signal) return stream;
-  const onAbort = () => stream.destroy(new FsError('Aborted'));
-  if (signal.aborted) {
-    onAbort();
-  } else {
-    signal.addEventListener('abort', onAbort, { once: true });
-    stream.once('close', () => signal.removeEventListener('abort', onAbort));
-  }
-  return stream;
-}
 
 /** Reads an open descriptor from `position` to the end, then closes it. */
 export class VolumeReadStream extends Readable {
@@ -43,7 +29,7 @@ export class VolumeReadStream extends Readable {
       this.#position += n;
       this.push(n === 0 ? null : buffer.subarray(0, n));
     } catch (err) {
-      this.destroy(toFsError(err) as Error);
+      this.destroy(fsErrorFromErrno(err) as Error);
     }
   }
 
@@ -91,7 +77,7 @@ export class VolumeWriteStream extends Writable {
       if (this.#position !== null) this.#position += chunk.length;
       callback();
     } catch (err) {
-      callback(toFsError(err) as Error);
+      callback(fsErrorFromErrno(err) as Error);
     }
   }
 
@@ -102,7 +88,7 @@ export class VolumeWriteStream extends Writable {
       this.#committed = true;
       callback();
     } catch (err) {
-      callback(toFsError(err) as Error);
+      callback(fsErrorFromErrno(err) as Error);
     }
   }
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FsError } from '@ftpkit/core';
 import { expectFsError, listNames, readAll, readText, writeAll } from '@ftpkit/fs-testkit';
-import { MemoryFileSystem, Volume } from '@ftpkit/fs-memory';
-import { toFsError } from '../src/errors.js';
+import { MemoryFileSystem } from '@ftpkit/fs-memory';
+import { fsErrorFromErrno } from '@ftpkit/core';
 
 describe('MemoryFileSystem specifics', () => {
   it('starts from an initial file map, creating parents and empty directories', async () => {
@@ -17,9 +17,8 @@ describe('MemoryFileSystem specifics', () => {
   });
 
   it('instances given the same volume share one tree', async () => {
-    const volume = new Volume();
-    const alice = new MemoryFileSystem({ volume, files: { '/shared.txt': 'v1' } });
-    const bob = new MemoryFileSystem({ volume });
+    const alice = new MemoryFileSystem({ files: { '/shared.txt': 'v1' } });
+    const bob = new MemoryFileSystem({ volume: alice.volume });
     await writeAll(bob, '/shared.txt', 'v2');
     assert.equal(await readText(alice, '/shared.txt'), 'v2');
     assert.equal(alice.volume, bob.volume);
@@ -87,11 +86,11 @@ describe('MemoryFileSystem specifics', () => {
       EPERM: 'PermissionDenied',
     } as const;
     for (const [code, expected] of Object.entries(cases)) {
-      const mapped = toFsError(errno(code));
+      const mapped = fsErrorFromErrno(errno(code));
       assert.ok(mapped instanceof FsError);
       assert.equal(mapped.code, expected);
     }
     const other = new TypeError('boom');
-    assert.equal(toFsError(other), other);
+    assert.equal(fsErrorFromErrno(other), other);
   });
 });

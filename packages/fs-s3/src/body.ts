@@ -4,24 +4,17 @@
  * the consumer destroys it.
  */
 import { PassThrough, Readable } from 'node:stream';
-import { FsError } from '@ftpkit/core';
+import { FsError, destroyOnAbort } from '@ftpkit/core';
 import { toFsError } from './errors.js';
 
+/** `body` as a Readable of FsErrors that stops when `signal` fires; destroying it frees the connection. */
 export function guardBody(body: unknown, signal?: AbortSignal): Readable {
   if (!(body instanceof Readable)) {
     throw new FsError('Unavailable', 'S3 returned no readable body');
   }
   const out = new PassThrough({ highWaterMark: 64 * 1024 });
-  const onAbort = (): void => {
-    out.destroy(new FsError('Aborted'));
-  };
   body.on('error', (err) => out.destroy(toFsError(err)));
-  out.once('close', () => {
-    signal?.removeEventListener('abort', onAbort);
-    body.destroy();
-  });
-  signal?.addEventListener('abort', onAbort, { once: true });
+  out.once('close', () => body.destroy());
   body.pipe(out);
-  if (signal?.aborted) onAbort();
-  return out;
+  return destroyOnAbort(out, signal);
 }

@@ -1,6 +1,7 @@
 /**
- * Server-side copies, used by rename. Objects up to 5 GiB take one CopyObject; larger
- * ones a multipart copy (UploadPartCopy), which is aborted if any part fails.
+ * Server-side copies, used by rename and to replace an object's metadata (MFMT).
+ * Objects up to 5 GiB take one CopyObject; larger ones a multipart copy
+ * (UploadPartCopy), which is aborted if any part fails.
  */
 import {
   AbortMultipartUploadCommand,
@@ -10,6 +11,7 @@ import {
   HeadObjectCommand,
   UploadPartCopyCommand,
   type CompletedPart,
+  type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { FsError } from '@ftpkit/core';
@@ -32,28 +34,70 @@ function copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/** Copy `from` to `to` in the same bucket; `size` is the source's size in bytes. */
-export async function copyObject(ctx: CopyContext, from: string, to: string, size: number): Promise<void> {
-  const { client, bucket } = ctx;
-  if (size <= MAX_PART_SIZE) {
-    await s3(client.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource(bucket, from) })));
-    return;
-  }
-  await multipartCopy(ctx, from, to, size);
+/** New user metadata for a copy, and the source's HeadObject it replaces (the copy is of that version). */
+export interface MetadataReplacement {
+  head: HeadObjectCommandOutput;
+  metadata: Record<string, string>;
 }
 
-async function multipartCopy(ctx: CopyContext, from: string, to: string, size: number): Promise<void> {
+/** The headers of `head` that a copy with new metadata must carry over itself. */
+function carriedHeaders(head: HeadObjectCommandOutput) {
+  return {
+    ContentType: head.ContentType,
+    ContentEncoding: head.ContentEncoding,
+    ContentDisposition: head.ContentDisposition,
+    ContentLanguage: head.ContentLanguage,
+    CacheControl: head.CacheControl,
+  };
+}
+
+/**
+ * Copy `from` to `to` in the same bucket; `size` is the source's size in bytes. With
+ * `replace`, the copy gets that metadata (and `from` may equal `to`).
+ */
+export async function copyObject(
+  ctx: CopyContext,
+  from: string,
+  to: string,
+  size: number,
+  replace?: MetadataReplacement,
+): Promise<void> {
+  const { client, bucket } = ctx;
+  if (size > MAX_PART_SIZE) return multipartCopy(ctx, from, to, size, replace);
+  const command = new CopyObjectCommand({
+    Bucket: bucket,
+    Key: to,
+    CopySource: copySource(bucket, from),
+    ...(replace
+      ? {
+          MetadataDirective: 'REPLACE',
+          Metadata: replace.metadata,
+          CopySourceIfMatch: replace.head.ETag,
+          ...carriedHeaders(replace.head),
+        }
+      : {}),
+  });
+  await s3(client.send(command));
+}
+
+async function multipartCopy(
+  ctx: CopyContext,
+  from: string,
+  to: string,
+  size: number,
+  replace: MetadataReplacement | undefined,
+): Promise<void> {
   const { client, bucket } = ctx;
   const partSize = Math.max(COPY_PART_SIZE, Math.ceil(size / MAX_PARTS));
   // Carry the content type and user metadata over, as CopyObject does.
-  const head = await s3(client.send(new HeadObjectCommand({ Bucket: bucket, Key: from })));
+  const head = replace?.head ?? (await s3(client.send(new HeadObjectCommand({ Bucket: bucket, Key: from }))));
   const created = await s3(
     client.send(
       new CreateMultipartUploadCommand({
         Bucket: bucket,
         Key: to,
-        ContentType: head.ContentType,
-        Metadata: head.Metadata,
+        ...carriedHeaders(head),
+        Metadata: replace?.metadata ?? head.Metadata,
       }),
     ),
   );

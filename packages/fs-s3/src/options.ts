@@ -1,4 +1,15 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { LeftoverUploadOptions } from './leftover-uploads.js';
+import { presetSettings, type S3Preset } from './presets.js';
+import type { ResumeStore } from './resume-store.js';
+
+/** How interrupted uploads are kept for a resume. */
+export interface ResumableUploadOptions {
+  /** Where the records live. Default: one in-memory store per process. */
+  store?: ResumeStore;
+  /** Milliseconds an interrupted upload stays resumable. Default 24 h (`DEFAULT_RESUME_TTL_MS`). */
+  ttl?: number;
+}
 
 const MiB = 1024 * 1024;
 
@@ -10,7 +21,7 @@ export const MAX_PART_SIZE = 5 * 1024 * MiB;
 export const MAX_PARTS = 10_000;
 
 /** How an {@link S3FileSystem} reaches its bucket and how it bounds its work. */
-export interface S3FileSystemOptions {
+export interface S3FileSystemOptions extends LeftoverUploadOptions {
   /** The bucket to serve. */
   bucket: string;
   /**
@@ -26,6 +37,18 @@ export interface S3FileSystemOptions {
    * standard AWS environment variables, profiles and instance roles.
    */
   clientConfig?: S3ClientConfig;
+  /**
+   * Settings for an S3-compatible store: `aws` (default), `minio` (path-style),
+   * `r2` and `b2` (checksums only when required). Fills in what `clientConfig` leaves
+   * unset, and sets `storeChecksums`; see the README's table.
+   */
+  preset?: S3Preset;
+  /**
+   * Ask S3 to store the SHA-256 of each upload sent as one request (up to `partSize`),
+   * so HASH answers from it without reading the object. Default true (false for the
+   * `r2` and `b2` presets).
+   */
+  storeChecksums?: boolean;
   /** Bytes per multipart-upload part; at least 5 MiB. Default 8 MiB. */
   partSize?: number;
   /**
@@ -39,6 +62,13 @@ export interface S3FileSystemOptions {
    * and resumed uploads off (and they are not advertised). Default 256 MiB.
    */
   maxAppendSize?: number;
+  /**
+   * Keep a multipart upload whose client went away (its completed parts) so that a
+   * REST+STOR or APPE at its end continues it without re-uploading; SIZE shows the
+   * bytes kept meanwhile. Off by default: kept parts are billed storage until resumed,
+   * completed or expired.
+   */
+  resumableUploads?: ResumableUploadOptions;
   /** Most objects a directory rename may copy; larger renames are refused. Default 1000. */
   maxRenameObjects?: number;
   /** Copies (and multipart-copy parts) run in parallel during a rename. Default 8. */
@@ -48,7 +78,9 @@ export interface S3FileSystemOptions {
 }
 
 /** Options with every default filled in and every limit checked. */
-export type ResolvedOptions = Required<Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix'>>;
+export type ResolvedOptions = Required<
+  Omit<S3FileSystemOptions, 'client' | 'clientConfig' | 'prefix' | 'preset' | 'resumableUploads' | keyof LeftoverUploadOptions>
+>;
 
 function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -62,8 +94,12 @@ export function resolveOptions(options: S3FileSystemOptions): ResolvedOptions {
   if (typeof options.bucket !== 'string' || options.bucket === '') {
     throw new TypeError('S3FileSystem: bucket is required');
   }
+  const preset = presetSettings(options.preset);
+  const ttl = options.resumableUploads?.ttl;
+  if (ttl !== undefined) checkInteger('resumableUploads.ttl', ttl, 1);
   return {
     bucket: options.bucket,
+    storeChecksums: options.storeChecksums ?? preset.storeChecksums,
     partSize: checkInteger('partSize', options.partSize ?? 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE),
     queueSize: checkInteger('queueSize', options.queueSize ?? 4, 1, 64),
     maxAppendSize: checkInteger('maxAppendSize', options.maxAppendSize ?? 256 * MiB, 0),

@@ -10,23 +10,32 @@ import {
 import {
   FsError,
   baseName,
+  destroyOnAbort,
   isFsError,
   parentPath,
+  throwIfAborted,
   type FileStat,
   type FileSystem,
   type FsCapabilities,
+  type HashAlgorithm,
   type OperationOptions,
   type ReadOptions,
   type WriteOptions,
 } from '@ftpkit/core';
 import { guardBody } from './body.js';
+import { storedDigest } from './checksum.js';
 import { copyObject, type CopyContext } from './copy.js';
 import { s3 } from './errors.js';
 import { KeyMap } from './keys.js';
+import { sweepLeftovers } from './leftover-schedule.js';
 import { dirStat, fileStat, listEntries, probe, type ListContext } from './listing.js';
+import { objectMtime, storeMtime } from './mtime.js';
 import { MAX_PART_SIZE, MAX_PARTS, resolveOptions, type ResolvedOptions, type S3FileSystemOptions } from './options.js';
+import { presetClientConfig } from './presets.js';
 import { renamePrefix, type RenameContext } from './rename.js';
-import { S3UploadStream } from './upload.js';
+import { claimUpload, discardUpload, keepUpload, keptForResume, keptUpload, type KeptUpload, type ResumeContext } from './resume.js';
+import { DEFAULT_RESUME_TTL_MS, processResumeStore } from './resume-store.js';
+import { S3UploadStream, type UploadTarget } from './upload.js';
 
 const MiB = 1024 * 1024;
 
@@ -41,28 +50,43 @@ function formatSize(bytes: number): string {
  * Directories are key prefixes: `mkdir` writes a zero-byte `dir/` marker so an empty
  * directory exists, and a prefix holding objects is a directory with or without one.
  * Uploads stream as multipart uploads with bounded memory; downloads stream GetObject.
- * S3 cannot set times or permissions, so `setTimes` and `chmod` are absent, and
+ * S3 has no permissions, so `chmod` is absent; MFMT times live in object metadata; and
  * append/resume and directory rename work up to the configured limits.
  *
  * @example
  * const fs = new S3FileSystem({ bucket: 'uploads', prefix: `users/${username}` });
  */
 export class S3FileSystem implements FileSystem {
-  /** APPE and REST+STOR are offered only when `maxAppendSize` allows them. */
+  /** APPE and REST+STOR are offered only when `maxAppendSize` or `resumableUploads` allows them. */
   readonly capabilities: FsCapabilities;
   /** The client in use (given, or created from `clientConfig`). */
   readonly client: S3Client;
   readonly #options: ResolvedOptions;
   readonly #keys: KeyMap;
   readonly #ownsClient: boolean;
+  readonly #stopSweeping: () => void;
+  /** Where interrupted uploads are recorded; undefined when `resumableUploads` is off. */
+  readonly #resume: ResumeContext | undefined;
 
+  /** Starts aborting leftover multipart uploads under the prefix (see leftover-uploads.ts). */
   constructor(options: S3FileSystemOptions) {
     this.#options = resolveOptions(options);
     this.#keys = new KeyMap(options.prefix);
     this.#ownsClient = options.client === undefined;
-    this.client = options.client ?? new S3Client(options.clientConfig ?? {});
-    const appendable = this.#options.maxAppendSize > 0;
+    this.client = options.client ?? new S3Client(presetClientConfig(options.preset, options.clientConfig));
+    const resume = options.resumableUploads;
+    this.#resume = resume && {
+      client: this.client,
+      bucket: this.#options.bucket,
+      store: resume.store ?? processResumeStore,
+      ttlMs: resume.ttl ?? DEFAULT_RESUME_TTL_MS,
+    };
+    const appendable = this.#options.maxAppendSize > 0 || this.#resume !== undefined;
     this.capabilities = { append: appendable, resumeUpload: appendable };
+    const resumeContext = this.#resume;
+    // Uploads kept for a resume are the sweeper's to leave alone until their record expires.
+    const kept = resumeContext && ((key: string, uploadId: string) => keptForResume(resumeContext.store, resumeContext.bucket, key, uploadId));
+    this.#stopSweeping = sweepLeftovers(this.client, this.bucket, this.#keys.root, options, kept);
   }
 
   /** The bucket served. */
@@ -119,7 +143,7 @@ export class S3FileSystem implements FileSystem {
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {
     const { signal } = options;
     if (path === '/') throw new FsError('IsADirectory');
-    if (signal?.aborted) throw new FsError('Aborted');
+    throwIfAborted(signal);
     const start = options.append ? 0 : (options.start ?? 0);
     const extending = options.append === true || start > 0;
     const [, dir, existing] = await Promise.all([
@@ -128,20 +152,22 @@ export class S3FileSystem implements FileSystem {
       extending ? this.#head(path, signal) : null,
     ]);
     if (dir) throw new FsError('IsADirectory');
+    const key = this.#keys.file(path);
+    if (this.#resume) {
+      // An interrupted upload of this key: continued by REST at its end (or APPE),
+      // replaced by an upload from the start.
+      const kept = extending ? await claimUpload(this.#resume, key, options.append ? undefined : start, signal) : undefined;
+      if (kept) return this.#upload(key, options, { resume: kept });
+      if (!extending) await discardUpload(this.#resume, key);
+    }
 
     const size = existing?.ContentLength ?? 0;
     const keep = options.append ? size : start;
     if (keep > size) throw new FsError('InvalidArgument', 'Restart offset is beyond the end of the file');
     if (keep > this.#options.maxAppendSize) throw this.#appendRefusal();
 
-    const key = this.#keys.file(path);
-    const hinted = options.sizeHint === undefined ? 0 : Math.ceil((keep + options.sizeHint) / MAX_PARTS);
-    const stream = new S3UploadStream({
-      client: this.client,
-      bucket: this.bucket,
-      key,
-      partSize: Math.min(MAX_PART_SIZE, Math.max(this.#options.partSize, hinted)),
-      queueSize: this.#options.queueSize,
+    return this.#upload(key, options, {
+      keep,
       head:
         keep > 0
           ? async (abortSignal) => {
@@ -160,14 +186,34 @@ export class S3FileSystem implements FileSystem {
             }
           : undefined,
     });
-    if (signal) {
-      const onAbort = (): void => {
-        stream.destroy(new FsError('Aborted'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      stream.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
-    return stream;
+  }
+
+  /**
+   * The upload stream into `key`: after `keep` bytes of a head, or continuing a kept
+   * upload. It aborts on `options.signal`, and records itself for a resume when its
+   * client goes away and `resumableUploads` is on.
+   */
+  #upload(
+    key: string,
+    options: WriteOptions,
+    from: { keep?: number; head?: UploadTarget['head']; resume?: KeptUpload },
+  ): S3UploadStream {
+    const { signal } = options;
+    const kept = from.resume?.parts.reduce((sum, p) => sum + p.Size, 0) ?? from.keep ?? 0;
+    const hinted = options.sizeHint === undefined ? 0 : Math.ceil((kept + options.sizeHint) / MAX_PARTS);
+    const resume = this.#resume;
+    const stream = new S3UploadStream({
+      client: this.client,
+      bucket: this.bucket,
+      key,
+      partSize: Math.min(MAX_PART_SIZE, Math.max(this.#options.partSize, hinted)),
+      queueSize: this.#options.queueSize,
+      storeChecksum: this.#options.storeChecksums,
+      head: from.head,
+      resume: from.resume,
+      keep: resume && ((upload) => keepUpload(resume, key, upload)),
+    });
+    return destroyOnAbort(stream, signal);
   }
 
   async mkdir(path: string): Promise<void> {
@@ -190,7 +236,10 @@ export class S3FileSystem implements FileSystem {
   }
 
   async remove(path: string): Promise<void> {
+    // Deleting a file also drops its interrupted upload (which alone may be what SIZE showed).
+    const partial = path !== '/' && this.#resume !== undefined && (await discardUpload(this.#resume, this.#keys.file(path)));
     if (path === '/' || !(await this.#head(path))) {
+      if (partial) return;
       throw new FsError((await this.#probeDir(path)) ? 'IsADirectory' : 'NotFound');
     }
     await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(path) })));
@@ -218,8 +267,34 @@ export class S3FileSystem implements FileSystem {
     await renamePrefix(context, this.#keys.dir(from), this.#keys.dir(to));
   }
 
-  /** Destroys the client if this file system created it. */
+  /**
+   * MFMT: keeps the time in the object's `mtime` metadata (rclone's key and format)
+   * through a copy of the object onto itself. stat, MDTM and MLST show it; listings
+   * show S3's LastModified.
+   */
+  async setTimes(path: string, mtime: Date): Promise<void> {
+    const head = await this.#head(path);
+    if (!head) {
+      if (await this.#probeDir(path)) throw new FsError('Unsupported', 'S3 keeps no modification times for directories');
+      throw new FsError('NotFound');
+    }
+    await storeMtime(this.#copyContext(), this.#keys.file(path), head, mtime);
+  }
+
+  /** HASH: the SHA-256 (or CRC32) S3 stored for the object, when it has the whole object's. */
+  async hash(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined> {
+    if (path === '/') return undefined;
+    const key = this.#keys.file(path);
+    if (this.#resume && (await keptUpload(this.#resume, key))) {
+      // stat shows the kept bytes, which S3 cannot read back until the upload completes.
+      throw new FsError('Unavailable', 'An interrupted upload of this file is waiting to be resumed');
+    }
+    return storedDigest(this.client, this.bucket, key, algorithm, options?.signal);
+  }
+
+  /** Stops sweeping for leftover uploads; destroys the client if this file system created it. */
   async close(): Promise<void> {
+    this.#stopSweeping();
     if (this.#ownsClient) this.client.destroy();
   }
 
@@ -249,8 +324,12 @@ export class S3FileSystem implements FileSystem {
 
   /** What is at `path`: HeadObject first, then a prefix probe. */
   async #lookup(path: string, signal?: AbortSignal): Promise<FileStat | null> {
+    // An interrupted upload shows as its kept bytes, so that a client's SIZE before
+    // REST+STOR (lftp, curl -C -) resumes where it ended.
+    const partial = this.#resume && path !== '/' ? await keptUpload(this.#resume, this.#keys.file(path)) : undefined;
+    if (partial) return fileStat(baseName(path), partial.size, partial.updated);
     const head = await this.#head(path, signal);
-    if (head) return fileStat(baseName(path), head.ContentLength, head.LastModified);
+    if (head) return fileStat(baseName(path), head.ContentLength, objectMtime(head));
     return this.#probeDir(path, signal);
   }
 

@@ -9,6 +9,10 @@
  * CompleteMultipartUpload succeeded; `destroy()` cancels in-flight parts and aborts
  * the multipart upload, so S3 keeps no parts and any older object stays as it was.
  *
+ * With a `keep` hook, a stream destroyed because the client went away (ABOR, a closed
+ * connection) hands its completed parts to the hook instead of aborting, so that a
+ * later REST+STOR can continue the same upload (`resume`).
+ *
  * Written here rather than with lib-storage's `Upload` so that the abort path is
  * exact: a CreateMultipartUpload is never cancelled mid-flight (its upload id would be
  * lost and its parts orphaned), and parts are settled before the abort is sent.
@@ -23,9 +27,10 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { FsError, isFsError } from '@ftpkit/core';
+import { FsError, isFsError, throwIfAborted } from '@ftpkit/core';
 import { s3, toFsError } from './errors.js';
 import { MAX_PARTS } from './options.js';
+import type { KeptPart, KeptUpload } from './resume.js';
 
 /** Where and how an {@link S3UploadStream} stores its bytes. */
 export interface UploadTarget {
@@ -37,12 +42,35 @@ export interface UploadTarget {
   /** Parts in flight at once. */
   queueSize: number;
   /**
+   * Send a body that fits one request with ChecksumAlgorithm SHA256, so S3 verifies it
+   * and keeps the object's SHA-256 (HASH reads it back). Multipart uploads keep the
+   * SDK's default: their SHA-256 would only be a checksum of the parts' checksums.
+   */
+  storeChecksum?: boolean;
+  /**
    * Bytes stored ahead of everything written to the stream (the kept part of an
    * existing object for append and resume). Iterated before the first write; it gets
    * a signal that fires when the upload is destroyed.
    */
   head?: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array>>;
+  /** A kept multipart upload to continue: its parts are stored, new parts follow them. */
+  resume?: KeptUpload;
+  /**
+   * Called instead of AbortMultipartUpload when the client went away mid-upload and
+   * parts are stored: it records them for a resume.
+   */
+  keep?: (upload: KeptUpload) => Promise<void>;
 }
+
+/** Errors that mean the client went away (ABOR, a closed or reset connection), not a refusal. */
+function isConnectionLoss(error: Error | null): boolean {
+  if (!error) return false;
+  if (isFsError(error, 'Aborted') || error.name === 'AbortError') return true;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && CONNECTION_LOSS_CODES.has(code)) || error.message === 'data connection failed';
+}
+
+const CONNECTION_LOSS_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ETIMEDOUT']);
 
 export class S3UploadStream extends Writable {
   readonly #target: UploadTarget;
@@ -55,7 +83,7 @@ export class S3UploadStream extends Writable {
   readonly #spare: Buffer[] = [];
   #uploadId: Promise<string> | undefined;
   #partNumber = 0;
-  readonly #parts: CompletedPart[] = [];
+  readonly #parts: KeptPart[] = [];
   /** Part uploads in flight; they never reject (failures go to #failure). */
   readonly #inflight = new Set<Promise<void>>();
   #failure: FsError | undefined;
@@ -64,6 +92,11 @@ export class S3UploadStream extends Writable {
   constructor(target: UploadTarget) {
     super({ highWaterMark: 64 * 1024 });
     this.#target = target;
+    if (target.resume) {
+      this.#uploadId = Promise.resolve(target.resume.uploadId);
+      this.#parts.push(...target.resume.parts);
+      this.#partNumber = target.resume.parts.length;
+    }
   }
 
   /** Stops in-flight work at once, even while the head is still being copied. */
@@ -89,7 +122,7 @@ export class S3UploadStream extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#cancel().then(
+    this.#cancel(error).then(
       () => callback(error),
       (cleanupError: unknown) => callback(error ?? toFsError(cleanupError)),
     );
@@ -120,7 +153,7 @@ export class S3UploadStream extends Writable {
 
   #throwIfStopped(): void {
     if (this.#failure) throw this.#failure;
-    if (this.#abort.signal.aborted) throw new FsError('Aborted');
+    throwIfAborted(this.#abort.signal);
   }
 
   /**
@@ -166,6 +199,7 @@ export class S3UploadStream extends Writable {
       const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
       this.#parts.push({
         PartNumber: partNumber,
+        Size: body.length,
         ETag,
         ChecksumCRC32,
         ChecksumCRC32C,
@@ -191,9 +225,16 @@ export class S3UploadStream extends Writable {
       const body = Buffer.concat(this.#chunks, this.#buffered);
       this.#chunks = [];
       await s3(
-        client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length }), {
-          abortSignal: this.#abort.signal,
-        }),
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentLength: body.length,
+            ...(this.#target.storeChecksum ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+          }),
+          { abortSignal: this.#abort.signal },
+        ),
       );
       this.#completed = true;
       return;
@@ -202,7 +243,7 @@ export class S3UploadStream extends Writable {
     await Promise.all(this.#inflight);
     this.#throwIfStopped();
     const uploadId = await this.#uploadId;
-    const parts = [...this.#parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    const parts: CompletedPart[] = this.#sortedParts().map(({ Size: _size, ...part }) => part);
     await s3(
       client.send(
         new CompleteMultipartUploadCommand({
@@ -217,7 +258,18 @@ export class S3UploadStream extends Writable {
     this.#completed = true;
   }
 
-  async #cancel(): Promise<void> {
+  #sortedParts(): KeptPart[] {
+    return [...this.#parts].sort((a, b) => a.PartNumber - b.PartNumber);
+  }
+
+  /** The stored parts from part 1 on without a gap (a later part may have finished first). */
+  #consecutiveParts(): KeptPart[] {
+    const sorted = this.#sortedParts();
+    const end = sorted.findIndex((part, i) => part.PartNumber !== i + 1);
+    return end === -1 ? sorted : sorted.slice(0, end);
+  }
+
+  async #cancel(error: Error | null): Promise<void> {
     this.#chunks = [];
     this.#buffered = 0;
     this.#spare.length = 0;
@@ -231,6 +283,8 @@ export class S3UploadStream extends Writable {
     } catch {
       return; // the upload was never created
     }
+    const kept = this.#target.keep && isConnectionLoss(error) ? this.#consecutiveParts() : [];
+    if (kept.length > 0) return this.#target.keep!({ uploadId, parts: kept });
     const { client, bucket, key } = this.#target;
     try {
       await s3(client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })));

@@ -4,7 +4,7 @@
  * the end-to-end FTP tests, so keep it free of test-runner specifics.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,11 @@ export interface S3rverInstance {
   clientConfig: S3ClientConfig;
   /** A new client for this server; the caller destroys it. */
   client(): S3Client;
+  /**
+   * Make an open multipart upload look `ageMs` old: its initiation and, with `parts`
+   * (default), every part uploaded so far. Stands in for time passing.
+   */
+  backdateUpload(uploadId: string, ageMs: number, options?: { parts?: boolean }): Promise<void>;
   /** Stops the process and removes its directory. */
   stop(): Promise<void>;
 }
@@ -68,6 +73,13 @@ export async function startS3rver(bucket = 'test-bucket'): Promise<S3rverInstanc
     directory,
     clientConfig,
     client: () => new S3Client(clientConfig),
+    async backdateUpload(uploadId, ageMs, { parts = true } = {}) {
+      // Where s3rver keeps an open upload: its `key` record and one file per part.
+      const dir = join(directory, bucket, '._S3rver_uploads', uploadId);
+      const then = new Date(Date.now() - ageMs);
+      const files = parts ? await readdir(dir) : ['key'];
+      await Promise.all(files.map((name) => utimes(join(dir, name), then, then)));
+    },
     async stop() {
       if (child.exitCode === null) {
         child.stdin.end();

@@ -1,8 +1,10 @@
 /**
- * @ftpkit/fs-testkit: the contract suite every ftpkit FileSystem adapter runs, and the
- * stream helpers its tests (and other packages' tests) use.
+ * @ftpkit/fs-testkit: the contract suites every ftpkit FileSystem adapter and StateStore
+ * runs, and the stream helpers its tests (and other packages' tests) use.
  */
 export { testFileSystem } from './test-file-system.js';
+export { faultyFileSystem, type Fault, type FaultKey, type FaultOperation, type Faults, type FaultyFileSystem } from './faulty.js';
+export { testStateStore, type StateStoreFixture } from './test-state-store.js';
 export type { FileSystemFactory, FileSystemFixture, TestFileSystemOptions } from './options.js';
 export {
   expectFsError,

@@ -19,6 +19,12 @@ export interface TestFileSystemOptions {
    * suite only checks that a destroyed upload closes cleanly. Default `true`.
    */
   atomicOverwrite?: boolean;
+  /**
+   * What `setTimes` reaches: `'all'` — files and directories, and `list` shows the times
+   * set; `'files'` — files only (directories throw `Unsupported`), and only `stat` shows
+   * them (S3: listings come without metadata). Default `'all'`.
+   */
+  setTimesScope?: 'all' | 'files';
   /** Entries created for the large-directory listing test; `0` skips it. Default 10,000. */
   largeDirCount?: number;
   /** Per-test timeout in milliseconds (raise it for network backends). Default 30,000. */
@@ -32,6 +38,7 @@ export function resolveOptions(options: TestFileSystemOptions = {}): ResolvedOpt
   return {
     atomicOverwrite: options.atomicOverwrite ?? true,
     largeDirCount: options.largeDirCount ?? 10_000,
+    setTimesScope: options.setTimesScope ?? 'all',
     timeout: options.timeout ?? 30_000,
   };
 }

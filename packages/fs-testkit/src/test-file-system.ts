@@ -3,6 +3,7 @@ import { createContext } from './context.js';
 import { resolveOptions } from './options.js';
 import type { FileSystemFactory, TestFileSystemOptions } from './options.js';
 import { directoryTests } from './suites/directories.js';
+import { faultTests } from './suites/faults.js';
 import { largeDirectoryTests } from './suites/large-directory.js';
 import { listTests } from './suites/list.js';
 import { nameTests } from './suites/names.js';
@@ -40,5 +41,6 @@ export function testFileSystem(
     describe('optional operations', () => optionalTests(ctx));
     describe('names', () => nameTests(ctx));
     describe('large directories', () => largeDirectoryTests(ctx));
+    describe('faults and signals', () => faultTests(ctx));
   });
 }

@@ -5,8 +5,17 @@
 import { UsageError } from '../args.js';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
-/** A problem in the config file, reported as `FILE:LINE: message`. */
+/** A problem in the config file, reported as `FILE:LINE: message` (one line per problem). */
 export class ConfigError extends UsageError {}
+
+/**
+ * Several problems as one error, one line each; a single one unchanged. A problem that
+ * is not about the file itself (a flag) keeps its class when it is alone.
+ */
+export function combineProblems(problems: readonly UsageError[]): UsageError {
+  if (problems.length === 1) return problems[0]!;
+  return new ConfigError(problems.map((p) => p.message).join('\n'));
+}
 
 /** A key path into the document: object keys and array indexes. */
 export type JsonPath = (string | number)[];

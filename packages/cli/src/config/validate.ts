@@ -1,12 +1,12 @@
 /**
  * Checks a parsed config file against `ftpkit.schema.json` with Ajv, so the schema that
- * editors use is also the one enforced, and turns Ajv's findings into one precise
- * message naming the key and its line.
+ * editors use is also the one enforced, and turns Ajv's findings into precise
+ * messages, one per problem, naming the key and its line.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FileConfig } from './types.js';
-import type { JsonPath, JsonSource } from './json-source.js';
+import { combineProblems, type JsonPath, type JsonSource } from './json-source.js';
 
 const schemaUrl = new URL('../../ftpkit.schema.json', import.meta.url);
 let compiled: ReturnType<Ajv['compile']> | undefined;
@@ -77,10 +77,7 @@ function describe(error: ErrorObject): { path: JsonPath; message: string } {
   }
 }
 
-/**
- * Validate `source` against the schema; throws a `ConfigError` for the first problem
- * in the file (by line), mentioning how many more there are.
- */
+/** Validate `source` against the schema; throws a `ConfigError` listing every problem, by line. */
 export function validateConfig(source: JsonSource): FileConfig {
   const validate = validator();
   if (validate(source.value)) return source.value as FileConfig;
@@ -96,7 +93,5 @@ export function validateConfig(source: JsonSource): FileConfig {
     .map((p) => ({ ...p, line: source.lineOf(p.path) }));
   problems.sort((a, b) => a.line - b.line);
   const unique = [...new Map(problems.map((p) => [`${p.line} ${p.message}`, p])).values()];
-  const first = unique[0]!;
-  const more = unique.length > 1 ? ` (and ${unique.length - 1} more problem${unique.length > 2 ? 's' : ''})` : '';
-  throw source.errorAt(first.path, first.message + more);
+  throw combineProblems(unique.map((p) => source.errorAt(p.path, p.message)));
 }

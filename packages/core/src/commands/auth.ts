@@ -6,7 +6,9 @@ import { refusalReason, screenLogin } from '../hooks/login.js';
 import { limitFileSystem } from '../limits/limited-fs.js';
 import { AuthError, isAuthError } from '../hooks/auth-error.js';
 import { FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
-import { checkUserSessions } from '../security/limits.js';
+import { ReplyError } from '../protocol/reply-error.js';
+import { claimUserSession, releaseUserSession } from '../security/limits.js';
+import { StateUnavailableError } from '../state/guarded-store.js';
 import type { Session, SessionUser } from '../session.js';
 import { TlsEngine } from '../tls/engine.js';
 import { findVirtualHost } from '../tls/options.js';
@@ -47,7 +49,12 @@ export const authCommands: Record<string, CommandSpec> = {
       session.pendingUser = undefined;
       const { defender } = session.server;
       // A ban stops the other sessions an address already holds, not only new ones.
-      if (defender.isBanned(session.remoteAddress)) return session.close('Too many failed logins from your address.');
+      try {
+        if (await defender.isBanned(session.remoteAddress)) return session.close('Too many failed logins from your address.');
+      } catch (err) {
+        if (err instanceof StateUnavailableError) return session.close('Service not available, try again later.');
+        throw err;
+      }
       const anonymous = isAnonymous(session, username);
       let result: AuthResult;
       const authenticate = findVirtualHost(session.server.options.virtualHosts, session.virtualHost)?.authenticate;
@@ -70,7 +77,7 @@ export const authCommands: Record<string, CommandSpec> = {
         const reason = refusalReason(session, err);
         session.server.emit('login-failed', { session, username, reason });
         // Only refusals count towards bans: a failing hook (database down) is not an attack.
-        const verdict = isAuthError(err) ? await defender.loginFailed(session) : 'retry';
+        const verdict = isAuthError(err) ? await defender.loginFailed(session).catch(() => 'disconnect' as const) : 'retry';
         reply(530, reason);
         if (verdict === 'disconnect') await session.close('Too many failed logins.');
         return;
@@ -85,10 +92,13 @@ export const authCommands: Record<string, CommandSpec> = {
       };
       const home = await homeDirectory(session, result);
       try {
-        // After the last await, so that concurrent logins of one user are all counted.
-        checkUserSessions(session, username, session.server.options.maxSessionsPerUser);
+        // An atomic slot in the state store: concurrent logins on any node are all counted.
+        await claimUserSession(session, username, session.server.options.maxSessionsPerUser);
+        if (session.closed) throw new ReplyError(421, 'Connection closed.');
       } catch (err) {
+        releaseUserSession(session);
         void result.fs.close?.().catch(() => {});
+        if (err instanceof StateUnavailableError) return session.close('Service not available, try again later.');
         throw err;
       }
       const { requireTls, requireProtectedData, requireSessionReuse } = result;
@@ -109,6 +119,7 @@ export const authCommands: Record<string, CommandSpec> = {
     help: 'REIN',
     handler({ session, reply }) {
       session.reset();
+      releaseUserSession(session);
       reply(220, 'Service ready for new user.');
     },
   },

@@ -39,6 +39,11 @@ async function advertisedAddress(session: Session): Promise<string> {
   return publicHosts.resolve(host);
 }
 
+/** The port clients are told to connect to: the listening one, shifted by `passivePorts.advertisedOffset`. */
+function advertisedPort(session: Session, channel: PassiveChannel): number {
+  return channel.port + (session.server.options.passivePorts?.advertisedOffset ?? 0);
+}
+
 function checkTarget(session: Session, target: DataTarget): void {
   const { allowForeignDataAddress, allowLowDataPorts } = session.server.options;
   if (!allowForeignDataAddress && target.host !== session.remoteAddress) {
@@ -61,7 +66,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
       if (session.epsvOnly) return reply(501, 'PASV not allowed after EPSV ALL.');
       const address = await advertisedAddress(session);
       const channel = await openPassive(session);
-      reply(227, `Entering Passive Mode (${formatPasvTuple(address, channel.port)}).`);
+      reply(227, `Entering Passive Mode (${formatPasvTuple(address, advertisedPort(session, channel))}).`);
     },
   },
   EPSV: {
@@ -78,7 +83,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
         return reply(522, `Network protocol not supported, use (${family(session.localAddress)}).`);
       }
       const channel = await openPassive(session);
-      reply(229, `Entering Extended Passive Mode (|||${channel.port}|).`);
+      reply(229, `Entering Extended Passive Mode (|||${advertisedPort(session, channel)}|).`);
     },
   },
   PORT: {

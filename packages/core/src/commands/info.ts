@@ -1,6 +1,7 @@
-/** Information and options: SYST, FEAT (RFC 2389), OPTS, HELP, STAT, NOOP. */
+/** Information and options: SYST, FEAT (RFC 2389), OPTS (UTF8, MLST, HASH), HELP, STAT, NOOP. */
 import { MLST_FACTS, type MlstFact } from '../fs/list-format.js';
 import type { Session } from '../session.js';
+import { hashOptions } from './hash.js';
 import { statPath } from './listing.js';
 import { modeName } from './transfer.js';
 import type { CommandSpec } from './types.js';
@@ -49,7 +50,7 @@ export const infoCommands: Record<string, CommandSpec> = {
   OPTS: {
     auth: false,
     arg: 'required',
-    help: 'OPTS <sp> UTF8 ON | MLST facts',
+    help: 'OPTS <sp> UTF8 ON | MLST facts | HASH [algorithm]',
     feat: 'UTF8',
     handler({ session, arg, reply }) {
       const space = arg.indexOf(' ');
@@ -65,6 +66,7 @@ export const infoCommands: Record<string, CommandSpec> = {
         session.mlstFacts = new Set<MlstFact>(chosen);
         return reply(200, `MLST OPTS ${chosen.map((f) => `${f};`).join('')}`);
       }
+      if (name === 'HASH') return hashOptions(session, value, reply);
       reply(501, 'Option not understood.');
     },
   },

@@ -3,7 +3,9 @@ import type { Session } from '../session.js';
 
 /** A reply as it was sent: code and text. */
 export interface SentReply {
+  /** The three-digit reply code. */
   code: number;
+  /** The reply text (lines joined with newlines). */
   text: string;
 }
 

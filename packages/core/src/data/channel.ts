@@ -4,7 +4,6 @@
  * address the client gave in PORT/EPRT. Both are event-driven, never polled.
  */
 import { connect, type NetConnectOpts, type Server, type Socket } from 'node:net';
-import { normalizeAddress } from '../security/address.js';
 import type { PassiveListener } from './passive.js';
 
 export interface DataChannel {
@@ -24,8 +23,8 @@ export type PrepareConnection = (socket: Socket) => Promise<Socket>;
 
 /**
  * The data connection of one passive transfer: exactly one connection, and only from
- * the control connection's address (RFC 2577 port-stealing protection), taken from the
- * session's passive listener.
+ * the session's client address (RFC 2577 port-stealing protection; behind a balancer,
+ * the address its PROXY header names), taken from the session's passive listener.
  */
 export class PassiveChannel implements DataChannel {
   private socket: Socket | undefined;
@@ -61,9 +60,8 @@ export class PassiveChannel implements DataChannel {
     return this.listener.port;
   }
 
-  /** Called by the listener for each connection while this is its current channel. */
-  accept(socket: Socket): void {
-    const address = normalizeAddress(socket.remoteAddress);
+  /** Called by the listener for each connection (from the client at `address`) while this is its current channel. */
+  accept(socket: Socket, address: string): void {
     if (this.closed || this.socket || (this.allowedAddress !== undefined && address !== this.allowedAddress)) {
       if (!this.closed && !this.socket) this.onRefused(address);
       socket.destroy();

@@ -4,6 +4,7 @@
  * is no test-bind race; without one the OS picks a free port.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { socketPeer, type ClientResolver } from '../net/client-address.js';
 import type { PortRange } from '../options.js';
 
 export class PassivePortPool {
@@ -46,7 +47,8 @@ function listenOn(host: string, port: number, highWaterMark: number): Promise<Se
 
 /** Where a passive listener hands the connections it accepts. */
 export interface ConnectionTaker {
-  accept(socket: Socket): void;
+  /** `address` is the client's: the socket's peer, or a trusted balancer's PROXY header's source. */
+  accept(socket: Socket, address: string): void;
 }
 
 /**
@@ -63,15 +65,30 @@ export class PassiveListener {
   private readonly idle: NodeJS.Timeout;
   private closed = false;
 
+  /** @param clients with `proxyProtocol`: a balancer's data connection names its client in a PROXY header */
   constructor(
     private readonly server: Server,
     idleMs: number,
+    clients?: ClientResolver,
   ) {
     const address = server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
-    server.on('connection', (socket) => (this.taker ? this.taker.accept(socket) : socket.destroy()));
+    server.on('connection', (socket) => {
+      const peer = socketPeer(socket);
+      if (!clients?.trusts(peer.address)) return this.hand(socket, peer.address);
+      socket.on('error', () => {});
+      clients.resolve(socket).then(
+        (client) => this.hand(socket, client.address),
+        () => socket.destroy(),
+      );
+    });
     this.idle = setTimeout(() => this.expire(), idleMs);
     this.idle.unref();
+  }
+
+  private hand(socket: Socket, address: string): void {
+    if (this.taker) this.taker.accept(socket, address);
+    else socket.destroy();
   }
 
   /** Whether it still listens (it closes once idle). */

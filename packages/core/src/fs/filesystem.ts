@@ -15,6 +15,7 @@
  * signal fires and the adapter should stop work and release resources promptly.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { HashAlgorithm } from './hash.js';
 
 /** What a directory entry is. */
 export type FileType = 'file' | 'directory' | 'symlink';
@@ -23,6 +24,7 @@ export type FileType = 'file' | 'directory' | 'symlink';
 export interface FileStat {
   /** Base name of the entry (no slash). For `stat('/')` use `'/'`. */
   name: string;
+  /** File, directory or symbolic link. */
   type: FileType;
   /** Size in bytes; 0 for directories where the backend has no size. */
   size: number;
@@ -32,6 +34,7 @@ export interface FileStat {
   mode?: number;
   /** Owner and group names (or numeric ids as strings) for LIST. */
   owner?: string;
+  /** Group name (or numeric id as a string) for LIST. */
   group?: string;
   /** Hard link count for LIST; defaults to 1. */
   nlink?: number;
@@ -45,11 +48,13 @@ export interface OperationOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link FileSystem.read}. */
 export interface ReadOptions extends OperationOptions {
   /** Byte offset to start reading at (REST). Defaults to 0. */
   start?: number;
 }
 
+/** Options of {@link FileSystem.write}. */
 export interface WriteOptions extends OperationOptions {
   /**
    * Byte offset to start writing at (REST before STOR): the first `start` bytes of the
@@ -118,6 +123,14 @@ export interface FileSystem {
 
   /** Change unix permission bits (SITE CHMOD). Absent: SITE CHMOD is not offered. */
   chmod?(path: string, mode: number): Promise<void>;
+
+  /**
+   * A digest the backend already holds for the file at `path` (HASH), as lowercase hex:
+   * e.g. a checksum S3 stored at upload time. Resolve `undefined` when there is none for
+   * this file or algorithm; the core then computes it by reading the file (within the
+   * server's `hash.maxSize`). Absent: the core always computes it.
+   */
+  hash?(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined>;
 
   /** Free bytes available for uploads under `path` (AVBL / STAT), if known. */
   availableSpace?(path: string): Promise<number>;

@@ -20,7 +20,7 @@ export function refuseConnection(socket: Socket, message: string): void {
  */
 export async function admitConnection(
   socket: Socket,
-  peer: { address: string; secure: boolean },
+  peer: { address: string; port: number; secure: boolean },
   hook: ConnectionHook | undefined,
   report: (error: Error) => void,
 ): Promise<string | readonly string[] | undefined | false> {
@@ -28,7 +28,7 @@ export async function admitConnection(
   socket.on('error', () => {}); // the session attaches its own handling once admitted
   let decision;
   try {
-    decision = await hook({ ...peer, port: socket.remotePort ?? 0, localAddress: normalizeAddress(socket.localAddress) });
+    decision = await hook({ ...peer, localAddress: normalizeAddress(socket.localAddress) });
   } catch (err) {
     report(toError(err));
     refuseConnection(socket, 'Service not available, closing control connection.');

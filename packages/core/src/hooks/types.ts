@@ -34,12 +34,15 @@ export type ConnectionHook = (info: ConnectionInfo) => ConnectionDecision | Prom
 
 /** What the pre-login hook receives when a client sends USER. */
 export interface LoginAttempt {
+  /** The name given with USER. */
   readonly username: string;
   /** True for `anonymous`/`ftp` when the server's `anonymous` option is on. */
   readonly anonymous: boolean;
+  /** The client's IP address (see {@link Session.remoteAddress}). */
   readonly address: string;
   /** Whether the control connection is TLS-protected. */
   readonly secure: boolean;
+  /** The session logging in. */
   readonly session: Session;
 }
 
@@ -57,8 +60,11 @@ export type FileTransferCommand = 'RETR' | 'STOR' | 'APPE' | 'STOU';
 
 /** A file transfer about to start (or running), as transfer hooks see it. */
 export interface TransferRequest {
+  /** The session the transfer runs in. */
   readonly session: Session;
+  /** RETR, STOR, APPE or STOU. */
   readonly command: FileTransferCommand;
+  /** `download` for RETR, `upload` for the others. */
   readonly direction: TransferDirection;
   /** Virtual path of the file, after any redirect by an earlier hook. */
   readonly path: string;

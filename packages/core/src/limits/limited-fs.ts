@@ -10,7 +10,7 @@ import { FsError, isFsError } from '../fs/errors.js';
 import type { FileStat, FileSystem, OperationOptions, ReadOptions, WriteOptions } from '../fs/filesystem.js';
 import { quotaExceeded, type StorageQuota } from './storage-quota.js';
 import { LimitedSink, throttleReadable } from './throttle.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { BandwidthBucket } from './token-bucket.js';
 
 /** What {@link limitFileSystem} enforces. Every field is optional. */
 export interface FileSystemLimits {
@@ -19,9 +19,9 @@ export interface FileSystemLimits {
   /** Largest size a file may reach through an upload, in bytes. */
   maxFileSize?: number;
   /** Buckets uploads pass through (e.g. one per session and one shared per user). */
-  upload?: readonly TokenBucket[];
+  upload?: readonly BandwidthBucket[];
   /** Buckets downloads pass through. */
-  download?: readonly TokenBucket[];
+  download?: readonly BandwidthBucket[];
   /** Whether `close()` closes the wrapped file system too. Default true. */
   closeWrapped?: boolean;
 }
@@ -46,6 +46,7 @@ class LimitedFileSystem implements FileSystem {
   readonly capabilities: FileSystem['capabilities'];
   readonly setTimes?: FileSystem['setTimes'];
   readonly chmod?: FileSystem['chmod'];
+  readonly hash?: FileSystem['hash'];
   readonly availableSpace?: FileSystem['availableSpace'];
 
   constructor(
@@ -56,6 +57,7 @@ class LimitedFileSystem implements FileSystem {
     // Only offer what the adapter offers: FEAT, MFMT, SITE CHMOD and AVBL look at these.
     if (fs.setTimes) this.setTimes = (path, mtime) => fs.setTimes!(path, mtime);
     if (fs.chmod) this.chmod = (path, mode) => fs.chmod!(path, mode);
+    if (fs.hash) this.hash = (path, algorithm, options) => fs.hash!(path, algorithm, options);
     if (fs.availableSpace || limits.quota) this.availableSpace = (path) => this.spaceLeft(path);
   }
 
@@ -84,9 +86,10 @@ class LimitedFileSystem implements FileSystem {
     const base = options.start ?? (options.append ? existing : 0);
     const announced = options.sizeHint !== undefined ? base + options.sizeHint : undefined;
     if (maxFileSize !== undefined && announced !== undefined && announced > maxFileSize) throw tooLarge(maxFileSize);
-    if (quota && announced !== undefined && announced - existing > quota.availableBytes) throw quotaExceeded(quota.maxBytes);
+    if (quota && announced !== undefined && announced - existing > (await quota.refresh())) throw quotaExceeded(quota.maxBytes);
 
     const inner = await this.fs.write(path, options);
+    const reservation = quota?.upload();
     let written = 0;
     let claimed = 0; // growth of the file beyond its old size, reserved in the quota
     return new LimitedSink(inner, {
@@ -94,18 +97,17 @@ class LimitedFileSystem implements FileSystem {
       admit: (bytes) => {
         const size = base + written + bytes;
         if (maxFileSize !== undefined && size > maxFileSize) throw tooLarge(maxFileSize);
-        if (quota) {
-          const growth = Math.max(0, size - existing);
-          quota.reserve(growth - claimed);
-          claimed = growth;
-        }
         written += bytes;
+        if (!reservation) return undefined;
+        const growth = Math.max(0, size - existing);
+        const more = growth - claimed;
+        claimed = growth;
+        return reservation.claim(more);
       },
       settle: async () => {
-        if (!quota) return;
-        quota.release(claimed);
+        if (!reservation) return;
         // Whatever the backend kept (all, part or none of it) is what counts.
-        quota.adjust((await sizeOf(this.fs, path).catch(() => existing)) - existing);
+        await reservation.settle((await sizeOf(this.fs, path).catch(() => existing)) - existing);
       },
     });
   }
@@ -121,19 +123,19 @@ class LimitedFileSystem implements FileSystem {
   async remove(path: string): Promise<void> {
     const size = this.limits.quota ? await sizeOf(this.fs, path) : 0;
     await this.fs.remove(path);
-    this.limits.quota?.adjust(-size);
+    await this.limits.quota?.adjust(-size);
   }
 
   async rename(from: string, to: string): Promise<void> {
     // A file replaced by the rename no longer takes space.
     const replaced = this.limits.quota && from !== to ? await sizeOf(this.fs, to) : 0;
     await this.fs.rename(from, to);
-    this.limits.quota?.adjust(-replaced);
+    await this.limits.quota?.adjust(-replaced);
   }
 
   private async spaceLeft(path: string): Promise<number> {
     const inner = this.fs.availableSpace ? await this.fs.availableSpace(path) : Infinity;
-    return Math.min(inner, this.limits.quota?.availableBytes ?? Infinity);
+    return Math.min(inner, this.limits.quota ? await this.limits.quota.refresh() : Infinity);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { pieceSize, takeFromAll, type TokenBucket } from './token-bucket.js';
+import { pieceSize, takeFromAll, type BandwidthBucket } from './token-bucket.js';
 
 /**
  * Send `chunk` in pieces of at most `size` bytes (see {@link pieceSize}), each once the
@@ -14,7 +14,7 @@ import { pieceSize, takeFromAll, type TokenBucket } from './token-bucket.js';
  * that cancels the pending wait.
  */
 function pace(
-  buckets: readonly TokenBucket[],
+  buckets: readonly BandwidthBucket[],
   size: number,
   chunk: Buffer,
   send: (piece: Buffer, next: () => void) => void,
@@ -22,23 +22,34 @@ function pace(
 ): { cancel(): void } {
   let offset = 0;
   let timer: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const after = (piece: Buffer, wait: number): void => {
+    if (cancelled) return;
+    if (wait <= 0) return send(piece, step);
+    timer = setTimeout(() => send(piece, step), wait);
+  };
   const step = (): void => {
     if (offset >= chunk.length) return done();
     const piece = chunk.subarray(offset, offset + size);
     offset += piece.length;
     const wait = takeFromAll(buckets, piece.length);
-    if (wait <= 0) return send(piece, step);
-    timer = setTimeout(() => send(piece, step), wait);
+    if (typeof wait === 'number') after(piece, wait);
+    else void wait.then((ms) => after(piece, ms));
   };
   step();
-  return { cancel: () => clearTimeout(timer) };
+  return {
+    cancel: () => {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /**
  * `source` paced by `buckets`. Destroying the result (ABOR) destroys the source, and a
  * failing source fails the result.
  */
-export function throttleReadable(source: Readable, buckets: readonly TokenBucket[]): Readable {
+export function throttleReadable(source: Readable, buckets: readonly BandwidthBucket[]): Readable {
   let pending: { cancel(): void } | undefined;
   const size = pieceSize(buckets);
   const paced = new Transform({
@@ -57,9 +68,12 @@ export function throttleReadable(source: Readable, buckets: readonly TokenBucket
 /** What a {@link LimitedSink} enforces around the file system's own upload stream. */
 export interface SinkLimits {
   /** Buckets every byte must pass; empty for no bandwidth limit. */
-  buckets: readonly TokenBucket[];
-  /** Called before each chunk is stored; throw (an `FsError`) to fail the upload. */
-  admit(bytes: number): void;
+  buckets: readonly BandwidthBucket[];
+  /**
+   * Called before each chunk is stored; throw or reject (an `FsError`) to fail the
+   * upload. A promise (a quota grant from the store) holds the chunk until it settles.
+   */
+  admit(bytes: number): Promise<void> | undefined;
   /** Called once when the upload has ended: `stored` after the sink finished, else false. */
   settle(stored: boolean): Promise<void> | void;
 }
@@ -84,13 +98,19 @@ export class LimitedSink extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    let admitted: Promise<void> | undefined;
     try {
-      this.limits.admit(chunk.length);
+      admitted = this.limits.admit(chunk.length);
     } catch (err) {
       return callback(err as Error);
     }
-    if (this.limits.buckets.length === 0) return this.store(chunk, () => callback());
-    this.pending = pace(this.limits.buckets, this.pieceSize, chunk, (piece, next) => this.store(piece, next), () => callback());
+    const go = (): void => {
+      if (this.destroyed) return callback();
+      if (this.limits.buckets.length === 0) return this.store(chunk, () => callback());
+      this.pending = pace(this.limits.buckets, this.pieceSize, chunk, (piece, next) => this.store(piece, next), () => callback());
+    };
+    if (admitted) admitted.then(go, callback);
+    else go();
   }
 
   override _final(callback: (error?: Error | null) => void): void {

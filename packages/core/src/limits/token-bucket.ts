@@ -4,6 +4,17 @@
  * each stream only waits for its own bytes, so other sessions are never slowed.
  */
 
+/**
+ * What the throttled streams pace bytes through: a {@link TokenBucket} of this process,
+ * or a `SharedTokenBucket` in a state store (whose `take` is async now and then).
+ */
+export interface BandwidthBucket {
+  /** Sustained rate in bytes per second. */
+  readonly bytesPerSecond: number;
+  /** Take `bytes` tokens; the milliseconds to wait before sending them (0: now). */
+  take(bytes: number): number | Promise<number>;
+}
+
 /** Options of a {@link TokenBucket}. */
 export interface TokenBucketOptions {
   /** Sustained rate in bytes per second (> 0). */
@@ -15,7 +26,11 @@ export interface TokenBucketOptions {
   burstBytes?: number;
 }
 
-export class TokenBucket {
+/**
+ * A bandwidth limit in bytes per second with a small burst, shareable by several
+ * streams (every session of a user); each stream waits only for its own bytes.
+ */
+export class TokenBucket implements BandwidthBucket {
   /** Sustained rate in bytes per second. */
   readonly bytesPerSecond: number;
   /** Largest number of tokens the bucket holds. */
@@ -23,6 +38,7 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
 
+  /** Throws a `RangeError` unless `bytesPerSecond` is a positive number. */
   constructor(options: TokenBucketOptions) {
     const rate = options.bytesPerSecond;
     if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError('TokenBucket: bytesPerSecond must be a positive number');
@@ -46,18 +62,26 @@ export class TokenBucket {
   }
 }
 
-/** The longest wait any of `buckets` asks for `bytes` (each bucket is charged). */
-export function takeFromAll(buckets: readonly TokenBucket[], bytes: number): number {
+/**
+ * The longest wait any of `buckets` asks for `bytes` (each bucket is charged); a number
+ * unless a shared bucket had to ask its store.
+ */
+export function takeFromAll(buckets: readonly BandwidthBucket[], bytes: number): number | Promise<number> {
   let wait = 0;
-  for (const bucket of buckets) wait = Math.max(wait, bucket.take(bytes));
-  return wait;
+  let pending: Promise<number>[] | undefined;
+  for (const bucket of buckets) {
+    const taken = bucket.take(bytes);
+    if (typeof taken === 'number') wait = Math.max(wait, taken);
+    else (pending ??= []).push(taken);
+  }
+  return pending ? Promise.all(pending).then((waits) => Math.max(wait, ...waits)) : wait;
 }
 
 /**
  * Largest piece to send at once under `buckets`: about 50 ms of the slowest rate, so a
  * 256 KiB chunk is spread out rather than sent in one burst and then waited for.
  */
-export function pieceSize(buckets: readonly TokenBucket[]): number {
+export function pieceSize(buckets: readonly BandwidthBucket[]): number {
   const slowest = Math.min(...buckets.map((b) => b.bytesPerSecond));
   return Math.max(1024, Math.min(64 * 1024, Math.floor(slowest / 20)));
 }

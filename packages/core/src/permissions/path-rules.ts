@@ -58,9 +58,14 @@ function ancestry(path: string): string[] {
   return out;
 }
 
+/**
+ * A set of per-directory permission rules: what a user may do under each path or glob,
+ * the deepest matching rule winning flag by flag (see {@link pathPermissions}).
+ */
 export class PathRules {
   private readonly rules: CompiledRule[];
 
+  /** Compiles `rules`; throws a `TypeError` for a path that does not start with `/`. */
   constructor(rules: readonly PathRule[]) {
     this.rules = rules.map((rule, index) => {
       if (typeof rule.path !== 'string' || !rule.path.startsWith('/')) {

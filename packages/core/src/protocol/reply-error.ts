@@ -4,6 +4,7 @@
  */
 import { ERROR_BRANDS, hasBrand } from '../errors.js';
 
+/** Throw it from a command handler or middleware to answer with `code` and `text`. */
 export class ReplyError extends Error {
   override readonly name = 'ReplyError';
   /** Recognised by {@link isReplyError} even when thrown by another copy of this package. */

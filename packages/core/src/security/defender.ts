@@ -4,11 +4,16 @@
  * failures, and an address that keeps failing across sessions is banned for a while,
  * longer each time. Allow and deny lists refuse addresses before the banner.
  *
- * The state lives in the server, shared by every session; the delay is an async wait
- * in the failing session only, so it never slows anyone else.
+ * Failure counts and bans live in the server's state store, so with a shared store
+ * (Redis, a cluster primary) an address banned through one node is refused by every
+ * node. The delay is an async wait in the failing session only, so it never slows
+ * anyone else.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Session } from '../session.js';
+import { MemoryStateStore } from '../state/memory-store.js';
+import type { StateStore } from '../state/store.js';
+import { normalizeAddress } from './address.js';
 import { CidrList } from './cidr.js';
 
 /** Options of the defender (`FtpServerOptions.defender`). */
@@ -36,8 +41,17 @@ export interface AddressBannedEvent {
   address: string;
   /** When the ban ends. */
   until: Date;
-  /** Failed logins within the window that triggered it. */
+  /** Failed logins within the window that triggered it; 0 for a ban set with `ban()`. */
   failures: number;
+  /** How many times this address has been banned, this one included. */
+  bans: number;
+}
+
+/** A ban in force, as {@link Defender.bans} lists it. */
+export interface Ban {
+  address: string;
+  /** When it ends. */
+  until: Date;
   /** How many times this address has been banned, this one included. */
   bans: number;
 }
@@ -45,17 +59,11 @@ export interface AddressBannedEvent {
 /** What to do with a session after a failed login. */
 export type FailureVerdict = 'retry' | 'disconnect';
 
-interface AddressRecord {
-  /** Times of recent failures, oldest first, at most `banAfterFailures` of them. */
-  failures: number[];
+/** The stored ban record of an address: when its ban ends and how many it had. */
+interface BanRecord {
+  until: number;
   bans: number;
-  bannedUntil: number;
-  lastSeen: number;
 }
-
-/** Addresses tracked at most; beyond it the least recently seen are forgotten. */
-const MAX_TRACKED_ADDRESSES = 100_000;
-const SWEEP_INTERVAL_MS = 60_000;
 
 export const DEFENDER_DEFAULTS: Required<DefenderOptions> = Object.freeze({
   failedLoginDelay: 1000,
@@ -68,49 +76,81 @@ export const DEFENDER_DEFAULTS: Required<DefenderOptions> = Object.freeze({
   denyList: [],
 });
 
+/**
+ * The failed-login defender of a server (`server.defender`): delays answers to failed
+ * logins, closes sessions after repeated failures, bans addresses that keep failing
+ * (longer each time) and applies the allow and deny lists, as the module comment says. Its checks are
+ * async because bans may live in a shared store.
+ */
 export class Defender {
   private readonly allow: CidrList;
   private readonly deny: CidrList;
-  private readonly records = new Map<string, AddressRecord>();
   private readonly sessionFailures = new WeakMap<Session, number>();
-  private lastSweep = 0;
+  private readonly store: StateStore;
 
   /**
    * @param options resolved options (see `resolveOptions`)
    * @param onBan told about every new ban (the server emits 'address-banned')
    * @param now the clock, replaceable in tests
+   * @param store where failures and bans are kept; default an in-process store on `now`
    */
   constructor(
     private readonly options: Required<DefenderOptions>,
     private readonly onBan: (event: AddressBannedEvent) => void,
     private readonly now: () => number = Date.now,
+    store?: StateStore,
   ) {
     this.allow = new CidrList(this.options.allowList);
     this.deny = new CidrList(this.options.denyList);
+    this.store = store ?? new MemoryStateStore({ now });
   }
 
   /** Why a connection from `address` must be refused, or undefined to admit it. */
-  refusal(address: string): string | undefined {
+  async refusal(address: string): Promise<string | undefined> {
     if (this.deny.matches(address)) return 'Access denied.';
     if (this.allow.size > 0 && !this.allow.matches(address)) return 'Access denied.';
-    if (this.isBanned(address)) return 'Too many failed logins from your address; try again later.';
+    if (await this.isBanned(address)) return 'Too many failed logins from your address; try again later.';
     return undefined;
   }
 
-  /** Whether `address` is banned right now. */
-  isBanned(address: string): boolean {
-    return this.bannedUntil(address) !== undefined;
+  /** Whether `address` is banned right now (by any node sharing the store). */
+  async isBanned(address: string): Promise<boolean> {
+    return (await this.bannedUntil(address)) !== undefined;
   }
 
   /** When the current ban of `address` ends, or undefined when it is not banned. */
-  bannedUntil(address: string): Date | undefined {
-    const until = this.records.get(address)?.bannedUntil ?? 0;
+  async bannedUntil(address: string): Promise<Date | undefined> {
+    const until = (await this.banOf(address))?.until ?? 0;
     return until > this.now() ? new Date(until) : undefined;
   }
 
-  /** Lift a ban and forget the address's failures (its escalation starts over). */
-  unban(address: string): void {
-    this.records.delete(address);
+  /** Lift a ban and forget the address's failures (its escalation starts over), on every node. */
+  async unban(address: string): Promise<void> {
+    await Promise.all([this.store.delete(banKey(address)), this.store.delete(failureKey(address))]);
+  }
+
+  /** The bans in force now (on every node sharing the store), the soonest to end first. */
+  async bans(): Promise<Ban[]> {
+    const now = this.now();
+    const bans: Ban[] = [];
+    for (const { key, value } of await this.store.values(BAN_PREFIX)) {
+      const record = parseBan(value);
+      if (record && record.until > now) bans.push({ address: key.slice(BAN_PREFIX.length), until: new Date(record.until), bans: record.bans });
+    }
+    return bans.sort((a, b) => a.until.getTime() - b.until.getTime());
+  }
+
+  /**
+   * Ban `address` for `durationMs` from now on every node, replacing any ban in force (an
+   * administrator's ban; it counts towards the address's escalation). Emits like any ban.
+   */
+  async ban(address: string, durationMs: number): Promise<Ban> {
+    if (!(durationMs > 0 && Number.isFinite(durationMs))) throw new RangeError('Defender.ban: durationMs must be a positive number');
+    const key = normalizeAddress(address);
+    const bans = ((await this.banOf(key))?.bans ?? 0) + 1;
+    const until = await this.writeBan(key, bans, durationMs);
+    this.onBan({ address: key, until, failures: 0, bans });
+    return { address: key, until, bans };
   }
 
   /**
@@ -120,51 +160,55 @@ export class Defender {
   async loginFailed(session: Session): Promise<FailureVerdict> {
     const inSession = (this.sessionFailures.get(session) ?? 0) + 1;
     this.sessionFailures.set(session, inSession);
-    const banned = this.record(session.remoteAddress);
+    const banned = await this.record(session.remoteAddress);
     if (this.options.failedLoginDelay > 0) await sleep(this.options.failedLoginDelay, undefined, { ref: false });
     return banned || inSession >= this.options.maxLoginFailuresPerSession ? 'disconnect' : 'retry';
   }
 
   /** Record one failure of `address`; true when it is (now) banned. */
-  private record(address: string): boolean {
-    const now = this.now();
-    this.sweep(now);
+  private async record(address: string): Promise<boolean> {
     const { banAfterFailures, banWindow, banDuration, maxBanDuration } = this.options;
-    const record = this.records.get(address) ?? { failures: [], bans: 0, bannedUntil: 0, lastSeen: now };
-    // Re-insert so the map stays ordered by last activity (oldest first, for eviction).
-    this.records.delete(address);
-    this.records.set(address, record);
-    record.lastSeen = now;
-    if (record.bannedUntil > now) return true;
+    const previous = await this.banOf(address);
+    const now = this.now();
+    if (previous && previous.until > now) return true; // failures during a ban do not extend it
     if (banAfterFailures <= 0) return false;
-    record.failures.push(now);
-    while (record.failures.length > 0 && (record.failures[0]! <= now - banWindow || record.failures.length > banAfterFailures)) {
-      record.failures.shift();
-    }
-    if (record.failures.length < banAfterFailures) return false;
-    const failures = record.failures.length;
-    record.failures = [];
-    record.bans++;
-    const duration = Math.min(maxBanDuration, banDuration * 2 ** (record.bans - 1));
-    record.bannedUntil = now + duration;
-    this.onBan({ address, until: new Date(record.bannedUntil), failures, bans: record.bans });
+    const failures = await this.store.increment(failureKey(address), 1, banWindow);
+    // Exactly one failure (on one node) reaches the limit, and that one bans; a racing
+    // failure past it finds the ban written or about to be.
+    if (failures !== banAfterFailures) return failures > banAfterFailures;
+    const bans = (previous?.bans ?? 0) + 1;
+    const duration = Math.min(maxBanDuration, banDuration * 2 ** (bans - 1));
+    const until = await this.writeBan(address, bans, duration);
+    this.onBan({ address, until, failures, bans });
     return true;
   }
 
-  /** Forget addresses with nothing left to remember, and the oldest beyond the cap. */
-  private sweep(now: number): void {
-    if (now - this.lastSweep >= SWEEP_INTERVAL_MS) {
-      this.lastSweep = now;
-      // Escalation is remembered for `maxBanDuration` after the last activity.
-      const horizon = Math.max(this.options.banWindow, this.options.maxBanDuration);
-      for (const [address, record] of this.records) {
-        if (record.bannedUntil <= now && now - record.lastSeen > horizon) this.records.delete(address);
-      }
-    }
-    for (const address of this.records.keys()) {
-      if (this.records.size < MAX_TRACKED_ADDRESSES) break;
-      this.records.delete(address);
-    }
+  /** Store the ban of `address` (its `bans`-th) for `duration` ms and forget its failures; returns its end. */
+  private async writeBan(address: string, bans: number, duration: number): Promise<Date> {
+    const until = this.now() + duration;
+    // Escalation is remembered for `maxBanDuration` (or the window) after the ban ends.
+    const memory = duration + Math.max(this.options.banWindow, this.options.maxBanDuration);
+    await this.store.set(banKey(address), JSON.stringify({ until, bans } satisfies BanRecord), memory);
+    await this.store.delete(failureKey(address));
+    return new Date(until);
+  }
+
+  private async banOf(address: string): Promise<BanRecord | undefined> {
+    const stored = await this.store.get(banKey(address));
+    return stored === undefined ? undefined : parseBan(stored);
   }
 }
 
+/** A stored ban record, or undefined for a value that is not one (ignored rather than failing every login). */
+function parseBan(stored: string): BanRecord | undefined {
+  try {
+    const record = JSON.parse(stored) as BanRecord;
+    return typeof record.until === 'number' && typeof record.bans === 'number' ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const BAN_PREFIX = 'ban:';
+const banKey = (address: string) => `${BAN_PREFIX}${address}`;
+const failureKey = (address: string) => `fail:${address}`;

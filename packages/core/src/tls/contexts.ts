@@ -2,7 +2,8 @@
  * The server's TLS certificates as secure contexts: the default one, one per SNI name
  * and one per virtual host. Every context shares the same ticket keys and session id
  * context, so a data connection can resume the control connection's session whichever
- * certificate either was made with, and after the certificate has been replaced.
+ * certificate either was made with, and after the certificate has been replaced; with
+ * shared ticket keys (see `ticket-keys.ts`) a client resumes on any node of a fleet.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,9 +19,10 @@ function material(inline: PemInput | undefined, file: string | undefined, what: 
 }
 
 export class TlsContexts {
-  private readonly ticketKeys = randomBytes(48);
-  // Same for every context: resumption checks it, and it must not vary by certificate.
-  private readonly sessionIdContext = randomBytes(16).toString('hex');
+  private ticketKeys: Buffer = randomBytes(48);
+  // Same for every context and every node: resumption checks it, so it must vary
+  // neither by certificate nor by node (the ticket keys are what keep tickets private).
+  private readonly sessionIdContext = 'ftpkit';
   private defaultContext!: SecureContext;
   private readonly byName = new Map<string, SecureContext>();
   private readonly byHost = new Map<string, SecureContext>();
@@ -44,6 +46,14 @@ export class TlsContexts {
    */
   replaceDefault(certificate?: TlsCertificate): void {
     this.defaultContext = this.create(certificate ?? this.options, certificate ? 'setSecureContext' : 'tls');
+  }
+
+  /** Use `keys` (48 bytes) for the tickets of every context, current and future. */
+  setTicketKeys(keys: Buffer): void {
+    this.ticketKeys = keys;
+    for (const context of [this.defaultContext, ...this.byName.values(), ...this.byHost.values()]) {
+      (context as SecureContext & { context: { setTicketKeys(keys: Buffer): void } }).context.setTicketKeys(keys);
+    }
   }
 
   /**

@@ -7,7 +7,9 @@ import type { Socket } from 'node:net';
 import { Server as TlsServer, TLSSocket, type PeerCertificate, type SecureContext } from 'node:tls';
 import { TlsContexts } from './contexts.js';
 import type { TlsCertificate, TlsOptions, TlsPolicy, VirtualHost } from './options.js';
+import type { StateStore } from '../state/store.js';
 import { SessionCache } from './session-cache.js';
+import { SharedTicketKeys } from './ticket-keys.js';
 
 /** Thrown when a handshake fails or times out; the message says which. */
 export class TlsHandshakeError extends Error {
@@ -23,12 +25,17 @@ export class TlsEngine {
   private readonly sessionEvents = new TlsServer();
   /** Control sockets that asked for a client certificate, checked after the handshake. */
   private readonly requestingCert = new WeakSet<TLSSocket>();
+  /** Ticket keys shared through the state store. */
+  readonly ticketKeys: SharedTicketKeys | undefined;
 
+  /** @param state where ticket keys are shared (the server's store); none: this process's own keys */
   constructor(
     readonly options: TlsOptions,
     virtualHosts?: Record<string, VirtualHost>,
+    state?: StateStore,
   ) {
     this.contexts = new TlsContexts(options, virtualHosts);
+    if (state) this.ticketKeys = new SharedTicketKeys(state, (keys) => this.contexts.setTicketKeys(keys));
     const { requireTls = false, requireProtectedData = false, requireSessionReuse = false } = options;
     this.policy = Object.freeze({ requireTls, requireProtectedData, requireSessionReuse });
     new SessionCache().attach(this.sessionEvents);

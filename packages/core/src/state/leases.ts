@@ -1,0 +1,77 @@
+/**
+ * The leases one node holds (connection and session slots, quota reservations), renewed
+ * on one timer every third of the lease TTL, so they outlive the node by at most one
+ * TTL. A lease the store lost (a restarted Redis) is taken again at the next renewal,
+ * past its limit: the session holding it was admitted already.
+ */
+import type { StateStore } from './store.js';
+
+/** How to keep one lease alive: a lease slot, or a quota reservation (renewed with 0 bytes). */
+type Held = { kind: 'slot' } | { kind: 'reservation'; limit: number };
+
+export class LeaseKeeper {
+  private readonly held = new Map<string, { key: string; holder: string; how: Held }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: StateStore,
+    /** Milliseconds a lease lives after its last renewal. */
+    readonly ttl: number,
+  ) {}
+
+  /** Take one of `limit` slots of `key` for `holder`; kept alive until {@link release}. */
+  async acquire(key: string, holder: string, limit: number): Promise<boolean> {
+    const granted = await this.store.acquire(key, holder, limit, this.ttl);
+    if (granted) this.keep(key, holder, { kind: 'slot' });
+    return granted;
+  }
+
+  /** Give a slot back and stop renewing it. */
+  async release(key: string, holder: string): Promise<void> {
+    this.held.delete(`${key}\0${holder}`);
+    if (this.held.size === 0) this.stop();
+    await this.store.release(key, holder);
+  }
+
+  /** Keep a quota reservation of `holder` alive (until {@link forget}). */
+  keepReservation(key: string, holder: string, limit: number): void {
+    this.keep(key, holder, { kind: 'reservation', limit });
+  }
+
+  /** Stop renewing a reservation (it was settled). */
+  forget(key: string, holder: string): void {
+    this.held.delete(`${key}\0${holder}`);
+    if (this.held.size === 0) this.stop();
+  }
+
+  /** Stop the renewal timer (the server closed); the store's copies expire by themselves. */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private keep(key: string, holder: string, how: Held): void {
+    this.held.set(`${key}\0${holder}`, { key, holder, how });
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.renewAll(), Math.max(10, Math.floor(this.ttl / 3)));
+      this.timer.unref();
+    }
+  }
+
+  private async renewAll(): Promise<void> {
+    await Promise.all(
+      [...this.held.values()].map(async ({ key, holder, how }) => {
+        try {
+          if (how.kind === 'reservation') await this.store.reserve(key, holder, 0, how.limit, this.ttl);
+          else if (!(await this.store.renew(key, holder, this.ttl))) {
+            await this.store.acquire(key, holder, Number.MAX_SAFE_INTEGER, this.ttl);
+            // Released meanwhile: do not leave the slot taken again behind.
+            if (!this.held.has(`${key}\0${holder}`)) await this.store.release(key, holder);
+          }
+        } catch {
+          // The store is failing: the guard reported it; the next round tries again.
+        }
+      }),
+    );
+  }
+}
