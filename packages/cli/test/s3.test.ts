@@ -64,24 +64,24 @@ describe('ftpkit --s3-bucket', () => {
     assert.match(bad.stderr, /^ftpkit: --s3-preset must be one of aws, minio, r2, b2, got "gcs"/);
   });
 
-  it('--s3-resumable-uploads: an upload cut off mid-way shows its kept size and APPE completes it', async () => {
+  /**
+   * Upload 12 of 13 MiB through `uploadPort` until the source stalls and the client goes
+   * away (one 8 MiB part is kept), then through `resumePort` wait for SIZE to show the kept
+   * bytes, APPE the rest and check the object under `key` is the whole file.
+   */
+  async function cutOffThenAppend(uploadPort: number, resumePort: number, key: string): Promise<void> {
     const MiB = 1024 * 1024;
     const data = Buffer.alloc(13 * MiB);
     for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 12)) & 0xff;
-    const cli = await startCli([
-      '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'resume',
-      '--s3-endpoint', s3.endpoint, '--s3-force-path-style', '--s3-resumable-uploads',
-    ]);
     const first = new Client();
     const second = new Client();
     const s3client = s3.client();
     try {
-      await first.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
-      // 12 MiB, then the source stalls and the client goes away: one 8 MiB part is stored.
+      await first.access({ host: '127.0.0.1', port: uploadPort, user: 'sam', password: 'pw' });
       const stalled = new Readable({ read() {} });
       stalled.push(data.subarray(0, 12 * MiB));
       void first.uploadFrom(stalled, '/big.bin').catch(() => {});
-      await second.access({ host: '127.0.0.1', port: cli.port, user: 'sam', password: 'pw' });
+      await second.access({ host: '127.0.0.1', port: resumePort, user: 'sam', password: 'pw' });
       let size = 0;
       for (let i = 0; i < 100 && size !== 8 * MiB; i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -90,52 +90,37 @@ describe('ftpkit --s3-bucket', () => {
       }
       assert.equal(size, 8 * MiB);
       await second.appendFrom(Readable.from([data.subarray(size)]), '/big.bin');
-      const object = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'resume/big.bin' }));
+      const object = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
       assert.ok(Buffer.from(await object.Body!.transformToByteArray()).equals(data));
     } finally {
       first.close();
       second.close();
       s3client.destroy();
+    }
+  }
+
+  const resumable = (prefix: string, ...more: string[]) => [
+    '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', prefix,
+    '--s3-endpoint', s3.endpoint, '--s3-force-path-style', '--s3-resumable-uploads', ...more,
+  ];
+
+  it('--s3-resumable-uploads: an upload cut off mid-way shows its kept size and APPE completes it', async () => {
+    const cli = await startCli(resumable('resume'));
+    try {
+      await cutOffThenAppend(cli.port, cli.port, 'resume/big.bin');
+    } finally {
       await cli.stop();
     }
   });
 
   it('--s3-resumable-uploads with --redis: an upload cut off on one node is resumed through another', { skip: redisSkip }, async () => {
-    const MiB = 1024 * 1024;
-    const data = Buffer.alloc(13 * MiB, 3);
-    for (let i = 0; i < data.length; i += 4096) data[i] = (i >> 12) & 0xff;
     const redis = await RedisProcess.start();
-    const node = () =>
-      startCli([
-        '--port', '0', '--user', 'sam:pw', '--s3-bucket', s3.bucket, '--s3-prefix', 'fleet-resume',
-        '--s3-endpoint', s3.endpoint, '--s3-force-path-style', '--s3-resumable-uploads', '--redis', redis.url,
-      ]);
-    const [a, b] = await Promise.all([node(), node()]);
-    const first = new Client();
-    const second = new Client();
-    const s3client = s3.client();
+    const [a, b] = await Promise.all([0, 1].map(() => startCli(resumable('fleet-resume', '--redis', redis.url))));
     try {
-      await first.access({ host: '127.0.0.1', port: a.port, user: 'sam', password: 'pw' });
-      const stalled = new Readable({ read() {} });
-      stalled.push(data.subarray(0, 12 * MiB));
-      void first.uploadFrom(stalled, '/big.bin').catch(() => {});
-      await second.access({ host: '127.0.0.1', port: b.port, user: 'sam', password: 'pw' });
       // Node B knows of the upload node A kept, from the record in Redis.
-      let size = 0;
-      for (let i = 0; i < 100 && size !== 8 * MiB; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        if (i === 20) first.close();
-        size = await second.size('/big.bin').catch(() => 0);
-      }
-      assert.equal(size, 8 * MiB);
-      await second.appendFrom(Readable.from([data.subarray(size)]), '/big.bin');
-      const object = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'fleet-resume/big.bin' }));
-      assert.ok(Buffer.from(await object.Body!.transformToByteArray()).equals(data));
+      await cutOffThenAppend(a!.port, b!.port, 'fleet-resume/big.bin');
     } finally {
-      first.close();
-      second.close();
-      s3client.destroy();
-      await Promise.all([a.stop(), b.stop()]);
+      await Promise.all([a?.stop(), b?.stop()]);
       await redis.stop();
     }
   });
