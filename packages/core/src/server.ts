@@ -12,7 +12,6 @@ import type { ServerContext } from './context.js';
 import { SafeEmitter } from './safe-emitter.js';
 import { toError } from './errors.js';
 import { PassivePortPool } from './data/passive.js';
-import type { FtpServerEvents } from './events.js';
 import { admitConnection, refuseConnection } from './hooks/connection.js';
 import { scopeToVerbs } from './hooks/middleware.js';
 import type { TransferHook } from './hooks/types.js';

@@ -3,7 +3,7 @@
  * the server listens and the client connects; active: the server connects to the
  * address the client gave in PORT/EPRT. Both are event-driven, never polled.
  */
-import { connect, type NetConnectOpts, type Server, type Socket } from 'node:net';
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import type { PassiveListener } from './passive.js';
 
 export interface DataChannel {

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../commands/types.js';
 import { toError } from '../errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
-import type { RunningTransfer, Session } from '../session.js';
+import type { RunningTransfer } from '../session.js';
 import { requireDataProtection } from '../tls/policy.js';
 import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
 
