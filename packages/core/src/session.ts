@@ -206,10 +206,10 @@ export class Session {
     this.userTlsPolicy = {};
   }
 
-  /** Close the user's file system once an aborted transfer has finished its own cleanup. */
+  /** Close the user's file system, if the login owns it, once an aborted transfer has cleaned up. */
   private closeFileSystem(): void {
     const fs = this.user?.fs;
-    if (!fs?.close) return;
+    if (!fs?.close || !this.user?.ownsFileSystem) return;
     void Promise.resolve(this.transfer?.done)
       .then(() => fs.close!())
       .catch(() => {});
@@ -326,7 +326,8 @@ export class Session {
 
   private enqueue(command: ParsedCommand): void {
     if (this.closing) return;
-    if (command !== OVERFLOW && this.transfer && this.server.commands.get(command.verb)?.duringTransfer) {
+    const spec = command === OVERFLOW ? undefined : this.server.commands.get(command.verb);
+    if ((this.transfer && spec?.duringTransfer) || (this.running && this.queue.length === 0 && spec?.interruptsCommand)) {
       void this.execute(command);
       return;
     }

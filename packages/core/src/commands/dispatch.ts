@@ -8,6 +8,7 @@ import { isFsError, replyForError } from '../fs/errors.js';
 import { answered, runChain } from '../hooks/middleware.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import type { Session } from '../session.js';
+import { beginCommand } from './operations.js';
 import type { CommandContext, CommandSpec, SentReply } from './types.js';
 
 /**
@@ -29,7 +30,11 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
       replies.push({ code, text: typeof text === 'string' ? text : text.join('\n') });
       session.reply(code, text);
     },
+    get signal() {
+      return running.signal;
+    },
   };
+  const running = beginCommand(ctx);
   const server = session.server;
   if (server.listens('command')) {
     server.emit('command', { session, verb, arg: verb === 'PASS' ? '****' : arg });
@@ -45,6 +50,7 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
     server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
     ctx.reply(451, 'Local error in processing.');
   }
+  running.end();
   if (server.listens('command-end')) {
     server.emit('command-end', { session, verb, reply: replies.at(-1)?.code, durationMs: performance.now() - startedAt });
   }
