@@ -11,13 +11,14 @@ import { MemoryFileSystem } from '@ftpkit/fs-memory';
 import { faultyFileSystem } from '@ftpkit/fs-testkit';
 import { useServer } from '../support/fixture.js';
 
-const files = { '/tree/a.txt': 'a', '/doomed.txt': 'd', '/other.txt': 'o', '/late.txt': 'l' };
+const files = { '/tree/a.txt': 'a', '/doomed.txt': 'd', '/other.txt': 'o', '/late.txt': 'l', '/later.txt': 'l' };
 const inner = new MemoryFileSystem({ files });
 const fs = faultyFileSystem(inner, {
   'rename:/tree': 'hang-until-aborted',
   'remove:/doomed.txt': { delay: 60_000 },
   'mkdir:/stuck': 'hang-until-aborted',
   'remove:/late.txt': { delay: 300 },
+  'remove:/later.txt': { delay: 300 },
 });
 
 /** Wait until `key` is among the released hangs (or give up after 5 s). */
@@ -75,5 +76,19 @@ describe('ABOR of a running command that is not a transfer', () => {
     assert.equal((await client.read()).code, 200);
     assert.equal((await client.read()).code, 225);
     assert.equal((await client.send('ABOR')).code, 225);
+  });
+
+  it('an ABOR that its own checks refuse (an argument, no login) is queued, not answered first', async () => {
+    const client = await t.connect();
+    client.write('DELE /later.txt\r\n');
+    await sleep(50);
+    client.write('ABOR now\r\n');
+    assert.equal((await client.read()).code, 250);
+    assert.equal((await client.read()).code, 501);
+    const { client: guest } = await t.connectRaw();
+    assert.equal((await guest.send('USER user')).code, 331);
+    // ABOR arrives while PASS runs: before the login it must wait for PASS's reply.
+    guest.write('PASS pass\r\nABOR\r\n');
+    assert.deepEqual([(await guest.read()).code, (await guest.read()).code], [230, 225]);
   });
 });

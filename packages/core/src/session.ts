@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { dispatch } from './commands/dispatch.js';
+import { dispatch, interrupts } from './commands/dispatch.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
 import { PassiveListener } from './data/passive.js';
@@ -327,7 +327,7 @@ export class Session {
   private enqueue(command: ParsedCommand): void {
     if (this.closing) return;
     const spec = command === OVERFLOW ? undefined : this.server.commands.get(command.verb);
-    if ((this.transfer && spec?.duringTransfer) || (this.running && this.queue.length === 0 && spec?.interruptsCommand)) {
+    if ((this.transfer && spec?.duringTransfer) || (this.running && this.queue.length === 0 && interrupts(this, spec, command.arg))) {
       void this.execute(command);
       return;
     }

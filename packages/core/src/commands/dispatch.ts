@@ -56,6 +56,17 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
   }
 }
 
+/**
+ * Whether a command of `spec` with `arg`, arriving while another command runs, is run at
+ * once (ABOR): only when it passes its login and argument checks, so that no refusal of
+ * its own is answered before the running command's reply.
+ */
+export function interrupts(session: Session, spec: CommandSpec | undefined, arg: string): boolean {
+  if (!spec?.interruptsCommand || (spec.auth !== false && !session.user)) return false;
+  const empty = arg.trim() === '';
+  return spec.arg === 'none' ? empty : spec.arg !== 'required' || !empty;
+}
+
 async function runCommand(ctx: CommandContext): Promise<void> {
   const spec = ctx.session.server.commands.get(ctx.verb);
   if (!spec) {

@@ -51,6 +51,7 @@ export interface CommandSpec {
   /**
    * Run at once when it arrives while another command runs and nothing else is queued,
    * so that it can abort that command (ABOR); it must answer after that command does.
+   * Queued as usual when it would fail its login or argument check.
    */
   interruptsCommand?: boolean;
   /**
