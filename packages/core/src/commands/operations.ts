@@ -25,6 +25,7 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
   const { session } = ctx;
   let controller: AbortController | undefined;
   let aborted = false;
+  let ended = false;
   let release = (): void => {};
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
@@ -34,7 +35,8 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
       if (controller) return controller.signal;
       controller = new AbortController();
       if (aborted || session.closed) controller.abort();
-      else {
+      // Asked for after the end (a middleware that kept ctx), it has nothing to listen for.
+      else if (!ended) {
         const socket = session.socket;
         const onClose = (): void => controller!.abort();
         socket.once('close', onClose);
@@ -48,6 +50,7 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
     },
     done,
     end() {
+      ended = true;
       release();
       running.get(session)?.delete(ctx);
       finish();
