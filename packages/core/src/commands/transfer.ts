@@ -158,10 +158,12 @@ export const transferCommands: Record<string, CommandSpec> = {
         await transfer.done; // the transfer answers 426 first
         return reply(226, 'ABOR successful.');
       }
-      session.setDataChannel(undefined);
       // RFC 959 4.1.3: a command in progress is answered 426 (its adapter call was
-      // aborted), then ABOR 226; with nothing in progress, 225.
-      if (await abortOtherCommands(ctx)) return reply(226, 'ABOR successful.');
+      // aborted), then ABOR 226; with nothing in progress, 225. Either way the data
+      // channel goes, also one a PASV in progress just opened.
+      const aborted = await abortOtherCommands(ctx);
+      session.setDataChannel(undefined);
+      if (aborted) return reply(226, 'ABOR successful.');
       reply(225, 'No transfer to ABOR.');
     },
   },
