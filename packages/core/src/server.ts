@@ -22,7 +22,7 @@ import { ClientResolver, socketPeer, type ClientPeer } from './net/client-addres
 import { Defender } from './security/defender.js';
 import { evictQuietestPreLogin } from './security/eviction.js';
 import { releaseUserSession } from './security/limits.js';
-import { ServerSession, type SessionHost } from './session.js';
+import { ServerSession, type SessionOwner } from './session.js';
 import type { Session } from './session-view.js';
 import { StateUnavailableError } from './state/guarded-store.js';
 import { SharedState } from './state/shared-state.js';
@@ -74,7 +74,8 @@ export class FtpServer extends SafeEmitter {
    */
   private readonly preLogin = new Set<ServerSession>();
   private readonly context: ServerContext;
-  private readonly host: SessionHost;
+  /** What sessions call back: run a command, report activity and their close. */
+  private readonly sessionOwner: SessionOwner;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
   readonly defender: Defender;
   private listener: Server | undefined;
@@ -112,7 +113,7 @@ export class FtpServer extends SafeEmitter {
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
     };
-    this.host = {
+    this.sessionOwner = {
       run: (session, verb, arg) => dispatch(this.registry, session, verb, arg),
       duringTransfer: (verb) => this.registry.get(verb)?.duringTransfer === true,
       preLoginActivity: (session) => {
@@ -346,7 +347,7 @@ export class FtpServer extends SafeEmitter {
         return this.release(peer.address, lease);
       }
       this.admitting--;
-      const session = new ServerSession(this.context, this.host, socket, peer);
+      const session = new ServerSession(this.context, this.sessionOwner, socket, peer);
       this.connectionLeases.set(session, lease);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {

@@ -34,7 +34,7 @@ export function runningTransfer(session: Session): ActiveTransfer | undefined {
 }
 
 /** @internal What a session needs of the server that owns it beyond the shared {@link ServerContext}. */
-export interface SessionHost {
+export interface SessionOwner {
   /** Run one command: middleware, the checks every command shares, its handler. */
   run(session: ServerSession, verb: string, arg: string): Promise<void>;
   /** Whether `verb` is answered at once while a transfer runs (ABOR, STAT, NOOP, QUIT). */
@@ -77,7 +77,7 @@ export class ServerSession implements Session {
   /** Created by the server for each accepted connection. */
   constructor(
     readonly server: ServerContext,
-    private readonly host: SessionHost,
+    private readonly owner: SessionOwner,
     socket: Socket,
     peer: ClientPeer = socketPeer(socket),
   ) {
@@ -227,7 +227,7 @@ export class ServerSession implements Session {
   private connectionHandler(): ConnectionHandler {
     return {
       execute: (command) => this.execute(command),
-      interrupts: (command) => this.transfer !== undefined && this.host.duringTransfer(command.verb),
+      interrupts: (command) => this.transfer !== undefined && this.owner.duringTransfer(command.verb),
       busy: () => this.transfer !== undefined,
       closing: () => this.transfer?.abort(),
       closed: () => this.cleanUp(),
@@ -237,10 +237,10 @@ export class ServerSession implements Session {
   private async execute(command: ParsedCommand): Promise<void> {
     if (!this.login.user) {
       this.lastActivity = performance.now();
-      this.host.preLoginActivity(this);
+      this.owner.preLoginActivity(this);
     }
     if (command.verb !== 'RNTO') this.login.renameFrom = undefined;
-    await this.host.run(this, command.verb, command.arg);
+    await this.owner.run(this, command.verb, command.arg);
   }
 
   private cleanUp(): void {
@@ -248,6 +248,6 @@ export class ServerSession implements Session {
     this.setDataChannel(undefined);
     this.passive?.close();
     this.closeFileSystem();
-    this.host.sessionClosed(this);
+    this.owner.sessionClosed(this);
   }
 }
