@@ -28,9 +28,13 @@ export interface ConnectionHandler {
 
 /** @internal The limits a connection applies (a server's resolved options fit). */
 export interface ConnectionLimits {
+  /** Longest command line in bytes; a longer one is answered 500. */
   readonly maxLineLength: number;
+  /** Commands queued behind the running one before the socket stops being read. */
   readonly maxQueuedCommands: number;
+  /** Milliseconds from connecting to logging in. */
   readonly loginTimeout: number;
+  /** Milliseconds without a command (outside transfers) before the connection closes. */
   readonly idleTimeout: number;
 }
 
