@@ -8,30 +8,30 @@ import type { ServerContext } from '../context.js';
 import { FsError } from '../fs/errors.js';
 import { HASH_ALGORITHMS, digestStream, parseHashAlgorithm } from '../fs/hash.js';
 import { ReplyError } from '../protocol/reply-error.js';
-import type { Session } from '../session.js';
-import type { CommandContext, CommandSpec } from './types.js';
+import type { ServerSession } from '../session.js';
+import type { EngineContext, EngineSpec } from './engine-types.js';
 
 /** Digests being computed per server, against `hash.maxConcurrent`. */
 const running = new WeakMap<ServerContext, number>();
 
 /** The FEAT line: every algorithm, the session's selected one starred. */
-function featLine(session: Session): string | undefined {
+function featLine(session: ServerSession): string | undefined {
   if (!session.server.options.hash.enabled) return undefined;
-  return `HASH ${HASH_ALGORITHMS.map((alg) => (alg === session.hashAlgorithm ? `${alg}*` : alg)).join(';')}`;
+  return `HASH ${HASH_ALGORITHMS.map((alg) => (alg === session.login.hashAlgorithm ? `${alg}*` : alg)).join(';')}`;
 }
 
 /** OPTS HASH [algorithm]: report (no argument) or select the algorithm HASH uses. */
-export function hashOptions(session: Session, value: string, reply: CommandContext['reply']): void {
+export function hashOptions(session: ServerSession, value: string, reply: EngineContext['reply']): void {
   if (!session.server.options.hash.enabled) return reply(501, 'Option not understood.');
-  if (value === '') return reply(200, session.hashAlgorithm);
+  if (value === '') return reply(200, session.login.hashAlgorithm);
   const algorithm = parseHashAlgorithm(value);
   if (!algorithm) return reply(501, 'Unknown algorithm, current selection not changed.');
-  session.hashAlgorithm = algorithm;
+  session.login.hashAlgorithm = algorithm;
   reply(200, algorithm);
 }
 
 /** An AbortSignal that fires when the session's control connection goes away. */
-function untilClosed(session: Session): { signal: AbortSignal; release(): void } {
+function untilClosed(session: ServerSession): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const socket = session.socket;
   const onClose = (): void => controller.abort();
@@ -40,7 +40,7 @@ function untilClosed(session: Session): { signal: AbortSignal; release(): void }
   return { signal: controller.signal, release: () => socket.removeListener('close', onClose) };
 }
 
-export const hashCommands: Record<string, CommandSpec> = {
+export const hashCommands: Record<string, EngineSpec> = {
   HASH: {
     arg: 'required',
     help: 'HASH <sp> pathname',
@@ -50,7 +50,7 @@ export const hashCommands: Record<string, CommandSpec> = {
       if (!limits.enabled) return reply(502, 'HASH is not enabled on this server.');
       const user = session.requirePermission('read');
       const path = session.resolve(arg);
-      const algorithm = session.hashAlgorithm;
+      const algorithm = session.login.hashAlgorithm;
       const { signal, release } = untilClosed(session);
       try {
         const stat = await user.fs.stat(path, { signal });
