@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
+import { download, upload } from '../support/data.js';
 import { useServer } from '../support/fixture.js';
 
 describe('login', () => {
@@ -66,6 +67,24 @@ describe('login', () => {
     await client.login('reader', 'reader');
     assert.equal((await client.send('MKD after-rein')).code, 550, 'the new user is read-only');
     assert.match((await client.send('STAT')).text, /TYPE: ASCII/);
+  });
+
+  it('REIN discards the whole login: directory, TYPE, REST, EPSV ALL and the OPTS choices', async () => {
+    const client = await t.connect();
+    await client.send('TYPE I');
+    assert.equal((await upload(client, 'STOR /rein.bin', '0123456789')).final.code, 226);
+    assert.equal((await client.send('MKD /rein-dir')).code, 257);
+    assert.equal((await client.send('CWD /rein-dir')).code, 250);
+    for (const line of ['REST 4', 'EPSV ALL', 'OPTS MLST size;', 'OPTS HASH MD5']) assert.equal((await client.send(line)).code < 400, true, line);
+    assert.equal((await client.send('REIN')).code, 220);
+    await client.login();
+    assert.match((await client.send('PWD')).text, /^257 "\/" /);
+    assert.match((await client.send('STAT')).text, /TYPE: ASCII/);
+    assert.equal((await client.send('OPTS HASH')).text, '200 SHA-256');
+    const mlst = /^ MLST (.*)$/m.exec((await client.send('FEAT')).text)?.[1] ?? '';
+    assert.ok(mlst.split(';').filter(Boolean).every((fact) => fact.endsWith('*')), `every MLST fact selected again: ${mlst}`);
+    assert.equal((await download(client, 'RETR /rein.bin')).toString(), '0123456789', 'REST 4 was forgotten');
+    assert.equal((await client.send('PASV')).code, 227, 'EPSV ALL was forgotten');
   });
 
   it('QUIT answers 221 and closes the connection', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { ReplyError, type FinishedTransfer } from '@ftpkit/core';
+import { ReplyError, snapshotSession, type FinishedTransfer } from '@ftpkit/core';
 import { collect, RawClient } from '../support/raw-client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -156,7 +156,7 @@ describe('transfer hooks', () => {
     assert.equal((await client.send('STOR vanish.bin')).code, 150);
     const sent = 200_000;
     data.write(Buffer.alloc(sent, 1));
-    await waitFor(() => [...t.server.sessions].some((s) => s.transfer?.bytes === sent));
+    await waitFor(() => [...t.server.sessions].some((s) => snapshotSession(s).transfer?.bytes === sent));
     client.socket.destroy();
     data.destroy();
     const f = await ended;

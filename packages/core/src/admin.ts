@@ -13,7 +13,8 @@ import type { TransferDirection } from './data/transfer.js';
 import type { FtpServer } from './server.js';
 import { normalizeAddress } from './security/address.js';
 import type { Ban } from './security/defender.js';
-import type { Session } from './session.js';
+import { runningTransfer } from './session.js';
+import type { Session } from './session-view.js';
 
 /** A transfer in progress, as plain data. */
 export interface TransferSnapshot {
@@ -97,7 +98,7 @@ export const ADMIN_CLOSE_REASON = 'Closed by the administrator.';
 
 /** A plain-data view of `session` at `now`. */
 export function snapshotSession(session: Session, now = Date.now()): SessionSnapshot {
-  const transfer = session.transfer;
+  const transfer = runningTransfer(session);
   let running: TransferSnapshot | null = null;
   if (transfer) {
     const elapsedMs = Math.max(0, now - transfer.startedAt);

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ActiveTransfer, TransferResult } from './data/transfer.js';
 import type { AddressBannedEvent } from './security/defender.js';
-import type { Session } from './session.js';
+import type { Session } from './session-view.js';
 
 /** A transfer, with the session it belongs to. */
 export interface TransferEvent extends ActiveTransfer {

@@ -6,25 +6,17 @@
  */
 export { FtpServer, type CloseOptions } from './server.js';
 export { startCluster, passiveSlice, type ClusterHandle, type ClusterOptions, type WorkerSetup } from './cluster.js';
-export type { Session, SessionUser } from './session.js';
-export {
-  FULL_ACCESS,
-  NO_ACCESS,
-  READ_ONLY,
-  WRITE_ONLY,
-  type AuthRequest,
-  type AuthResult,
-  type FtpServerOptions,
-  type Permissions,
-  type PortRange,
-} from './options.js';
+export type { Session, SessionUser } from './session-view.js';
+export type { FtpServerOptions, PortRange } from './options.js';
+export { FULL_ACCESS, NO_ACCESS, READ_ONLY, WRITE_ONLY, type Permissions } from './permissions/presets.js';
+export type { AuthRequest, AuthResult } from './hooks/authenticate.js';
 export type {
   PemInput,
   TlsCertificate,
   TlsOptions,
-  TlsPolicy,
   VirtualHost,
 } from './tls/options.js';
+export type { TlsPolicy } from './tls/requirements.js';
 export type {
   BeforeLoginHook,
   ConnectionDecision,

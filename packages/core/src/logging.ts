@@ -5,7 +5,7 @@
  */
 import type { EventEmitter } from 'eventemitter3';
 import type { FtpServerEvents } from './events.js';
-import type { Session } from './session.js';
+import type { Session } from './session-view.js';
 
 /** The logger shape ftpkit writes to; a pino (or pino child) logger fits as is. */
 export interface Logger {

@@ -1,146 +1,15 @@
-/** Server options, authentication types and their defaults. */
-import type { PeerCertificate } from 'node:tls';
+/** Server options and their defaults. */
 import type { AuthError } from './hooks/auth-error.js';
-import type { FileSystem } from './fs/filesystem.js';
+import type { AuthRequest, AuthResult } from './hooks/authenticate.js';
 import { HASH_DEFAULTS, type HashOptions } from './fs/hash.js';
 import type { BeforeLoginHook, ConnectionHook } from './hooks/types.js';
-import type { FileSystemLimits } from './limits/limited-fs.js';
 import type { Logger } from './logging.js';
 import type { StateFailurePolicy } from './state/guarded-store.js';
 import type { StateStore } from './state/store.js';
 import type { ProxyProtocolOptions } from './net/client-address.js';
 import { DEFENDER_DEFAULTS, type DefenderOptions } from './security/defender.js';
-import type { Session } from './session.js';
-import type { TlsOptions, TlsPolicy, VirtualHost } from './tls/options.js';
-
-/** What a logged-in user may do. Every flag defaults to `true`. */
-export interface Permissions {
-  /** LIST, NLST, MLSD, MLST, STAT path, SIZE, MDTM, AVBL, CWD, CDUP. */
-  list: boolean;
-  /** RETR. */
-  read: boolean;
-  /** STOR, STOU (new files and overwrites), REST+STOR. */
-  write: boolean;
-  /** APPE. */
-  append: boolean;
-  /** DELE. */
-  delete: boolean;
-  /** RNFR/RNTO. */
-  rename: boolean;
-  /** MKD. */
-  mkdir: boolean;
-  /** RMD. */
-  rmdir: boolean;
-  /** SITE CHMOD. */
-  chmod: boolean;
-  /** MFMT. */
-  setTime: boolean;
-}
-
-/** Permissions of a user that may list and download but change nothing. */
-export const READ_ONLY: Permissions = Object.freeze({
-  list: true,
-  read: true,
-  write: false,
-  append: false,
-  delete: false,
-  rename: false,
-  mkdir: false,
-  rmdir: false,
-  chmod: false,
-  setTime: false,
-});
-
-/** Permissions of a user that may do everything. */
-export const FULL_ACCESS: Permissions = Object.freeze({
-  list: true,
-  read: true,
-  write: true,
-  append: true,
-  delete: true,
-  rename: true,
-  mkdir: true,
-  rmdir: true,
-  chmod: true,
-  setTime: true,
-});
-
-/** Permissions of a drop box: upload and create directories, but never list or read. */
-export const WRITE_ONLY: Permissions = Object.freeze({
-  list: false,
-  read: false,
-  write: true,
-  append: true,
-  delete: false,
-  rename: false,
-  mkdir: true,
-  rmdir: false,
-  chmod: false,
-  setTime: false,
-});
-
-/** Permissions that allow nothing at all. */
-export const NO_ACCESS: Permissions = Object.freeze({
-  list: false,
-  read: false,
-  write: false,
-  append: false,
-  delete: false,
-  rename: false,
-  mkdir: false,
-  rmdir: false,
-  chmod: false,
-  setTime: false,
-});
-
-/** What the `authenticate` hook receives. */
-export interface AuthRequest {
-  /** The name given with USER. */
-  username: string;
-  /** The password given with PASS (empty when none was sent). */
-  password: string;
-  /** True for `anonymous`/`ftp` when the server's `anonymous` option is on. */
-  anonymous: boolean;
-  /** The client's IP address (IPv4-mapped IPv6 addresses are unwrapped). */
-  address: string;
-  /** Whether the control connection is TLS-protected. */
-  secure: boolean;
-  /** The client's certificate, when `tls.requestCert` is on and it verified against `tls.ca`. */
-  certificate?: PeerCertificate;
-  /** The virtual host chosen with HOST, lower-cased. */
-  host?: string;
-  /** The session logging in; its `data` bag can be read, `user` is not set yet. */
-  session: Session;
-}
-
-/**
- * What a successful `authenticate` returns. The {@link TlsPolicy} flags tighten the
- * server-wide TLS policy for this user (`requireTls` refuses this login unless it came
- * over TLS).
- */
-export interface AuthResult extends TlsPolicy {
-  /** The user's storage; `/` of this file system is the user's root. */
-  fs: FileSystem;
-  /**
-   * This login owns `fs`: the core calls `fs.close()` when the login ends (QUIT, REIN,
-   * disconnect, server close, or a login refused after `authenticate`). Set it for a
-   * file system made for this login; leave it unset for one shared between sessions,
-   * which the core never closes. Default false.
-   */
-  ownsFileSystem?: boolean;
-  /** What the user may do; missing flags default to allowed (anonymous: read-only). */
-  permissions?: Partial<Permissions>;
-  /** Initial working directory (virtual path); defaults to `/`, and to `/` when it does not exist. */
-  home?: string;
-  /**
-   * Limits for this user (quota, largest file, bandwidth): the session gets `fs`
-   * wrapped by `limitFileSystem`. Share a `StorageQuota` or `TokenBucket` between
-   * results to limit all of a user's sessions together.
-   */
-  limits?: FileSystemLimits;
-  /** Arbitrary host data kept on the session as `session.user.data`. */
-  data?: Record<string, unknown>;
-}
+import type { Session } from './session-view.js';
+import type { TlsOptions, VirtualHost } from './tls/options.js';
 
 /** Passive data port range, inclusive. */
 export interface PortRange {

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { CommandRegistry } from './commands/registry.js';
+import { dispatch, interrupts } from './commands/dispatch.js';
+import type { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
 import type { ServerContext } from './context.js';
@@ -21,7 +22,8 @@ import { ClientResolver, socketPeer, type ClientPeer } from './net/client-addres
 import { Defender } from './security/defender.js';
 import { evictQuietestPreLogin } from './security/eviction.js';
 import { releaseUserSession } from './security/limits.js';
-import { Session } from './session.js';
+import { ServerSession, type SessionOwner } from './session.js';
+import type { Session } from './session-view.js';
 import { StateUnavailableError } from './state/guarded-store.js';
 import { SharedState } from './state/shared-state.js';
 import type { StateStore } from './state/store.js';
@@ -60,18 +62,20 @@ export class FtpServer extends SafeEmitter {
   private readonly registry: CommandRegistry;
   private readonly middleware: CommandMiddleware[] = [];
   private readonly transferHooks: TransferHook[] = [];
-  private readonly live = new Set<Session>();
+  private readonly live = new Set<ServerSession>();
   /** Connections admitted but not yet sessions (lease pending, TLS handshake, hook). */
   private admitting = 0;
   /** The `maxConnectionsPerIp` lease holder of each session. */
-  private readonly connectionLeases = new WeakMap<Session, string>();
+  private readonly connectionLeases = new WeakMap<ServerSession, string>();
   private readonly shared: SharedState;
   /**
    * Sessions that have not logged in, least recently active first (re-inserted on every
    * command). Sessions that logged in since are skipped and dropped from it lazily.
    */
-  private readonly preLogin = new Set<Session>();
+  private readonly preLogin = new Set<ServerSession>();
   private readonly context: ServerContext;
+  /** What sessions call back: run a command, report activity and their close. */
+  private readonly sessionOwner: SessionOwner;
   /** Failed-login accounting and bans: `isBanned`, `bannedUntil`, `unban`. */
   readonly defender: Defender;
   private listener: Server | undefined;
@@ -99,7 +103,6 @@ export class FtpServer extends SafeEmitter {
     const clients = this.options.proxyProtocol && new ClientResolver(this.options.proxyProtocol);
     this.context = {
       options: this.options,
-      commands: this.registry,
       middleware: this.middleware,
       transferHooks: this.transferHooks,
       passivePorts,
@@ -107,9 +110,13 @@ export class FtpServer extends SafeEmitter {
       tls: this.tls,
       defender: this.defender,
       state: this.shared,
-      sessions: this.live,
       emit: (event, ...args) => this.safeEmit(event, args),
       listens: (event) => this.listenerCount(event) > 0,
+    };
+    this.sessionOwner = {
+      run: (session, verb, arg) => dispatch(this.registry, session, verb, arg),
+      duringTransfer: (verb) => this.registry.get(verb)?.duringTransfer === true,
+      interruptsCommand: (session, { verb, arg }) => interrupts(session, this.registry.get(verb), arg),
       preLoginActivity: (session) => {
         this.preLogin.delete(session);
         this.preLogin.add(session);
@@ -341,12 +348,12 @@ export class FtpServer extends SafeEmitter {
         return this.release(peer.address, lease);
       }
       this.admitting--;
-      const session = new Session(this.context, socket, peer);
+      const session = new ServerSession(this.context, this.sessionOwner, socket, peer);
       this.connectionLeases.set(session, lease);
       if (this.tls) session.secureDataSocket = (data) => secureDataSocket(session, data);
       if (secure) {
         // Implicit FTPS protects data connections unless the client asks for PROT C.
-        session.secure = session.protectData = session.pbszSet = true;
+        session.connection.secure = session.protectData = session.pbszSet = true;
       }
       this.live.add(session);
       this.preLogin.add(session);
@@ -368,7 +375,7 @@ export class FtpServer extends SafeEmitter {
     });
   }
 
-  private forget(session: Session): void {
+  private forget(session: ServerSession): void {
     this.preLogin.delete(session);
     if (!this.live.delete(session)) return;
     const lease = this.connectionLeases.get(session);

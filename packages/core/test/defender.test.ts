@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Session } from '../src/session.js';
+import type { Session } from '../src/session-view.js';
 import { DEFENDER_DEFAULTS, Defender, type AddressBannedEvent, type DefenderOptions } from '../src/security/defender.js';
 
 const MINUTE = 60_000;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { permFact, stripListFlags } from '../src/commands/listing.js';
 import type { FileStat } from '../src/fs/filesystem.js';
 import { formatFtpTime, formatListLine, formatMlsxLine, MLST_FACTS, parseFtpTime } from '../src/fs/list-format.js';
-import { FULL_ACCESS, READ_ONLY } from '../src/options.js';
+import { FULL_ACCESS, READ_ONLY } from '../src/permissions/presets.js';
 
 const NOW = Date.UTC(2024, 5, 15, 12, 0, 0);
 const file: FileStat = { name: 'a b.txt', type: 'file', size: 1234, mtime: new Date(Date.UTC(2024, 5, 1, 9, 5, 7)), mode: 0o640 };

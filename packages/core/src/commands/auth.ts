@@ -5,36 +5,38 @@ import { isFsError } from '../fs/errors.js';
 import { refusalReason, screenLogin } from '../hooks/login.js';
 import { limitFileSystem } from '../limits/limited-fs.js';
 import { AuthError, isAuthError } from '../hooks/auth-error.js';
-import { FULL_ACCESS, READ_ONLY, type AuthResult } from '../options.js';
+import type { AuthResult } from '../hooks/authenticate.js';
+import { FULL_ACCESS, READ_ONLY } from '../permissions/presets.js';
 import { ReplyError } from '../protocol/reply-error.js';
 import { claimUserSession, releaseUserSession } from '../security/limits.js';
 import { StateUnavailableError } from '../state/guarded-store.js';
-import type { Session, SessionUser } from '../session.js';
+import type { ServerSession } from '../session.js';
+import type { SessionUser } from '../session-view.js';
 import { TlsEngine } from '../tls/engine.js';
 import { findVirtualHost } from '../tls/options.js';
 import { loginRefusal } from '../tls/policy.js';
-import type { CommandSpec } from './types.js';
+import type { EngineSpec } from './engine-types.js';
 
 const ANONYMOUS_NAMES = new Set(['anonymous', 'ftp']);
 
-function isAnonymous(session: Session, username: string): boolean {
+function isAnonymous(session: ServerSession, username: string): boolean {
   return session.server.options.anonymous && ANONYMOUS_NAMES.has(username.toLowerCase());
 }
 
-export const authCommands: Record<string, CommandSpec> = {
+export const authCommands: Record<string, EngineSpec> = {
   USER: {
     auth: false,
     arg: 'required',
     help: 'USER <sp> username',
     async handler({ session, arg, reply }) {
       if (session.user) return reply(530, 'Already logged in; use REIN to change user.');
-      session.pendingUser = undefined;
+      session.login.pendingUser = undefined;
       const refusal = loginRefusal(session) ?? (await screenLogin(session, arg, isAnonymous(session, arg)));
       if (refusal !== undefined) {
         session.server.emit('login-failed', { session, username: arg, reason: refusal });
         return reply(530, refusal);
       }
-      session.pendingUser = arg;
+      session.login.pendingUser = arg;
       // Always 331, whether or not the user exists (RFC 2577: no user enumeration).
       reply(331, isAnonymous(session, arg) ? 'Anonymous login ok, send your e-mail address as password.' : 'Please specify the password.');
     },
@@ -44,9 +46,9 @@ export const authCommands: Record<string, CommandSpec> = {
     help: 'PASS <sp> password',
     async handler({ session, arg, reply, signal }) {
       if (session.user) return reply(503, 'Already logged in.');
-      const username = session.pendingUser;
+      const username = session.login.pendingUser;
       if (username === undefined) return reply(503, 'Login with USER first.');
-      session.pendingUser = undefined;
+      session.login.pendingUser = undefined;
       const { defender } = session.server;
       // A ban stops the other sessions an address already holds, not only new ones.
       try {
@@ -103,8 +105,7 @@ export const authCommands: Record<string, CommandSpec> = {
         throw err;
       }
       const { requireTls, requireProtectedData, requireSessionReuse } = result;
-      session.userTlsPolicy = { requireTls, requireProtectedData, requireSessionReuse };
-      session.loggedIn(user, home);
+      session.loggedIn(user, home, { requireTls, requireProtectedData, requireSessionReuse });
       session.server.emit('login', session);
       reply(230, 'Login successful.');
     },
@@ -142,7 +143,7 @@ export const authCommands: Record<string, CommandSpec> = {
 };
 
 /** The home directory if it exists, else `/`. */
-async function homeDirectory(session: Session, result: AuthResult, signal: AbortSignal): Promise<string> {
+async function homeDirectory(session: ServerSession, result: AuthResult, signal: AbortSignal): Promise<string> {
   if (!result.home) return '/';
   const home = session.resolve(result.home);
   try {

@@ -8,10 +8,10 @@ import { ActiveChannel, PassiveChannel } from '../data/channel.js';
 import { HostResolver } from '../data/host-resolver.js';
 import { isReplyError, ReplyError } from '../protocol/reply-error.js';
 import { formatPasvTuple, parseEprtArgument, parsePortArgument, type DataTarget } from '../security/address.js';
-import type { Session } from '../session.js';
-import type { CommandSpec } from './types.js';
+import type { ServerSession } from '../session.js';
+import type { EngineSpec } from './engine-types.js';
 
-async function openPassive(session: Session): Promise<PassiveChannel> {
+async function openPassive(session: ServerSession): Promise<PassiveChannel> {
   const listener = await session.passiveListener().catch((err: unknown) => {
     throw isReplyError(err) ? err : new ReplyError(425, 'Cannot open passive connection: no free port.');
   });
@@ -31,7 +31,7 @@ async function openPassive(session: Session): Promise<PassiveChannel> {
 const publicHosts = new HostResolver();
 
 /** The IPv4 address to advertise in a PASV reply. */
-async function advertisedAddress(session: Session): Promise<string> {
+async function advertisedAddress(session: ServerSession): Promise<string> {
   const option = session.server.options.publicHost;
   const host = typeof option === 'function' ? await option(session) : (option ?? session.localAddress);
   if (isIP(host) === 4) return host;
@@ -40,11 +40,11 @@ async function advertisedAddress(session: Session): Promise<string> {
 }
 
 /** The port clients are told to connect to: the listening one, shifted by `passivePorts.advertisedOffset`. */
-function advertisedPort(session: Session, channel: PassiveChannel): number {
+function advertisedPort(session: ServerSession, channel: PassiveChannel): number {
   return channel.port + (session.server.options.passivePorts?.advertisedOffset ?? 0);
 }
 
-function checkTarget(session: Session, target: DataTarget): void {
+function checkTarget(session: ServerSession, target: DataTarget): void {
   const { allowForeignDataAddress, allowLowDataPorts } = session.server.options;
   if (!allowForeignDataAddress && target.host !== session.remoteAddress) {
     throw new ReplyError(501, 'Rejected data connection to a foreign address.');
@@ -58,12 +58,12 @@ function family(address: string): '1' | '2' {
   return isIP(address) === 6 ? '2' : '1';
 }
 
-export const dataChannelCommands: Record<string, CommandSpec> = {
+export const dataChannelCommands: Record<string, EngineSpec> = {
   PASV: {
     arg: 'none',
     help: 'PASV',
     async handler({ session, reply }) {
-      if (session.epsvOnly) return reply(501, 'PASV not allowed after EPSV ALL.');
+      if (session.login.epsvOnly) return reply(501, 'PASV not allowed after EPSV ALL.');
       const address = await advertisedAddress(session);
       const channel = await openPassive(session);
       reply(227, `Entering Passive Mode (${formatPasvTuple(address, advertisedPort(session, channel))}).`);
@@ -75,7 +75,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
     async handler({ session, arg, reply }) {
       const value = arg.trim().toUpperCase();
       if (value === 'ALL') {
-        session.epsvOnly = true;
+        session.login.epsvOnly = true;
         return reply(200, 'EPSV ALL ok.');
       }
       if (value !== '' && value !== '1' && value !== '2') return reply(501, 'Syntax: EPSV [1 | 2 | ALL]');
@@ -90,7 +90,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
     arg: 'required',
     help: 'PORT <sp> h1,h2,h3,h4,p1,p2',
     handler({ session, arg, reply }) {
-      if (session.epsvOnly) return reply(501, 'PORT not allowed after EPSV ALL.');
+      if (session.login.epsvOnly) return reply(501, 'PORT not allowed after EPSV ALL.');
       const target = parsePortArgument(arg);
       if (!target) return reply(501, 'Syntax: PORT h1,h2,h3,h4,p1,p2');
       checkTarget(session, target);
@@ -103,7 +103,7 @@ export const dataChannelCommands: Record<string, CommandSpec> = {
     help: 'EPRT <sp> |proto|address|port|',
     feat: 'EPRT',
     handler({ session, arg, reply }) {
-      if (session.epsvOnly) return reply(501, 'EPRT not allowed after EPSV ALL.');
+      if (session.login.epsvOnly) return reply(501, 'EPRT not allowed after EPSV ALL.');
       const target = parseEprtArgument(arg);
       if (!target) return reply(501, 'Syntax: EPRT |proto|address|port|');
       if (family(target.host) !== family(session.remoteAddress)) {

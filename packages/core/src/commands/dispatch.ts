@@ -7,9 +7,11 @@ import { toError } from '../errors.js';
 import { isFsError, replyForError } from '../fs/errors.js';
 import { answered, runChain } from '../hooks/middleware.js';
 import { isReplyError } from '../protocol/reply-error.js';
-import type { Session } from '../session.js';
+import type { ServerSession } from '../session.js';
+import type { Session } from '../session-view.js';
+import type { CommandTable, EngineContext, EngineSpec } from './engine-types.js';
 import { beginCommand } from './operations.js';
-import type { CommandContext, CommandSpec, SentReply } from './types.js';
+import type { SentReply } from './types.js';
 
 /**
  * Standard verbs this server does not offer (or not with its current options, such as
@@ -18,13 +20,15 @@ import type { CommandContext, CommandSpec, SentReply } from './types.js';
  */
 const NOT_IMPLEMENTED = new Set(['SMNT', 'AUTH', 'ADAT', 'PBSZ', 'PROT', 'CCC', 'MIC', 'CONF', 'ENC', 'HOST', 'LANG']);
 
-export async function dispatch(session: Session, verb: string, arg: string): Promise<void> {
+/** Run one command line of `session` against the server's command table `commands`. */
+export async function dispatch(commands: CommandTable, session: ServerSession, verb: string, arg: string): Promise<void> {
   const startedAt = performance.now();
   const replies: SentReply[] = [];
-  const ctx: CommandContext = {
+  const ctx: EngineContext = {
     verb,
     arg,
     session,
+    commands,
     replies,
     reply(code, text) {
       replies.push({ code, text: typeof text === 'string' ? text : text.join('\n') });
@@ -44,7 +48,7 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
   } catch (err) {
     answerError(ctx, err);
   }
-  if (server.commands.get(verb)?.fileTransfer) session.clearTransferParameters();
+  if (commands.get(verb)?.fileTransfer) session.login.clearTransferParameters();
   // A middleware that neither replied nor called next() would leave the client waiting.
   if (!answered(ctx) && !session.closed) {
     server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
@@ -61,14 +65,14 @@ export async function dispatch(session: Session, verb: string, arg: string): Pro
  * once (ABOR): only when it passes its login and argument checks, so that no refusal of
  * its own is answered before the running command's reply.
  */
-export function interrupts(session: Session, spec: CommandSpec | undefined, arg: string): boolean {
+export function interrupts(session: Session, spec: EngineSpec | undefined, arg: string): boolean {
   if (!spec?.interruptsCommand || (spec.auth !== false && !session.user)) return false;
   const empty = arg.trim() === '';
   return spec.arg === 'none' ? empty : spec.arg !== 'required' || !empty;
 }
 
-async function runCommand(ctx: CommandContext): Promise<void> {
-  const spec = ctx.session.server.commands.get(ctx.verb);
+async function runCommand(ctx: EngineContext): Promise<void> {
+  const spec = ctx.commands.get(ctx.verb);
   if (!spec) {
     if (NOT_IMPLEMENTED.has(ctx.verb)) return ctx.reply(502, `${ctx.verb} not implemented.`);
     return ctx.reply(500, 'Unknown command.');
@@ -77,7 +81,7 @@ async function runCommand(ctx: CommandContext): Promise<void> {
 }
 
 /** Check a descriptor's rules, then run its handler (also used for SITE subcommands). */
-export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: string): Promise<void> {
+export async function runSpec(ctx: EngineContext, spec: EngineSpec, arg: string): Promise<void> {
   if (spec.auth !== false) ctx.session.requireUser();
   const rule = spec.arg ?? 'optional';
   if (rule === 'required' && arg.trim() === '') return ctx.reply(501, `Syntax: ${spec.help}`);
@@ -90,7 +94,7 @@ export async function runSpec(ctx: CommandContext, spec: CommandSpec, arg: strin
  * already answered (a middleware threw after `next()`), a second reply would be taken
  * as the answer to the next command: the error is only reported.
  */
-function answerError(ctx: CommandContext, err: unknown): void {
+function answerError(ctx: EngineContext, err: unknown): void {
   const known = isReplyError(err) || isFsError(err);
   if (!known) ctx.session.server.emit('error', toError(err), ctx.session);
   if (answered(ctx)) return;

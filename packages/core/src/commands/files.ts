@@ -5,9 +5,9 @@
 import { formatFtpTime, parseFtpTime } from '../fs/list-format.js';
 import { quotePath } from '../fs/paths.js';
 import { ReplyError } from '../protocol/reply-error.js';
-import type { CommandSpec } from './types.js';
+import type { EngineSpec } from './engine-types.js';
 
-const MKD: CommandSpec = {
+const MKD: EngineSpec = {
   arg: 'required',
   help: 'MKD <sp> pathname',
   async handler({ session, arg, reply, signal }) {
@@ -19,7 +19,7 @@ const MKD: CommandSpec = {
   },
 };
 
-const RMD: CommandSpec = {
+const RMD: EngineSpec = {
   arg: 'required',
   help: 'RMD <sp> pathname',
   async handler({ session, arg, reply, signal }) {
@@ -31,7 +31,7 @@ const RMD: CommandSpec = {
   },
 };
 
-export const fileCommands: Record<string, CommandSpec> = {
+export const fileCommands: Record<string, EngineSpec> = {
   MKD,
   XMKD: MKD,
   RMD,
@@ -53,7 +53,7 @@ export const fileCommands: Record<string, CommandSpec> = {
       const path = session.resolve(arg);
       if (path === '/') throw new ReplyError(550, 'Cannot rename the root directory.');
       await user.fs.stat(path, { signal });
-      session.renameFrom = path;
+      session.login.renameFrom = path;
       reply(350, 'Ready for RNTO.');
     },
   },
@@ -62,8 +62,8 @@ export const fileCommands: Record<string, CommandSpec> = {
     help: 'RNTO <sp> pathname',
     async handler({ session, arg, reply, signal }) {
       const user = session.requirePermission('rename');
-      const from = session.renameFrom;
-      session.renameFrom = undefined;
+      const from = session.login.renameFrom;
+      session.login.renameFrom = undefined;
       if (!from) return reply(503, 'RNFR required first.');
       const to = session.resolve(arg);
       if (to === '/' || to.startsWith(`${from}/`)) throw new ReplyError(553, 'Cannot move a directory into itself.');

@@ -8,29 +8,29 @@ import type { ServerContext } from '../context.js';
 import { FsError } from '../fs/errors.js';
 import { HASH_ALGORITHMS, digestStream, parseHashAlgorithm } from '../fs/hash.js';
 import { ReplyError } from '../protocol/reply-error.js';
-import type { Session } from '../session.js';
-import type { CommandContext, CommandSpec } from './types.js';
+import type { ServerSession } from '../session.js';
+import type { EngineContext, EngineSpec } from './engine-types.js';
 
 /** Digests being computed per server, against `hash.maxConcurrent`. */
 const running = new WeakMap<ServerContext, number>();
 
 /** The FEAT line: every algorithm, the session's selected one starred. */
-function featLine(session: Session): string | undefined {
+function featLine(session: ServerSession): string | undefined {
   if (!session.server.options.hash.enabled) return undefined;
-  return `HASH ${HASH_ALGORITHMS.map((alg) => (alg === session.hashAlgorithm ? `${alg}*` : alg)).join(';')}`;
+  return `HASH ${HASH_ALGORITHMS.map((alg) => (alg === session.login.hashAlgorithm ? `${alg}*` : alg)).join(';')}`;
 }
 
 /** OPTS HASH [algorithm]: report (no argument) or select the algorithm HASH uses. */
-export function hashOptions(session: Session, value: string, reply: CommandContext['reply']): void {
+export function hashOptions(session: ServerSession, value: string, reply: EngineContext['reply']): void {
   if (!session.server.options.hash.enabled) return reply(501, 'Option not understood.');
-  if (value === '') return reply(200, session.hashAlgorithm);
+  if (value === '') return reply(200, session.login.hashAlgorithm);
   const algorithm = parseHashAlgorithm(value);
   if (!algorithm) return reply(501, 'Unknown algorithm, current selection not changed.');
-  session.hashAlgorithm = algorithm;
+  session.login.hashAlgorithm = algorithm;
   reply(200, algorithm);
 }
 
-export const hashCommands: Record<string, CommandSpec> = {
+export const hashCommands: Record<string, EngineSpec> = {
   HASH: {
     arg: 'required',
     help: 'HASH <sp> pathname',
@@ -40,7 +40,7 @@ export const hashCommands: Record<string, CommandSpec> = {
       if (!limits.enabled) return reply(502, 'HASH is not enabled on this server.');
       const user = session.requirePermission('read');
       const path = session.resolve(arg);
-      const algorithm = session.hashAlgorithm;
+      const algorithm = session.login.hashAlgorithm;
       const stat = await user.fs.stat(path, { signal });
       if (stat.type === 'directory') throw new ReplyError(553, 'HASH of a directory is not defined.');
       const stored = await user.fs.hash?.(path, algorithm, { signal });

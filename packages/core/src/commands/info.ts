@@ -1,12 +1,12 @@
 /** Information and options: SYST, FEAT (RFC 2389), OPTS (UTF8, MLST, HASH), HELP, STAT, NOOP. */
 import { MLST_FACTS, type MlstFact } from '../fs/list-format.js';
-import type { Session } from '../session.js';
+import type { ServerSession } from '../session.js';
 import { hashOptions } from './hash.js';
 import { statPath } from './listing.js';
 import { modeName } from './transfer.js';
-import type { CommandSpec } from './types.js';
+import type { CommandTable, EngineSpec } from './engine-types.js';
 
-function serverStatus(session: Session): string[] {
+function serverStatus(session: ServerSession): string[] {
   const lines = ['ftpkit status:', ` Connected from ${session.remoteAddress}`];
   lines.push(session.user ? ` Logged in as ${session.user.username}` : ' Not logged in');
   lines.push(` TYPE: ${modeName(session)}; STRUcture: File; MODE: Stream`);
@@ -17,14 +17,14 @@ function serverStatus(session: Session): string[] {
   return lines;
 }
 
-function helpText(session: Session): string[] {
-  const verbs = session.server.commands.verbList();
+function helpText(commands: CommandTable): string[] {
+  const verbs = commands.verbList();
   const rows: string[] = [];
   for (let i = 0; i < verbs.length; i += 8) rows.push(` ${verbs.slice(i, i + 8).map((v) => v.padEnd(5)).join(' ')}`);
   return ['The following commands are recognized:', ...rows, 'Help OK.'];
 }
 
-export const infoCommands: Record<string, CommandSpec> = {
+export const infoCommands: Record<string, EngineSpec> = {
   NOOP: {
     auth: false,
     arg: 'none',
@@ -42,8 +42,8 @@ export const infoCommands: Record<string, CommandSpec> = {
     auth: false,
     arg: 'none',
     help: 'FEAT',
-    handler({ session, reply }) {
-      const features = session.server.commands.features(session).map((f) => ` ${f}`);
+    handler({ session, commands, reply }) {
+      const features = commands.features(session).map((f) => ` ${f}`);
       reply(211, ['Features:', ...features, 'End']);
     },
   },
@@ -63,7 +63,7 @@ export const infoCommands: Record<string, CommandSpec> = {
       if (name === 'MLST') {
         const requested = value.toLowerCase().split(';').filter(Boolean);
         const chosen = MLST_FACTS.filter((f) => requested.includes(f));
-        session.mlstFacts = new Set<MlstFact>(chosen);
+        session.login.mlstFacts = new Set<MlstFact>(chosen);
         return reply(200, `MLST OPTS ${chosen.map((f) => `${f};`).join('')}`);
       }
       if (name === 'HASH') return hashOptions(session, value, reply);
@@ -73,10 +73,10 @@ export const infoCommands: Record<string, CommandSpec> = {
   HELP: {
     auth: false,
     help: 'HELP [<sp> command]',
-    handler({ session, arg, reply }) {
+    handler({ commands, arg, reply }) {
       const verb = arg.trim().toUpperCase();
-      if (!verb) return reply(214, helpText(session));
-      const spec = session.server.commands.get(verb);
+      if (!verb) return reply(214, helpText(commands));
+      const spec = commands.get(verb);
       if (!spec) return reply(502, `Unknown command ${verb}.`);
       reply(214, `Syntax: ${spec.help}`);
     },

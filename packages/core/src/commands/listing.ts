@@ -9,10 +9,11 @@ import { pumpDownload } from '../data/transfer.js';
 import type { FileStat } from '../fs/filesystem.js';
 import { listLineFormatter, mlsxFormatter, MLST_FACTS } from '../fs/list-format.js';
 import { baseName } from '../fs/paths.js';
-import type { Permissions } from '../options.js';
+import type { Permissions } from '../permissions/presets.js';
 import { ReplyError } from '../protocol/reply-error.js';
-import type { Session, SessionUser } from '../session.js';
-import type { CommandContext, CommandSpec } from './types.js';
+import type { ServerSession } from '../session.js';
+import type { SessionUser } from '../session-view.js';
+import type { EngineContext, EngineSpec } from './engine-types.js';
 
 const BATCH_BYTES = 64 * 1024;
 
@@ -63,7 +64,7 @@ function linesStream(entries: AsyncIterable<FileStat>, format: LineFormat): Read
 }
 
 async function sendListing(
-  ctx: CommandContext,
+  ctx: EngineContext,
   command: 'LIST' | 'NLST' | 'MLSD',
   formatter: (user: SessionUser) => LineFormat,
 ): Promise<void> {
@@ -85,15 +86,15 @@ async function sendListing(
 }
 
 /** MLSx lines for `user`; the perm fact depends only on whether an entry is a directory. */
-function mlsxLines(session: Session, user: SessionUser): (entry: FileStat, name?: string) => string {
-  const format = mlsxFormatter(session.mlstFacts);
+function mlsxLines(session: ServerSession, user: SessionUser): (entry: FileStat, name?: string) => string {
+  const format = mlsxFormatter(session.login.mlstFacts);
   const { permissions } = user;
   const dirPerm = permFact({ type: 'directory' }, permissions);
   const filePerm = permFact({ type: 'file' }, permissions);
   return (entry, name) => format(entry, entry.type === 'directory' ? dirPerm : filePerm, name);
 }
 
-export const listingCommands: Record<string, CommandSpec> = {
+export const listingCommands: Record<string, EngineSpec> = {
   LIST: {
     help: 'LIST [<sp> pathname]',
     handler: (ctx) => sendListing(ctx, 'LIST', () => listLineFormatter()),
@@ -108,7 +109,7 @@ export const listingCommands: Record<string, CommandSpec> = {
   },
   MLST: {
     help: 'MLST [<sp> pathname]',
-    feat: (session) => `MLST ${MLST_FACTS.map((f) => `${f}${session.mlstFacts.has(f) ? '*' : ''};`).join('')}`,
+    feat: (session) => `MLST ${MLST_FACTS.map((f) => `${f}${session.login.mlstFacts.has(f) ? '*' : ''};`).join('')}`,
     async handler({ session, arg, reply, signal }) {
       const user = session.requirePermission('list');
       const path = session.resolve(arg);
@@ -119,7 +120,7 @@ export const listingCommands: Record<string, CommandSpec> = {
 };
 
 /** STAT with a path: the listing over the control connection (213). */
-export async function statPath(session: Session, arg: string, signal: AbortSignal): Promise<string[]> {
+export async function statPath(session: ServerSession, arg: string, signal: AbortSignal): Promise<string[]> {
   const user = session.requirePermission('list');
   const path = session.resolve(stripListFlags(arg));
   const stat = await user.fs.stat(path, { signal });

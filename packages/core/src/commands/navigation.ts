@@ -2,10 +2,10 @@
 import { isFsError } from '../fs/errors.js';
 import { parentPath, quotePath } from '../fs/paths.js';
 import { ReplyError } from '../protocol/reply-error.js';
-import type { Session } from '../session.js';
-import type { CommandSpec } from './types.js';
+import type { ServerSession } from '../session.js';
+import type { EngineSpec } from './engine-types.js';
 
-async function changeDirectory(session: Session, target: string, signal: AbortSignal): Promise<void> {
+async function changeDirectory(session: ServerSession, target: string, signal: AbortSignal): Promise<void> {
   const user = session.requirePermission('list');
   // A missing target is the client's mistake (550); any other failure is answered like
   // every other verb's (450 for Unavailable, 451 and an 'error' event for a raw error).
@@ -14,10 +14,10 @@ async function changeDirectory(session: Session, target: string, signal: AbortSi
     throw err;
   });
   if (!stat || stat.type === 'file') throw new ReplyError(550, 'Failed to change directory.');
-  session.cwd = target;
+  session.login.cwd = target;
 }
 
-const CWD: CommandSpec = {
+const CWD: EngineSpec = {
   arg: 'required',
   help: 'CWD <sp> pathname',
   // RFC 3659 section 6: one tree, "/" separators, absolute paths from its root, as
@@ -29,7 +29,7 @@ const CWD: CommandSpec = {
   },
 };
 
-const CDUP: CommandSpec = {
+const CDUP: EngineSpec = {
   arg: 'none',
   help: 'CDUP',
   async handler({ session, reply, signal }) {
@@ -38,13 +38,13 @@ const CDUP: CommandSpec = {
   },
 };
 
-const PWD: CommandSpec = {
+const PWD: EngineSpec = {
   arg: 'none',
   help: 'PWD',
   handler: ({ session, reply }) => reply(257, `${quotePath(session.cwd)} is the current directory.`),
 };
 
-export const navigationCommands: Record<string, CommandSpec> = {
+export const navigationCommands: Record<string, EngineSpec> = {
   CWD,
   XCWD: CWD,
   CDUP,

@@ -1,16 +1,16 @@
 /**
  * The commands a session is running, and the AbortSignal each one hands to its file
- * system calls: it fires when ABOR aborts the command or the control connection closes
- * (a vanished client, `session.close()`, server shutdown).
+ * system calls: it fires when ABOR aborts the command or the session ends (its 421 on
+ * `session.close()` or server shutdown, or the client vanishing).
  */
-import type { Session } from '../session.js';
+import type { Session } from '../session-view.js';
 import type { CommandContext } from './types.js';
 
-/** One command in flight, from the dispatcher's start to its final reply. */
+/** @internal One command in flight, from the dispatcher's start to its final reply. */
 export interface RunningCommand {
-  /** Fires on ABOR or when the control connection closes. Created on first use. */
+  /** Fires on ABOR or when the session ends. Created on first use. */
   readonly signal: AbortSignal;
-  /** Mark the command aborted (ABOR): its signal fires. */
+  /** Mark the command aborted (ABOR, session end): its signal fires. */
   abort(): void;
   /** Settles once the command has sent its final reply. */
   readonly done: Promise<void>;
@@ -20,28 +20,18 @@ export interface RunningCommand {
 
 const running = new WeakMap<Session, Map<CommandContext, RunningCommand>>();
 
-/** Register the command of `ctx` as started; call `end()` on the result when it has ended. */
+/** @internal Register the command of `ctx` as started; call `end()` on the result when it has ended. */
 export function beginCommand(ctx: CommandContext): RunningCommand {
   const { session } = ctx;
   let controller: AbortController | undefined;
   let aborted = false;
-  let ended = false;
-  let release = (): void => {};
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const command: RunningCommand = {
-    // Most commands (TYPE, PASV, NOOP) never ask for one: no controller, no listener.
+    // Most commands (TYPE, PASV, NOOP) never ask for one.
     get signal() {
-      if (controller) return controller.signal;
-      controller = new AbortController();
+      controller ??= new AbortController();
       if (aborted || session.closed) controller.abort();
-      // Asked for after the end (a middleware that kept ctx), it has nothing to listen for.
-      else if (!ended) {
-        const socket = session.socket;
-        const onClose = (): void => controller!.abort();
-        socket.once('close', onClose);
-        release = () => socket.removeListener('close', onClose);
-      }
       return controller.signal;
     },
     abort() {
@@ -50,8 +40,6 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
     },
     done,
     end() {
-      ended = true;
-      release();
       running.get(session)?.delete(ctx);
       finish();
     },
@@ -62,10 +50,15 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
   return command;
 }
 
+/** @internal Abort every command `session` is running: it is ending. */
+export function abortCommands(session: Session): void {
+  for (const command of running.get(session)?.values() ?? []) command.abort();
+}
+
 /**
- * Abort every other command the session of `ctx` is running (ABOR) and wait until each
- * has sent its reply, so that the caller's reply comes after theirs. Resolves to whether
- * there was any.
+ * @internal Abort every other command the session of `ctx` is running (ABOR) and wait
+ * until each has sent its reply, so that the caller's reply comes after theirs.
+ * Resolves to whether there was any.
  */
 export async function abortOtherCommands(ctx: CommandContext): Promise<boolean> {
   const others = [...(running.get(ctx.session) ?? [])].filter(([other]) => other !== ctx).map(([, command]) => command);

@@ -1,18 +1,18 @@
 /** Transfer parameters: TYPE, MODE, STRU (RFC 959 4.1.2), ALLO, REST (RFC 3659). */
-import type { CommandSpec } from './types.js';
+import type { EngineSpec } from './engine-types.js';
 
-export const parameterCommands: Record<string, CommandSpec> = {
+export const parameterCommands: Record<string, EngineSpec> = {
   TYPE: {
     arg: 'required',
     help: 'TYPE <sp> A [N] | I | L 8',
     handler({ session, arg, reply }) {
       const value = arg.trim().toUpperCase().replace(/\s+/g, ' ');
       if (value === 'A' || value === 'A N') {
-        session.transferType = 'A';
+        session.login.transferType = 'A';
         return reply(200, 'Switching to ASCII mode.');
       }
       if (value === 'I' || value === 'L 8' || value === 'L8') {
-        session.transferType = 'I';
+        session.login.transferType = 'I';
         return reply(200, 'Switching to Binary mode.');
       }
       if (/^(A [TC]|E( [NTC])?|L \d+)$/.test(value)) return reply(504, 'Type not supported.');
@@ -45,7 +45,7 @@ export const parameterCommands: Record<string, CommandSpec> = {
     handler({ session, arg, reply }) {
       const m = /^(\d+)(?: R \d+)?$/i.exec(arg.trim());
       if (!m) return reply(501, 'Syntax: ALLO size');
-      session.allocateHint = Number(m[1]);
+      session.login.allocateHint = Number(m[1]);
       reply(202, 'ALLO noted; no storage allocation needed.');
     },
   },
@@ -56,8 +56,8 @@ export const parameterCommands: Record<string, CommandSpec> = {
     handler({ session, arg, reply }) {
       const text = arg.trim();
       if (!/^\d{1,15}$/.test(text)) return reply(501, 'REST requires a non-negative byte offset.');
-      session.restOffset = Number(text);
-      reply(350, `Restarting at ${session.restOffset}. Send STORE or RETRIEVE to initiate transfer.`);
+      session.login.restOffset = Number(text);
+      reply(350, `Restarting at ${session.login.restOffset}. Send STORE or RETRIEVE to initiate transfer.`);
     },
   },
 };

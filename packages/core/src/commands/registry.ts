@@ -3,28 +3,29 @@
  * commands and a host's own are registered the same way, so HELP and FEAT always
  * describe exactly what the server answers.
  */
-import type { Session } from '../session.js';
-import type { CommandSpec } from './types.js';
+import type { ServerSession } from '../session.js';
+import type { CommandTable, EngineSpec } from './engine-types.js';
 
-export class CommandRegistry {
-  private readonly verbs = new Map<string, CommandSpec>();
-  private readonly siteCommands = new Map<string, CommandSpec>();
+/** @internal The command table of one server. */
+export class CommandRegistry implements CommandTable {
+  private readonly verbs = new Map<string, EngineSpec>();
+  private readonly siteCommands = new Map<string, EngineSpec>();
 
   /** Register (or replace) a verb. */
-  add(verb: string, spec: CommandSpec): void {
+  add(verb: string, spec: EngineSpec): void {
     this.verbs.set(verb.toUpperCase(), spec);
   }
 
   /** Register (or replace) a SITE subcommand. */
-  addSite(name: string, spec: CommandSpec): void {
+  addSite(name: string, spec: EngineSpec): void {
     this.siteCommands.set(name.toUpperCase(), spec);
   }
 
-  get(verb: string): CommandSpec | undefined {
+  get(verb: string): EngineSpec | undefined {
     return this.verbs.get(verb);
   }
 
-  getSite(name: string): CommandSpec | undefined {
+  getSite(name: string): EngineSpec | undefined {
     return this.siteCommands.get(name.toUpperCase());
   }
 
@@ -39,7 +40,7 @@ export class CommandRegistry {
   }
 
   /** The FEAT lines for a session, sorted and without duplicates. */
-  features(session: Session): string[] {
+  features(session: ServerSession): string[] {
     const lines = new Set<string>();
     for (const spec of [...this.verbs.values(), ...this.siteCommands.values()]) {
       const feat = typeof spec.feat === 'function' ? spec.feat(session) : spec.feat;

@@ -1,8 +1,8 @@
 /** SITE and its subcommands (HELP, CHMOD); hosts add their own through the registry. */
 import { runSpec } from './dispatch.js';
-import type { CommandSpec } from './types.js';
+import type { EngineSpec } from './engine-types.js';
 
-export const SITE: CommandSpec = {
+export const SITE: EngineSpec = {
   // Each subcommand declares its own login rule (SITE HELP works before login).
   auth: false,
   arg: 'required',
@@ -10,7 +10,7 @@ export const SITE: CommandSpec = {
   async handler(ctx) {
     const space = ctx.arg.indexOf(' ');
     const name = (space === -1 ? ctx.arg : ctx.arg.slice(0, space)).toUpperCase();
-    const spec = ctx.session.server.commands.getSite(name);
+    const spec = ctx.commands.getSite(name);
     if (!spec) {
       ctx.session.requireUser();
       return ctx.reply(501, `Unknown SITE command ${name}.`);
@@ -20,12 +20,11 @@ export const SITE: CommandSpec = {
   },
 };
 
-export const siteCommands: Record<string, CommandSpec> = {
+export const siteCommands: Record<string, EngineSpec> = {
   HELP: {
     auth: false,
     help: 'SITE HELP [<sp> command]',
-    handler({ session, arg, reply }) {
-      const registry = session.server.commands;
+    handler({ commands: registry, arg, reply }) {
       const name = arg.trim().toUpperCase();
       if (name) {
         const spec = registry.getSite(name);

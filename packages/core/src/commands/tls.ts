@@ -1,10 +1,10 @@
 /** FTPS verbs (RFC 4217, RFC 2228): AUTH, PBSZ, PROT, CCC. Registered only with the `tls` option. */
 import { effectivePolicy } from '../tls/policy.js';
-import type { CommandSpec } from './types.js';
+import type { EngineSpec } from './engine-types.js';
 
 const MECHANISMS = new Set(['TLS', 'TLS-C', 'SSL']);
 
-export const tlsCommands: Record<string, CommandSpec> = {
+export const tlsCommands: Record<string, EngineSpec> = {
   AUTH: {
     auth: false,
     arg: 'required',
@@ -20,11 +20,11 @@ export const tlsCommands: Record<string, CommandSpec> = {
       // Taken over in the same tick as the 234 is written: no plaintext byte after the
       // AUTH line is ever read as a command.
       const secured = engine.secureControl(session.socket, session.virtualHost);
-      session.replaceSocket(secured);
+      session.connection.replaceSocket(secured);
       // A failed handshake destroys the socket, which closes the session.
       if (!(await engine.handshake(secured).then(() => true, () => false))) return;
-      session.secure = true;
-      session.pendingUser = undefined;
+      session.connection.secure = true;
+      session.login.pendingUser = undefined;
       session.pbszSet = false;
     },
   },

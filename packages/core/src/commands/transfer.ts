@@ -7,9 +7,10 @@ import { FsError, isFsError } from '../fs/errors.js';
 import { baseName, joinPath, parentPath } from '../fs/paths.js';
 import { afterTransfer, beforeTransfer, transferTransforms } from '../hooks/transfer.js';
 import { ReplyError } from '../protocol/reply-error.js';
-import type { Session, SessionUser } from '../session.js';
+import type { ServerSession } from '../session.js';
+import type { Session, SessionUser } from '../session-view.js';
+import type { EngineContext, EngineSpec } from './engine-types.js';
 import { abortOtherCommands } from './operations.js';
-import type { CommandContext, CommandSpec } from './types.js';
 
 /** The TYPE in force, as RETR's 150 and STAT name it. */
 export function modeName(session: Session): string {
@@ -22,7 +23,7 @@ export function stouBase(session: Session, arg: string): string {
 }
 
 /** Yield twice to the event loop, then refuse to commit if the control connection died. */
-async function clientStillThere(session: Session): Promise<void> {
+async function clientStillThere(session: ServerSession): Promise<void> {
   // A killed client closes both connections at once; give the control FIN a chance to
   // be seen before the data connection's end is taken as a complete upload.
   await new Promise((resolve) => setImmediate(resolve));
@@ -40,11 +41,11 @@ interface UploadOptions {
   unique?: boolean;
 }
 
-async function upload(ctx: CommandContext, options: UploadOptions): Promise<void> {
+async function upload(ctx: EngineContext, options: UploadOptions): Promise<void> {
   const { session } = ctx;
   const request = await beforeTransfer(session, options.command, 'upload', options.path, options.start ?? 0);
   const { path } = request;
-  const sizeHint = session.allocateHint;
+  const sizeHint = session.login.allocateHint;
   await runTransfer<Writable>(ctx, {
     command: options.command,
     path,
@@ -82,7 +83,7 @@ async function uniqueName(user: SessionUser, dir: string, prefix: string, signal
   throw new ReplyError(450, 'Could not find a unique file name.');
 }
 
-export const transferCommands: Record<string, CommandSpec> = {
+export const transferCommands: Record<string, EngineSpec> = {
   RETR: {
     fileTransfer: true,
     arg: 'required',
@@ -90,7 +91,7 @@ export const transferCommands: Record<string, CommandSpec> = {
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('read');
-      const start = session.restOffset;
+      const start = session.login.restOffset;
       const request = await beforeTransfer(session, 'RETR', 'download', session.resolve(ctx.arg), start);
       const { path } = request;
       const stat = await user.fs.stat(path, { signal: ctx.signal });
@@ -114,7 +115,7 @@ export const transferCommands: Record<string, CommandSpec> = {
     async handler(ctx) {
       const { session } = ctx;
       const user = session.requirePermission('write');
-      const start = session.restOffset;
+      const start = session.login.restOffset;
       if (start > 0 && user.fs.capabilities?.resumeUpload === false) {
         throw new ReplyError(504, 'Resuming uploads (REST before STOR) is not supported here.');
       }

@@ -1,5 +1,5 @@
 /** The shapes of commands, their context and command middleware. */
-import type { Session } from '../session.js';
+import type { Session } from '../session-view.js';
 
 /** A reply as it was sent: code and text. */
 export interface SentReply {

@@ -6,10 +6,10 @@
 import type { Socket } from 'node:net';
 import { finished, type Readable, type Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandContext } from '../commands/types.js';
+import type { EngineContext } from '../commands/engine-types.js';
 import { toError } from '../errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
-import type { RunningTransfer } from '../session.js';
+import type { RunningTransfer } from '../session-types.js';
 import { requireDataProtection } from '../tls/policy.js';
 import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
 
@@ -41,7 +41,7 @@ const CLEANUP_WAIT_MS = 10_000;
 
 /** Run a transfer to its end; returns its outcome (also emitted as 'transfer-end'). */
 export async function runTransfer<S extends Readable | Writable>(
-  ctx: CommandContext,
+  ctx: EngineContext,
   plan: TransferPlan<S>,
 ): Promise<TransferResult> {
   const { session } = ctx;

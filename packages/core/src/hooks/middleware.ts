@@ -14,10 +14,10 @@ export function scopeToVerbs(verbs: string | readonly string[], middleware: Comm
  * Run `chain` around `command`. Each middleware gets a `next()` that runs the rest of
  * the chain once; calling it twice is a bug in the middleware and rejects.
  */
-export async function runChain(
+export async function runChain<C extends CommandContext>(
   chain: readonly CommandMiddleware[],
-  ctx: CommandContext,
-  command: (ctx: CommandContext) => Promise<void>,
+  ctx: C,
+  command: (ctx: C) => Promise<void>,
 ): Promise<void> {
   const run = async (index: number): Promise<void> => {
     const middleware = chain[index];

@@ -8,10 +8,15 @@ import type { TransferDirection, TransferResult } from '../data/transfer.js';
 import { toError } from '../errors.js';
 import { isFsError } from '../fs/errors.js';
 import { isReplyError, ReplyError } from '../protocol/reply-error.js';
-import type { Session } from '../session.js';
+import type { ServerSession } from '../session.js';
 import type { FileTransferCommand, TransferHook, TransferRequest } from './types.js';
 
-function hooksFor(session: Session, direction: TransferDirection): TransferHook[] {
+/** @internal A transfer request as the engine carries it: the hooks' view, with the engine's session. */
+export interface EngineTransferRequest extends TransferRequest {
+  readonly session: ServerSession;
+}
+
+function hooksFor(session: ServerSession, direction: TransferDirection): TransferHook[] {
   return session.server.transferHooks.filter((hook) => !hook.direction || hook.direction === direction);
 }
 
@@ -20,13 +25,13 @@ function hooksFor(session: Session, direction: TransferDirection): TransferHook[
  * carry out (its path possibly redirected); a hook's `ReplyError` vetoes it.
  */
 export async function beforeTransfer(
-  session: Session,
+  session: ServerSession,
   command: FileTransferCommand,
   direction: TransferDirection,
   path: string,
   offset: number,
-): Promise<TransferRequest> {
-  let request: TransferRequest = { session, command, direction, path, offset };
+): Promise<EngineTransferRequest> {
+  let request: EngineTransferRequest = { session, command, direction, path, offset };
   for (const hook of hooksFor(session, direction)) {
     const change = await hook.before?.(request);
     if (change?.path) request = { ...request, path: session.resolve(change.path) };
@@ -35,7 +40,7 @@ export async function beforeTransfer(
 }
 
 /** The transform streams the hooks want on this transfer's bytes, in order. */
-export async function transferTransforms(request: TransferRequest): Promise<Transform[]> {
+export async function transferTransforms(request: EngineTransferRequest): Promise<Transform[]> {
   const transforms: Transform[] = [];
   for (const hook of hooksFor(request.session, request.direction)) {
     const transform = await hook.transform?.(request);
@@ -50,7 +55,7 @@ export async function transferTransforms(request: TransferRequest): Promise<Tran
  * a hook rejects, or throws on, becomes 'failed' with the hook's reply (451 for an
  * error that is not a ReplyError); such an upload is removed.
  */
-export async function afterTransfer(request: TransferRequest, result: TransferResult): Promise<TransferResult> {
+export async function afterTransfer(request: EngineTransferRequest, result: TransferResult): Promise<TransferResult> {
   const { session } = request;
   let outcome = result;
   let remove = false;
@@ -86,7 +91,7 @@ function refused(outcome: TransferResult, error: ReplyError): TransferResult {
  * Remove a rejected upload; already gone (moved by the hook) is fine. The one call made
  * without the command's signal: cleanup must finish after an ABOR or a vanished client.
  */
-async function removeQuietly(session: Session, path: string): Promise<void> {
+async function removeQuietly(session: ServerSession, path: string): Promise<void> {
   try {
     await session.user?.fs.remove(path, {});
   } catch (err) {

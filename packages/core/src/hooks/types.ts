@@ -5,7 +5,7 @@
  */
 import type { Transform } from 'node:stream';
 import type { TransferDirection, TransferResult } from '../data/transfer.js';
-import type { Session } from '../session.js';
+import type { Session } from '../session-view.js';
 
 /** What the connection hook knows about a new control connection. */
 export interface ConnectionInfo {

@@ -7,8 +7,9 @@ import { stripListFlags } from '../commands/listing.js';
 import { stouBase } from '../commands/transfer.js';
 import type { CommandContext, CommandMiddleware } from '../commands/types.js';
 import { parentPath } from '../fs/paths.js';
-import type { Permissions } from '../options.js';
-import type { Session } from '../session.js';
+import type { Permissions } from './presets.js';
+import { runningTransfer } from '../session.js';
+import type { Session } from '../session-view.js';
 import type { PathRules } from './path-rules.js';
 
 /** The rules in force for one session, and the user's permissions outside them. */
@@ -43,7 +44,7 @@ function needOf(ctx: CommandContext): { need: Need; path: string } | undefined {
     case 'MDTM':
       return at('list', arg);
     case 'STAT':
-      return arg.trim() && !session.transfer ? at('list', stripListFlags(arg)) : undefined;
+      return arg.trim() && !runningTransfer(session) ? at('list', stripListFlags(arg)) : undefined;
     case 'DELE':
       return at('delete', arg);
     case 'MKD':

@@ -6,7 +6,7 @@
  * writable combine as expected.
  */
 import { resolvePath } from '../fs/paths.js';
-import type { Permissions } from '../options.js';
+import type { Permissions } from './presets.js';
 
 /** One per-directory rule. */
 export interface PathRule {

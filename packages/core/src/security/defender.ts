@@ -10,7 +10,7 @@
  * anyone else.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Session } from '../session.js';
+import type { Session } from '../session-view.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import type { StateStore } from '../state/store.js';
 import { normalizeAddress } from './address.js';

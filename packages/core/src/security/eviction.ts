@@ -1,6 +1,6 @@
 /** Making room in a full server: which pre-login connection goes first. */
 import type { Socket } from 'node:net';
-import type { Session } from '../session.js';
+import type { ServerSession } from '../session.js';
 
 /**
  * Make room in a full server by dropping the connection that has not logged in and has
@@ -15,8 +15,8 @@ import type { Session } from '../session.js';
  * (stale entries are dropped here); `handshaking` the connections still in their PROXY
  * header or TLS handshake, oldest first. Returns false when there is nothing to drop.
  */
-export function evictQuietestPreLogin(preLogin: Set<Session>, handshaking: Map<Socket, number>): boolean {
-  let session: Session | undefined;
+export function evictQuietestPreLogin(preLogin: Set<ServerSession>, handshaking: Map<Socket, number>): boolean {
+  let session: ServerSession | undefined;
   for (const candidate of preLogin) {
     if (!candidate.user && !candidate.closed) {
       session = candidate;

@@ -3,10 +3,10 @@
  * store, so that with a shared store it counts the user's sessions on every node.
  */
 import { ReplyError } from '../protocol/reply-error.js';
-import type { Session } from '../session.js';
+import type { ServerSession } from '../session.js';
 
 /** The user whose session slot each session holds. */
-const held = new WeakMap<Session, string>();
+const held = new WeakMap<ServerSession, string>();
 
 const userKey = (username: string) => `user:${username}`;
 
@@ -14,7 +14,7 @@ const userKey = (username: string) => `user:${username}`;
  * Take a session slot of `username` for `session`; throws 530 when the user already
  * holds `max` (the server's `maxSessionsPerUser`, or a per-user override).
  */
-export async function claimUserSession(session: Session, username: string, max: number): Promise<void> {
+export async function claimUserSession(session: ServerSession, username: string, max: number): Promise<void> {
   if (!Number.isFinite(max)) return; // unlimited: no need to count
   const granted = await session.server.state.leases.acquire(userKey(username), session.id, max);
   if (!granted) throw new ReplyError(530, `Too many sessions for this user (limit ${max}); try again later.`);
@@ -22,7 +22,7 @@ export async function claimUserSession(session: Session, username: string, max: 
 }
 
 /** Give back the slot `session` holds (logout, REIN, close); a no-op without one. */
-export function releaseUserSession(session: Session): void {
+export function releaseUserSession(session: ServerSession): void {
   const username = held.get(session);
   if (username === undefined) return;
   held.delete(session);

@@ -6,7 +6,8 @@
 import type { Socket } from 'node:net';
 import { Server as TlsServer, TLSSocket, type PeerCertificate, type SecureContext } from 'node:tls';
 import { TlsContexts } from './contexts.js';
-import type { TlsCertificate, TlsOptions, TlsPolicy, VirtualHost } from './options.js';
+import type { TlsCertificate, TlsOptions, VirtualHost } from './options.js';
+import type { TlsPolicy } from './requirements.js';
 import type { StateStore } from '../state/store.js';
 import { SessionCache } from './session-cache.js';
 import { SharedTicketKeys } from './ticket-keys.js';

@@ -1,5 +1,6 @@
 /** FTPS options: certificates, listeners, TLS policy and virtual hosts. */
-import type { AuthRequest, AuthResult } from '../options.js';
+import type { AuthRequest, AuthResult } from '../hooks/authenticate.js';
+import type { TlsPolicy } from './requirements.js';
 
 /** PEM text (a string) or PEM/DER bytes, or several of them (a chain, several CAs). */
 export type PemInput = string | Buffer | readonly (string | Buffer)[];
@@ -25,20 +26,6 @@ export interface TlsCertificate {
   caFile?: string;
   /** Passphrase of an encrypted private key. */
   passphrase?: string;
-}
-
-/** TLS requirements; server-wide in {@link TlsOptions}, per user in `AuthResult`. */
-export interface TlsPolicy {
-  /** Refuse USER/PASS on a control connection that is not TLS-protected (530). */
-  requireTls?: boolean;
-  /** Refuse transfers over unprotected data connections: PROT P is required (521). */
-  requireProtectedData?: boolean;
-  /**
-   * Refuse a protected data connection whose TLS session does not resume an earlier
-   * session of this server (425), as vsftpd's `require_ssl_reuse`. Off by default:
-   * some clients (Python's ftplib, some Go clients) never resume.
-   */
-  requireSessionReuse?: boolean;
 }
 
 /** The `tls` option of the server: enables AUTH TLS, PBSZ, PROT and implicit FTPS. */

@@ -98,6 +98,18 @@ server.use(['STOR']);
 export type ContextSession = Expect<Equal<CommandContext['session'], Session>>;
 export type ContextSignal = Expect<Equal<CommandContext['signal'], AbortSignal>>;
 
+// The session view is read-only and carries none of the engine's state.
+declare const session: Session;
+export const where: string = session.cwd;
+// @ts-expect-error the working directory changes by CWD, not by assignment
+session.cwd = '/elsewhere';
+// @ts-expect-error the user changes by USER/PASS and REIN only
+session.user = undefined;
+// @ts-expect-error the server's internals are not part of the view
+void session.server;
+// @ts-expect-error nor is the state of the login (REST, RNFR, ...)
+void session.restOffset;
+
 // Custom commands share the built-ins' descriptor.
 const spec: CommandSpec = { help: 'XPING', auth: false, arg: 'none', feat: 'XPING', handler: ({ reply }) => reply(200, 'PONG') };
 server.addCommand('XPING', spec).addSiteCommand('PING', spec);
