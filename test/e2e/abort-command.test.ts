@@ -2,11 +2,13 @@
  * ABOR of a command that is not a transfer (RFC 959 4.1.3): a slow RNTO, DELE or MKD has
  * its adapter call aborted through the command's signal, the command answers 426 and
  * ABOR 226, and the session goes on. A client that disconnects releases the call too,
- * and an ABOR queued behind another command keeps every reply in order.
+ * and so does the session closing; an ABOR queued behind another command keeps every
+ * reply in order.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Session } from '@ftpkit/core';
 import { MemoryFileSystem } from '@ftpkit/fs-memory';
 import { faultyFileSystem } from '@ftpkit/fs-testkit';
 import { useServer } from '../support/fixture.js';
@@ -17,6 +19,7 @@ const fs = faultyFileSystem(inner, {
   'rename:/tree': 'hang-until-aborted',
   'remove:/doomed.txt': { delay: 60_000 },
   'mkdir:/stuck': 'hang-until-aborted',
+  'mkdir:/closing': 'hang-until-aborted',
   'remove:/late.txt': { delay: 300 },
   'remove:/later.txt': { delay: 300 },
 });
@@ -67,6 +70,18 @@ describe('ABOR of a running command that is not a transfer', () => {
     client.close();
     await released('mkdir:/stuck');
     assert.ok(fs.released.includes('mkdir:/stuck'));
+  });
+
+  it('closing the session (421) releases the adapter call of a running command', async () => {
+    const loggedIn = new Promise<Session>((resolve) => t.server.server.once('login', resolve));
+    const client = await t.connect();
+    const session = await loggedIn;
+    client.write('MKD /closing\r\n');
+    await sleep(100);
+    assert.ok(!fs.released.includes('mkdir:/closing'), 'released before the session closed');
+    await session.close('Server going down.');
+    await released('mkdir:/closing');
+    assert.ok(fs.released.includes('mkdir:/closing'));
   });
 
   it('an ABOR queued behind another command waits its turn: every reply comes in order', async () => {
