@@ -65,7 +65,7 @@ describe('fs.close() after an aborted upload', () => {
       close: async () => void events.push('fs closed'),
     });
   };
-  const t = useServer({ authenticate: () => ({ fs: slowCleanupFs() }) });
+  const t = useServer({ authenticate: () => ({ fs: slowCleanupFs(), ownsFileSystem: true }) });
 
   it('waits for the adapter to finish cleaning up when the client vanishes mid-upload', async () => {
     const client = await t.connect();

@@ -60,6 +60,8 @@ export async function start(options: StartOptions): Promise<RunningBridge> {
     port,
     async close() {
       await server.close({ timeout: 1000 });
+      // Shared by a user's sessions, so the core never closed them (no `ownsFileSystem`).
+      await Promise.all([...fileSystems.values()].map((fs) => fs.close()));
       client.destroy();
     },
   };

@@ -148,7 +148,7 @@ export class UserDirectory {
       upload: upload.filter((b) => b !== undefined),
       download: download.filter((b) => b !== undefined),
     };
-    // The storage is shared by every session: a session ending must not close it.
-    return limitFileSystem(fs, { ...limits, closeWrapped: false });
+    // Shared by every session, so the results do not say the login owns it: the core never closes it.
+    return limitFileSystem(fs, limits);
   }
 }

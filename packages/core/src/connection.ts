@@ -16,8 +16,11 @@ const OVERFLOW: ParsedCommand = Object.freeze({ verb: '', arg: '' });
 export interface ConnectionHandler {
   /** Run one command to its replies. */
   execute(command: ParsedCommand): Promise<void>;
-  /** Whether `command` runs at once instead of waiting its turn (ABOR during a transfer). */
-  interrupts(command: ParsedCommand): boolean;
+  /**
+   * Whether `command` runs at once instead of waiting its turn (ABOR during a transfer or
+   * another command); `alone` says a command runs and nothing else is queued.
+   */
+  interrupts(command: ParsedCommand, alone: boolean): boolean;
   /** Whether work runs that holds off the idle and login timeouts (a transfer). */
   busy(): boolean;
   /** The connection is closing (after its 421, before the socket ends): stop work in progress. */
@@ -170,7 +173,7 @@ export class Connection {
 
   private enqueue(command: ParsedCommand): void {
     if (this.closing) return;
-    if (command !== OVERFLOW && this.handler.interrupts(command)) {
+    if (command !== OVERFLOW && this.handler.interrupts(command, this.running && this.queue.length === 0)) {
       void this.execute(command);
       return;
     }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { dispatch } from './commands/dispatch.js';
+import { dispatch, interrupts } from './commands/dispatch.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { builtinRegistry } from './commands/table.js';
 import type { CommandMiddleware, CommandSpec } from './commands/types.js';
@@ -116,6 +116,7 @@ export class FtpServer extends SafeEmitter {
     this.sessionOwner = {
       run: (session, verb, arg) => dispatch(this.registry, session, verb, arg),
       duringTransfer: (verb) => this.registry.get(verb)?.duringTransfer === true,
+      interruptsCommand: (session, { verb, arg }) => interrupts(session, this.registry.get(verb), arg),
       preLoginActivity: (session) => {
         this.preLogin.delete(session);
         this.preLogin.add(session);

@@ -15,6 +15,8 @@ export interface SessionUser {
   readonly anonymous: boolean;
   /** The user's storage, as `authenticate` returned it (wrapped by any limits). */
   readonly fs: FileSystem;
+  /** Whether the core closes `fs` when this login ends (`AuthResult.ownsFileSystem`). */
+  readonly ownsFileSystem: boolean;
   /** What the user may do, as `authenticate` returned it (default full access). */
   readonly permissions: Readonly<Permissions>;
   /** Host data returned by `authenticate`. */

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { abortCommands } from './commands/operations.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
@@ -39,6 +40,8 @@ export interface SessionOwner {
   run(session: ServerSession, verb: string, arg: string): Promise<void>;
   /** Whether `verb` is answered at once while a transfer runs (ABOR, STAT, NOOP, QUIT). */
   duringTransfer(verb: string): boolean;
+  /** Whether `command` runs at once while another command runs (ABOR), see `interrupts` in dispatch.ts. */
+  interruptsCommand(session: ServerSession, command: ParsedCommand): boolean;
   /** Called for every command a session sends while it is not logged in. */
   preLoginActivity(session: ServerSession): void;
   /** Called once when a session's control connection has closed. */
@@ -165,10 +168,10 @@ export class ServerSession implements Session {
     this.login = new LoginState();
   }
 
-  /** Close the user's file system once an aborted transfer has finished its own cleanup. */
+  /** Close the user's file system, if the login owns it, once an aborted transfer has cleaned up. */
   private closeFileSystem(): void {
     const fs = this.login.user?.fs;
-    if (!fs?.close) return;
+    if (!fs?.close || !this.login.user?.ownsFileSystem) return;
     void Promise.resolve(this.transfer?.done)
       .then(() => fs.close!())
       .catch(() => {});
@@ -227,9 +230,13 @@ export class ServerSession implements Session {
   private connectionHandler(): ConnectionHandler {
     return {
       execute: (command) => this.execute(command),
-      interrupts: (command) => this.transfer !== undefined && this.owner.duringTransfer(command.verb),
+      interrupts: (command, alone) =>
+        this.transfer !== undefined ? this.owner.duringTransfer(command.verb) : alone && this.owner.interruptsCommand(this, command),
       busy: () => this.transfer !== undefined,
-      closing: () => this.transfer?.abort(),
+      closing: () => {
+        this.transfer?.abort();
+        abortCommands(this);
+      },
       closed: () => this.cleanUp(),
     };
   }
@@ -245,6 +252,7 @@ export class ServerSession implements Session {
 
   private cleanUp(): void {
     this.transfer?.abort();
+    abortCommands(this);
     this.setDataChannel(undefined);
     this.passive?.close();
     this.closeFileSystem();

@@ -155,16 +155,19 @@ export class LocalFileSystem implements FileSystem {
     });
   }
 
-  async mkdir(path: string): Promise<void> {
+  async mkdir(path: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     if (path === '/') throw new FsError('AlreadyExists');
     await this.#withEntry(path, 'any', (entry) => mkdir(entry.dir.child(entry.name)));
   }
 
-  async rmdir(path: string): Promise<void> {
+  async rmdir(path: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     await this.#withEntry(path, 'any', (entry) => rmdir(entry.dir.child(entry.name)));
   }
 
-  async remove(path: string): Promise<void> {
+  async remove(path: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     // A symbolic link is removed itself, never what it points at.
     await this.#withEntry(path, 'any', async (entry) => {
       if (!entry.existing) throw new FsError('NotFound');
@@ -173,28 +176,35 @@ export class LocalFileSystem implements FileSystem {
     });
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string, options: OperationOptions = {}): Promise<void> {
+    const { signal } = options;
+    throwIfAborted(signal);
     // Links are moved or replaced themselves, and only when they lead inside the root.
     await this.#withEntry(from, 'link', async (source) => {
       if (!source.existing) throw new FsError('NotFound');
-      await this.#withEntry(to, 'link', (target) =>
-        this.#calls.rename(source.dir.child(source.name), target.dir.child(target.name)),
-      );
+      throwIfAborted(signal);
+      await this.#withEntry(to, 'link', (target) => {
+        throwIfAborted(signal);
+        return this.#calls.rename(source.dir.child(source.name), target.dir.child(target.name));
+      });
     });
   }
 
-  async setTimes(path: string, mtime: Date): Promise<void> {
+  async setTimes(path: string, mtime: Date, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     await this.#withHandle(path, false, async (handle) => {
       await this.#calls.utimes(handle.ref, (await handle.stat()).atime, mtime);
     });
   }
 
   /** Sets the permission bits; setuid, setgid and sticky bits are never set by clients. */
-  async chmod(path: string, mode: number): Promise<void> {
+  async chmod(path: string, mode: number, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     await this.#withHandle(path, false, (handle) => this.#calls.chmod(handle.ref, mode & 0o777));
   }
 
-  async availableSpace(path: string): Promise<number> {
+  async availableSpace(path: string, options: OperationOptions = {}): Promise<number> {
+    throwIfAborted(options.signal);
     return this.#withHandle(path, false, async (handle) => {
       const fs = await statfs(handle.ref);
       return fs.bavail * fs.bsize;

@@ -69,11 +69,13 @@ export class MemoryFileSystem implements FileSystem {
     }
   }
 
-  async stat(path: string): Promise<FileStat> {
+  async stat(path: string, options: OperationOptions = {}): Promise<FileStat> {
+    throwIfAborted(options.signal);
     return guard(() => toFileStat(baseName(path), this.volume.statSync(path)));
   }
 
   async *list(path: string, options: OperationOptions = {}): AsyncIterable<FileStat> {
+    throwIfAborted(options.signal);
     // memfs's Dir walks the live child map lazily, so entries are produced one by one.
     const dir = guard(() => this.volume.opendirSync(path));
     try {
@@ -121,16 +123,19 @@ export class MemoryFileSystem implements FileSystem {
     return destroyOnAbort(stream, options.signal);
   }
 
-  async mkdir(path: string): Promise<void> {
+  async mkdir(path: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     guard(() => this.volume.mkdirSync(path, { mode: DIR_MODE }));
   }
 
-  async rmdir(path: string): Promise<void> {
+  async rmdir(path: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     refuseRoot(path);
     guard(() => this.volume.rmdirSync(path));
   }
 
-  async remove(path: string): Promise<void> {
+  async remove(path: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     guard(() => {
       // memfs answers EPERM (as macOS does) for unlinking a directory.
       if (this.volume.lstatSync(path).isDirectory()) throw new FsError('IsADirectory');
@@ -138,7 +143,8 @@ export class MemoryFileSystem implements FileSystem {
     });
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     refuseRoot(from);
     refuseRoot(to);
     guard(() => {
@@ -162,11 +168,13 @@ export class MemoryFileSystem implements FileSystem {
     });
   }
 
-  async setTimes(path: string, mtime: Date): Promise<void> {
+  async setTimes(path: string, mtime: Date, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     guard(() => this.volume.utimesSync(path, this.volume.statSync(path).atime, mtime));
   }
 
-  async chmod(path: string, mode: number): Promise<void> {
+  async chmod(path: string, mode: number, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
     guard(() => this.volume.chmodSync(path, mode & 0o7777));
   }
 

@@ -14,7 +14,7 @@ import {
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { FsError } from '@ftpkit/core';
+import { FsError, throwIfAborted } from '@ftpkit/core';
 import { s3 } from './errors.js';
 import { forEachLimited } from './limit.js';
 import { MAX_PART_SIZE, MAX_PARTS } from './options.js';
@@ -27,6 +27,8 @@ export interface CopyContext {
   bucket: string;
   /** Parallel UploadPartCopy requests of one large copy. */
   concurrency: number;
+  /** Stops the copy: no request starts after it fired, the running ones are cancelled. */
+  signal?: AbortSignal;
 }
 
 /** The `x-amz-copy-source` value: bucket and key, URL-encoded segment by segment. */
@@ -62,7 +64,8 @@ export async function copyObject(
   size: number,
   replace?: MetadataReplacement,
 ): Promise<void> {
-  const { client, bucket } = ctx;
+  const { client, bucket, signal } = ctx;
+  throwIfAborted(signal);
   if (size > MAX_PART_SIZE) return multipartCopy(ctx, from, to, size, replace);
   const command = new CopyObjectCommand({
     Bucket: bucket,
@@ -77,7 +80,7 @@ export async function copyObject(
         }
       : {}),
   });
-  await s3(client.send(command));
+  await s3(client.send(command, { abortSignal: signal }));
 }
 
 async function multipartCopy(
@@ -87,10 +90,11 @@ async function multipartCopy(
   size: number,
   replace: MetadataReplacement | undefined,
 ): Promise<void> {
-  const { client, bucket } = ctx;
+  const { client, bucket, signal } = ctx;
+  const abortSignal = { abortSignal: signal };
   const partSize = Math.max(COPY_PART_SIZE, Math.ceil(size / MAX_PARTS));
   // Carry the content type and user metadata over, as CopyObject does.
-  const head = replace?.head ?? (await s3(client.send(new HeadObjectCommand({ Bucket: bucket, Key: from }))));
+  const head = replace?.head ?? (await s3(client.send(new HeadObjectCommand({ Bucket: bucket, Key: from }), abortSignal)));
   const created = await s3(
     client.send(
       new CreateMultipartUploadCommand({
@@ -99,6 +103,7 @@ async function multipartCopy(
         ...carriedHeaders(head),
         Metadata: replace?.metadata ?? head.Metadata,
       }),
+      abortSignal,
     ),
   );
   const uploadId = created.UploadId;
@@ -121,16 +126,19 @@ async function multipartCopy(
             CopySourceRange: `bytes=${start}-${end}`,
             CopySourceIfMatch: head.ETag,
           }),
+          abortSignal,
         ),
       );
       parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag };
-    });
+    }, signal);
     const complete = new CompleteMultipartUploadCommand({
       Bucket: bucket,
       Key: to,
       UploadId: uploadId,
       MultipartUpload: { Parts: parts },
     });
+    throwIfAborted(signal);
+    // Completing is the commit: once started it is not cancelled half-way.
     await s3(client.send(complete));
   } catch (err) {
     await client

@@ -95,6 +95,7 @@ export class S3FileSystem implements FileSystem {
   }
 
   async stat(path: string, options?: OperationOptions): Promise<FileStat> {
+    throwIfAborted(options?.signal);
     if (path === '/') return dirStat('/');
     const found = await this.#lookup(path, options?.signal);
     if (!found) throw new FsError('NotFound');
@@ -102,6 +103,7 @@ export class S3FileSystem implements FileSystem {
   }
 
   async *list(path: string, options?: OperationOptions): AsyncIterable<FileStat> {
+    throwIfAborted(options?.signal);
     let found = path === '/';
     yield* listEntries(this.#listContext(options?.signal), this.#keys.dir(path), () => {
       found = true;
@@ -113,6 +115,7 @@ export class S3FileSystem implements FileSystem {
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     const { signal, start = 0 } = options;
+    throwIfAborted(signal);
     if (path === '/') throw new FsError('IsADirectory');
     try {
       const out = await s3(
@@ -216,51 +219,64 @@ export class S3FileSystem implements FileSystem {
     return destroyOnAbort(stream, signal);
   }
 
-  async mkdir(path: string): Promise<void> {
+  async mkdir(path: string, options?: OperationOptions): Promise<void> {
+    const signal = options?.signal;
+    throwIfAborted(signal);
     if (path === '/') throw new FsError('AlreadyExists');
-    await this.#requireDirectory(parentPath(path));
-    if (await this.#lookup(path)) throw new FsError('AlreadyExists');
+    await this.#requireDirectory(parentPath(path), signal);
+    if (await this.#lookup(path, signal)) throw new FsError('AlreadyExists');
     const marker = new PutObjectCommand({ Bucket: this.bucket, Key: this.#keys.dir(path), Body: '', ContentLength: 0 });
-    await s3(this.client.send(marker));
+    await s3(this.client.send(marker, { abortSignal: signal }));
   }
 
-  async rmdir(path: string): Promise<void> {
+  async rmdir(path: string, options?: OperationOptions): Promise<void> {
+    const signal = options?.signal;
+    throwIfAborted(signal);
     if (path === '/') throw new FsError('PermissionDenied', 'Cannot remove the root directory');
     const marker = this.#keys.dir(path);
-    const first = await probe(this.#listContext(), marker, 2);
+    const first = await probe(this.#listContext(signal), marker, 2);
     if (first.some((o) => o.Key !== marker)) throw new FsError('NotEmpty');
     if (first.length === 0) {
-      throw new FsError((await this.#head(path)) ? 'NotADirectory' : 'NotFound');
+      throw new FsError((await this.#head(path, signal)) ? 'NotADirectory' : 'NotFound');
     }
-    await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: marker })));
+    await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: marker }), { abortSignal: signal }));
   }
 
-  async remove(path: string): Promise<void> {
+  async remove(path: string, options?: OperationOptions): Promise<void> {
+    const signal = options?.signal;
+    throwIfAborted(signal);
     // Deleting a file also drops its interrupted upload (which alone may be what SIZE showed).
     const partial = path !== '/' && this.#resume !== undefined && (await discardUpload(this.#resume, this.#keys.file(path)));
-    if (path === '/' || !(await this.#head(path))) {
+    if (path === '/' || !(await this.#head(path, signal))) {
       if (partial) return;
-      throw new FsError((await this.#probeDir(path)) ? 'IsADirectory' : 'NotFound');
+      throw new FsError((await this.#probeDir(path, signal)) ? 'IsADirectory' : 'NotFound');
     }
-    await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(path) })));
+    const request = new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(path) });
+    await s3(this.client.send(request, { abortSignal: signal }));
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  /**
+   * A file is copied, then its source deleted; a directory's objects are copied one by
+   * one (see rename.ts). The signal stops either before the source is deleted.
+   */
+  async rename(from: string, to: string, options?: OperationOptions): Promise<void> {
+    const signal = options?.signal;
     if (from === '/') throw new FsError('PermissionDenied', 'Cannot rename the root directory');
-    const source = await this.stat(from);
+    const source = await this.stat(from, { signal });
     if (from === to) return;
     if (to === '/') throw new FsError('AlreadyExists');
-    await this.#requireDirectory(parentPath(to));
+    await this.#requireDirectory(parentPath(to), signal);
     if (source.type === 'file') {
-      if (await this.#probeDir(to)) throw new FsError('IsADirectory');
-      await copyObject(this.#copyContext(), this.#keys.file(from), this.#keys.file(to), source.size);
+      if (await this.#probeDir(to, signal)) throw new FsError('IsADirectory');
+      await copyObject(this.#copyContext(signal), this.#keys.file(from), this.#keys.file(to), source.size);
+      // The copy is whole: deleting the source is the commit, not cancelled half-way.
       await s3(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#keys.file(from) })));
       return;
     }
     if (to.startsWith(`${from}/`)) throw new FsError('InvalidArgument', 'Cannot move a directory into itself');
-    if (await this.#lookup(to)) throw new FsError('AlreadyExists');
+    if (await this.#lookup(to, signal)) throw new FsError('AlreadyExists');
     const context: RenameContext = {
-      ...this.#copyContext(),
+      ...this.#copyContext(signal),
       pageSize: this.#options.listPageSize,
       maxObjects: this.#options.maxRenameObjects,
     };
@@ -272,17 +288,20 @@ export class S3FileSystem implements FileSystem {
    * through a copy of the object onto itself. stat, MDTM and MLST show it; listings
    * show S3's LastModified.
    */
-  async setTimes(path: string, mtime: Date): Promise<void> {
-    const head = await this.#head(path);
+  async setTimes(path: string, mtime: Date, options?: OperationOptions): Promise<void> {
+    const signal = options?.signal;
+    throwIfAborted(signal);
+    const head = await this.#head(path, signal);
     if (!head) {
-      if (await this.#probeDir(path)) throw new FsError('Unsupported', 'S3 keeps no modification times for directories');
+      if (await this.#probeDir(path, signal)) throw new FsError('Unsupported', 'S3 keeps no modification times for directories');
       throw new FsError('NotFound');
     }
-    await storeMtime(this.#copyContext(), this.#keys.file(path), head, mtime);
+    await storeMtime(this.#copyContext(signal), this.#keys.file(path), head, mtime);
   }
 
   /** HASH: the SHA-256 (or CRC32) S3 stored for the object, when it has the whole object's. */
   async hash(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined> {
+    throwIfAborted(options?.signal);
     if (path === '/') return undefined;
     const key = this.#keys.file(path);
     if (this.#resume && (await keptUpload(this.#resume, key))) {
@@ -353,7 +372,7 @@ export class S3FileSystem implements FileSystem {
     return { client: this.client, bucket: this.bucket, pageSize: this.#options.listPageSize, signal };
   }
 
-  #copyContext(): CopyContext {
-    return { client: this.client, bucket: this.bucket, concurrency: this.#options.copyConcurrency };
+  #copyContext(signal?: AbortSignal): CopyContext {
+    return { client: this.client, bucket: this.bucket, concurrency: this.#options.copyConcurrency, signal };
   }
 }

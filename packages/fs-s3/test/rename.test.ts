@@ -55,6 +55,29 @@ describe('S3FileSystem rename', () => {
     observed.destroy();
   });
 
+  test('a directory rename whose signal fires part-way stops between copies, removes them and keeps the source', async () => {
+    const observed = s3.server.client();
+    const log = recordCommands(observed);
+    const controller = new AbortController();
+    // The signal fires as the fourth copy starts: a real request, cancelled in flight.
+    observed.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CopyObjectCommand' && log.count('CopyObjectCommand') === 4) controller.abort();
+        return next(args);
+      },
+      { step: 'initialize', name: 'abortPartWay' },
+    );
+    const dirFs = new S3FileSystem({ bucket: s3.server.bucket, client: observed, maxRenameObjects: 20, copyConcurrency: 3 });
+    await dirFs.mkdir('/big');
+    for (let i = 0; i < 12; i++) await writeFile(dirFs, `/big/f${i}`, `file ${i}`);
+    await assert.rejects(dirFs.rename('/big', '/big-moved', { signal: controller.signal }), { code: 'Aborted' });
+    assert.ok(log.count('CopyObjectCommand') < 12, `${log.count('CopyObjectCommand')} copies started after the abort`);
+    await assert.rejects(dirFs.stat('/big-moved'), { code: 'NotFound' });
+    assert.equal((await listNames(dirFs, '/big')).length, 12);
+    assert.equal((await readFile(dirFs, '/big/f11')).toString(), 'file 11');
+    observed.destroy();
+  });
+
   test('a directory rename above maxRenameObjects is refused and changes nothing', async () => {
     await fs.mkdir('/huge');
     for (let i = 0; i < 20; i++) await writeFile(fs, `/huge/f${i}`, 'x');

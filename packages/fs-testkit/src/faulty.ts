@@ -177,15 +177,17 @@ export function faultyFileSystem(inner: FileSystem, faults: Faults): FaultyFileS
     read,
     write: (path: string, options?: WriteOptions): Promise<Writable> =>
       guarded('write', path, options?.signal, () => inner.write(path, options)),
-    mkdir: (path) => guarded('mkdir', path, undefined, () => inner.mkdir(path)),
-    rmdir: (path) => guarded('rmdir', path, undefined, () => inner.rmdir(path)),
-    remove: (path) => guarded('remove', path, undefined, () => inner.remove(path)),
-    rename: (from, to) => guarded('rename', from, undefined, () => inner.rename(from, to)),
-    ...optional('setTimes', (path, mtime) => guarded('setTimes', path, undefined, () => inner.setTimes!(path, mtime))),
-    ...optional('chmod', (path, mode) => guarded('chmod', path, undefined, () => inner.chmod!(path, mode))),
+    mkdir: (path, options) => guarded('mkdir', path, options?.signal, () => inner.mkdir(path, options)),
+    rmdir: (path, options) => guarded('rmdir', path, options?.signal, () => inner.rmdir(path, options)),
+    remove: (path, options) => guarded('remove', path, options?.signal, () => inner.remove(path, options)),
+    rename: (from, to, options) => guarded('rename', from, options?.signal, () => inner.rename(from, to, options)),
+    ...optional('setTimes', (path, mtime, options) =>
+      guarded('setTimes', path, options?.signal, () => inner.setTimes!(path, mtime, options))),
+    ...optional('chmod', (path, mode, options) => guarded('chmod', path, options?.signal, () => inner.chmod!(path, mode, options))),
     ...optional('hash', (path, algorithm, options) =>
       guarded('hash', path, options?.signal, () => inner.hash!(path, algorithm, options))),
-    ...optional('availableSpace', (path) => guarded('availableSpace', path, undefined, () => inner.availableSpace!(path))),
+    ...optional('availableSpace', (path, options) =>
+      guarded('availableSpace', path, options?.signal, () => inner.availableSpace!(path, options))),
     ...(inner.close ? { close: () => inner.close!() } : {}),
   };
 }

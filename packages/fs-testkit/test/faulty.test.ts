@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FsError, type FileStat, type FileSystem } from '@ftpkit/core';
 import { expectFsError, faultyFileSystem, listAll, readAll } from '@ftpkit/fs-testkit';
 
@@ -57,6 +58,26 @@ describe('faultyFileSystem', () => {
     const started = Date.now();
     await expectFsError(fs.stat('/slow', { signal: AbortSignal.timeout(20) }), 'Aborted');
     assert.ok(Date.now() - started < 5000);
+  });
+
+  it('every operation honours its signal: a hang is released and a delay cut short when it fires', async () => {
+    const fs = faultyFileSystem(inner, {
+      'rename:/from': 'hang-until-aborted',
+      'mkdir:*': 'hang-until-aborted',
+      'rmdir:*': 'hang-until-aborted',
+      'remove:/slow': { delay: 60_000 },
+    });
+    const controller = new AbortController();
+    const { signal } = controller;
+    const pending = [fs.rename('/from', '/to', { signal }), fs.mkdir('/d', { signal }), fs.rmdir('/d', { signal })];
+    const settled = await Promise.race([Promise.allSettled(pending).then(() => 'settled'), sleep(50, 'pending')]);
+    assert.equal(settled, 'pending', 'a hang settled before its signal fired');
+    const started = Date.now();
+    const slow = fs.remove('/slow', { signal });
+    controller.abort();
+    for (const call of [...pending, slow]) await expectFsError(call, 'Aborted');
+    assert.ok(Date.now() - started < 5000);
+    assert.deepEqual(fs.released, ['rename:/from', 'mkdir:*', 'rmdir:*']);
   });
 
   it('hang-until-aborted with a signal that already fired rejects at once', async () => {

@@ -44,7 +44,7 @@ export const authCommands: Record<string, EngineSpec> = {
   PASS: {
     auth: false,
     help: 'PASS <sp> password',
-    async handler({ session, arg, reply }) {
+    async handler({ session, arg, reply, signal }) {
       if (session.user) return reply(503, 'Already logged in.');
       const username = session.login.pendingUser;
       if (username === undefined) return reply(503, 'Login with USER first.');
@@ -89,17 +89,18 @@ export const authCommands: Record<string, EngineSpec> = {
         username,
         anonymous,
         fs: result.limits ? limitFileSystem(result.fs, result.limits) : result.fs,
+        ownsFileSystem: result.ownsFileSystem === true,
         permissions: Object.freeze({ ...base, ...result.permissions }),
         data: result.data ?? {},
       };
-      const home = await homeDirectory(session, result);
+      const home = await homeDirectory(session, result, signal);
       try {
         // An atomic slot in the state store: concurrent logins on any node are all counted.
         await claimUserSession(session, username, session.server.options.maxSessionsPerUser);
         if (session.closed) throw new ReplyError(421, 'Connection closed.');
       } catch (err) {
         releaseUserSession(session);
-        void result.fs.close?.().catch(() => {});
+        if (result.ownsFileSystem) void result.fs.close?.().catch(() => {});
         if (err instanceof StateUnavailableError) return session.close('Service not available, try again later.');
         throw err;
       }
@@ -142,11 +143,11 @@ export const authCommands: Record<string, EngineSpec> = {
 };
 
 /** The home directory if it exists, else `/`. */
-async function homeDirectory(session: ServerSession, result: AuthResult): Promise<string> {
+async function homeDirectory(session: ServerSession, result: AuthResult, signal: AbortSignal): Promise<string> {
   if (!result.home) return '/';
   const home = session.resolve(result.home);
   try {
-    const stat = await result.fs.stat(home);
+    const stat = await result.fs.stat(home, { signal });
     return stat.type === 'file' ? '/' : home;
   } catch (err) {
     if (!isFsError(err)) session.server.emit('error', toError(err), session);

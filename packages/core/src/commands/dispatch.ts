@@ -8,7 +8,9 @@ import { isFsError, replyForError } from '../fs/errors.js';
 import { answered, runChain } from '../hooks/middleware.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import type { ServerSession } from '../session.js';
+import type { Session } from '../session-view.js';
 import type { CommandTable, EngineContext, EngineSpec } from './engine-types.js';
+import { beginCommand } from './operations.js';
 import type { SentReply } from './types.js';
 
 /**
@@ -32,7 +34,11 @@ export async function dispatch(commands: CommandTable, session: ServerSession, v
       replies.push({ code, text: typeof text === 'string' ? text : text.join('\n') });
       session.reply(code, text);
     },
+    get signal() {
+      return running.signal;
+    },
   };
+  const running = beginCommand(ctx);
   const server = session.server;
   if (server.listens('command')) {
     server.emit('command', { session, verb, arg: verb === 'PASS' ? '****' : arg });
@@ -48,9 +54,21 @@ export async function dispatch(commands: CommandTable, session: ServerSession, v
     server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
     ctx.reply(451, 'Local error in processing.');
   }
+  running.end();
   if (server.listens('command-end')) {
     server.emit('command-end', { session, verb, reply: replies.at(-1)?.code, durationMs: performance.now() - startedAt });
   }
+}
+
+/**
+ * Whether a command of `spec` with `arg`, arriving while another command runs, is run at
+ * once (ABOR): only when it passes its login and argument checks, so that no refusal of
+ * its own is answered before the running command's reply.
+ */
+export function interrupts(session: Session, spec: EngineSpec | undefined, arg: string): boolean {
+  if (!spec?.interruptsCommand || (spec.auth !== false && !session.user)) return false;
+  const empty = arg.trim() === '';
+  return spec.arg === 'none' ? empty : spec.arg !== 'required' || !empty;
 }
 
 async function runCommand(ctx: EngineContext): Promise<void> {

@@ -30,52 +30,37 @@ export function hashOptions(session: ServerSession, value: string, reply: Engine
   reply(200, algorithm);
 }
 
-/** An AbortSignal that fires when the session's control connection goes away. */
-function untilClosed(session: ServerSession): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const socket = session.socket;
-  const onClose = (): void => controller.abort();
-  socket.once('close', onClose);
-  if (session.closed) controller.abort();
-  return { signal: controller.signal, release: () => socket.removeListener('close', onClose) };
-}
-
 export const hashCommands: Record<string, EngineSpec> = {
   HASH: {
     arg: 'required',
     help: 'HASH <sp> pathname',
     feat: featLine,
-    async handler({ session, arg, reply }) {
+    async handler({ session, arg, reply, signal }) {
       const limits = session.server.options.hash;
       if (!limits.enabled) return reply(502, 'HASH is not enabled on this server.');
       const user = session.requirePermission('read');
       const path = session.resolve(arg);
       const algorithm = session.login.hashAlgorithm;
-      const { signal, release } = untilClosed(session);
+      const stat = await user.fs.stat(path, { signal });
+      if (stat.type === 'directory') throw new ReplyError(553, 'HASH of a directory is not defined.');
+      const stored = await user.fs.hash?.(path, algorithm, { signal });
+      if (stored !== undefined) return reply(213, `${algorithm} 0-${stat.size} ${stored} ${arg}`);
+      const tooLarge = new ReplyError(556, `File too large to hash: the limit is ${limits.maxSize} bytes.`);
+      if (stat.size > limits.maxSize) throw tooLarge;
+      const busy = running.get(session.server) ?? 0;
+      if (busy >= limits.maxConcurrent) throw new ReplyError(450, 'Server busy hashing other files, try again later.');
+      running.set(session.server, busy + 1);
       try {
-        const stat = await user.fs.stat(path, { signal });
-        if (stat.type === 'directory') throw new ReplyError(553, 'HASH of a directory is not defined.');
-        const stored = await user.fs.hash?.(path, algorithm, { signal });
-        if (stored !== undefined) return reply(213, `${algorithm} 0-${stat.size} ${stored} ${arg}`);
-        const tooLarge = new ReplyError(556, `File too large to hash: the limit is ${limits.maxSize} bytes.`);
-        if (stat.size > limits.maxSize) throw tooLarge;
-        const busy = running.get(session.server) ?? 0;
-        if (busy >= limits.maxConcurrent) throw new ReplyError(450, 'Server busy hashing other files, try again later.');
-        running.set(session.server, busy + 1);
-        try {
-          const source = await user.fs.read(path, { signal });
-          const digest = await digestStream(source, algorithm, limits.maxSize);
-          if (signal.aborted) throw new FsError('Aborted');
-          if (!digest) {
-            source.destroy();
-            throw tooLarge;
-          }
-          reply(213, `${algorithm} 0-${digest.bytes} ${digest.hex} ${arg}`);
-        } finally {
-          running.set(session.server, (running.get(session.server) ?? 1) - 1);
+        const source = await user.fs.read(path, { signal });
+        const digest = await digestStream(source, algorithm, limits.maxSize);
+        if (signal.aborted) throw new FsError('Aborted');
+        if (!digest) {
+          source.destroy();
+          throw tooLarge;
         }
+        reply(213, `${algorithm} 0-${digest.bytes} ${digest.hex} ${arg}`);
       } finally {
-        release();
+        running.set(session.server, (running.get(session.server) ?? 1) - 1);
       }
     },
   },

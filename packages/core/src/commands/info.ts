@@ -84,9 +84,9 @@ export const infoCommands: Record<string, EngineSpec> = {
   STAT: {
     duringTransfer: true,
     help: 'STAT [<sp> pathname]',
-    async handler({ session, arg, reply }) {
+    async handler({ session, arg, reply, signal }) {
       if (!arg.trim() || session.transfer) return reply(211, serverStatus(session));
-      reply(213, await statPath(session, arg));
+      reply(213, await statPath(session, arg, signal));
     },
   },
 };

@@ -36,12 +36,12 @@ export function permFact(stat: Pick<FileStat, 'type'>, p: Readonly<Permissions>)
 }
 
 /** The entries to list for `path`: a directory's children, or the file itself. */
-async function* entriesOf(user: SessionUser, path: string, stat: FileStat, signal?: AbortSignal): AsyncGenerator<FileStat> {
+async function* entriesOf(user: SessionUser, path: string, stat: FileStat, signal: AbortSignal): AsyncGenerator<FileStat> {
   if (stat.type !== 'directory') {
     yield { ...stat, name: baseName(path) };
     return;
   }
-  yield* user.fs.list(path, signal ? { signal } : {});
+  yield* user.fs.list(path, { signal });
 }
 
 /** Formats the entries of one listing; made afresh for each, so it may cache. */
@@ -71,7 +71,7 @@ async function sendListing(
   const { session } = ctx;
   const user = session.requirePermission('list');
   const path = session.resolve(command === 'MLSD' ? ctx.arg : stripListFlags(ctx.arg));
-  const stat = await user.fs.stat(path);
+  const stat = await user.fs.stat(path, { signal: ctx.signal });
   if (command === 'MLSD' && stat.type !== 'directory') throw new ReplyError(501, 'Not a directory.');
   await runTransfer(ctx, {
     command,
@@ -110,23 +110,23 @@ export const listingCommands: Record<string, EngineSpec> = {
   MLST: {
     help: 'MLST [<sp> pathname]',
     feat: (session) => `MLST ${MLST_FACTS.map((f) => `${f}${session.login.mlstFacts.has(f) ? '*' : ''};`).join('')}`,
-    async handler({ session, arg, reply }) {
+    async handler({ session, arg, reply, signal }) {
       const user = session.requirePermission('list');
       const path = session.resolve(arg);
-      const stat = await user.fs.stat(path);
+      const stat = await user.fs.stat(path, { signal });
       reply(250, [`Listing ${path}`, ` ${mlsxLines(session, user)(stat, path)}`, 'End.']);
     },
   },
 };
 
 /** STAT with a path: the listing over the control connection (213). */
-export async function statPath(session: ServerSession, arg: string): Promise<string[]> {
+export async function statPath(session: ServerSession, arg: string, signal: AbortSignal): Promise<string[]> {
   const user = session.requirePermission('list');
   const path = session.resolve(stripListFlags(arg));
-  const stat = await user.fs.stat(path);
+  const stat = await user.fs.stat(path, { signal });
   const lines = [`Status of ${path}:`];
   const format = listLineFormatter();
-  for await (const entry of entriesOf(user, path, stat)) lines.push(` ${format(entry)}`);
+  for await (const entry of entriesOf(user, path, stat, signal)) lines.push(` ${format(entry)}`);
   lines.push('End of status.');
   return lines;
 }

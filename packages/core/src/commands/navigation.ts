@@ -5,11 +5,11 @@ import { ReplyError } from '../protocol/reply-error.js';
 import type { ServerSession } from '../session.js';
 import type { EngineSpec } from './engine-types.js';
 
-async function changeDirectory(session: ServerSession, target: string): Promise<void> {
+async function changeDirectory(session: ServerSession, target: string, signal: AbortSignal): Promise<void> {
   const user = session.requirePermission('list');
   // A missing target is the client's mistake (550); any other failure is answered like
   // every other verb's (450 for Unavailable, 451 and an 'error' event for a raw error).
-  const stat = await user.fs.stat(target).catch((err: unknown) => {
+  const stat = await user.fs.stat(target, { signal }).catch((err: unknown) => {
     if (isFsError(err, 'NotFound') || isFsError(err, 'NotADirectory')) return undefined;
     throw err;
   });
@@ -23,8 +23,8 @@ const CWD: EngineSpec = {
   // RFC 3659 section 6: one tree, "/" separators, absolute paths from its root, as
   // resolvePath implements for every path argument.
   feat: 'TVFS',
-  async handler({ session, arg, reply }) {
-    await changeDirectory(session, session.resolve(arg));
+  async handler({ session, arg, reply, signal }) {
+    await changeDirectory(session, session.resolve(arg), signal);
     reply(250, 'Directory successfully changed.');
   },
 };
@@ -32,8 +32,8 @@ const CWD: EngineSpec = {
 const CDUP: EngineSpec = {
   arg: 'none',
   help: 'CDUP',
-  async handler({ session, reply }) {
-    await changeDirectory(session, parentPath(session.cwd));
+  async handler({ session, reply, signal }) {
+    await changeDirectory(session, parentPath(session.cwd), signal);
     reply(250, 'Directory successfully changed.');
   },
 };

@@ -36,12 +36,12 @@ export const siteCommands: Record<string, EngineSpec> = {
   CHMOD: {
     arg: 'required',
     help: 'SITE CHMOD <sp> mode <sp> pathname',
-    async handler({ session, arg, reply }) {
+    async handler({ session, arg, reply, signal }) {
       const user = session.requirePermission('chmod');
       if (!user.fs.chmod) return reply(502, 'SITE CHMOD is not supported by this file system.');
       const m = /^([0-7]{1,4}) (.+)$/.exec(arg);
       if (!m) return reply(501, 'Syntax: SITE CHMOD mode pathname');
-      await user.fs.chmod(session.resolve(m[2]!), parseInt(m[1]!, 8));
+      await user.fs.chmod(session.resolve(m[2]!), parseInt(m[1]!, 8), { signal });
       reply(200, 'SITE CHMOD command ok.');
     },
   },

@@ -10,6 +10,7 @@ import { ReplyError } from '../protocol/reply-error.js';
 import type { ServerSession } from '../session.js';
 import type { Session, SessionUser } from '../session-view.js';
 import type { EngineContext, EngineSpec } from './engine-types.js';
+import { abortOtherCommands } from './operations.js';
 
 /** The TYPE in force, as RETR's 150 and STAT name it. */
 export function modeName(session: Session): string {
@@ -69,11 +70,11 @@ async function upload(ctx: EngineContext, options: UploadOptions): Promise<void>
 }
 
 /** A name in `dir` that does not exist yet. */
-async function uniqueName(user: SessionUser, dir: string, prefix: string): Promise<string> {
+async function uniqueName(user: SessionUser, dir: string, prefix: string, signal: AbortSignal): Promise<string> {
   for (let attempt = 0; attempt < 16; attempt++) {
     const candidate = joinPath(dir, `${prefix}.${randomBytes(4).toString('hex')}`);
     try {
-      await user.fs.stat(candidate);
+      await user.fs.stat(candidate, { signal });
     } catch (err) {
       if (isFsError(err, 'NotFound')) return candidate;
       throw err;
@@ -93,7 +94,7 @@ export const transferCommands: Record<string, EngineSpec> = {
       const start = session.login.restOffset;
       const request = await beforeTransfer(session, 'RETR', 'download', session.resolve(ctx.arg), start);
       const { path } = request;
-      const stat = await user.fs.stat(path);
+      const stat = await user.fs.stat(path, { signal: ctx.signal });
       if (stat.type === 'directory') throw new ReplyError(550, 'Not a plain file.');
       if (start > stat.size) throw new ReplyError(554, 'Invalid REST parameter: beyond the end of the file.');
       await runTransfer(ctx, {
@@ -141,22 +142,29 @@ export const transferCommands: Record<string, EngineSpec> = {
       const { session } = ctx;
       const user = session.requirePermission('write');
       const hint = stouBase(session, ctx.arg);
-      const path = await uniqueName(user, parentPath(hint), baseName(hint));
+      const path = await uniqueName(user, parentPath(hint), baseName(hint), ctx.signal);
       await upload(ctx, { command: 'STOU', path, user, unique: true });
     },
   },
   ABOR: {
     arg: 'none',
     duringTransfer: true,
+    interruptsCommand: true,
     help: 'ABOR',
-    async handler({ session, reply }) {
+    async handler(ctx) {
+      const { session, reply } = ctx;
       const transfer = session.transfer;
       if (transfer) {
         transfer.abort();
         await transfer.done; // the transfer answers 426 first
         return reply(226, 'ABOR successful.');
       }
+      // RFC 959 4.1.3: a command in progress is answered 426 (its adapter call was
+      // aborted), then ABOR 226; with nothing in progress, 225. Either way the data
+      // channel goes, also one a PASV in progress just opened.
+      const aborted = await abortOtherCommands(ctx);
       session.setDataChannel(undefined);
+      if (aborted) return reply(226, 'ABOR successful.');
       reply(225, 'No transfer to ABOR.');
     },
   },

@@ -21,6 +21,11 @@ export interface CommandContext {
   reply(code: number, text: string | readonly string[]): void;
   /** Every reply sent for this command so far, in order (visible after `await next()`). */
   readonly replies: readonly SentReply[];
+  /**
+   * Fires when ABOR aborts this command or the control connection closes. The core
+   * passes it to every file system call the command makes; pass it to yours.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** How a command's argument is checked before its handler runs (501 when violated). */
@@ -43,6 +48,12 @@ export interface CommandSpec {
   feat?: string | ((session: Session) => string | undefined);
   /** Answered at once while a transfer runs (ABOR, STAT, NOOP, QUIT), instead of queued. */
   duringTransfer?: boolean;
+  /**
+   * Run at once when it arrives while another command runs and nothing else is queued,
+   * so that it can abort that command (ABOR); it must answer after that command does.
+   * Queued as usual when it would fail its login or argument check.
+   */
+  interruptsCommand?: boolean;
   /**
    * A file transfer (RETR, STOR, STOU, APPE): the parameters set for the next transfer
    * (the REST offset, the ALLO size) are used up by this command whatever its outcome,

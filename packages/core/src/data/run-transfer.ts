@@ -48,6 +48,9 @@ export async function runTransfer<S extends Readable | Writable>(
   requireDataProtection(session);
   const channel = session.takeDataChannel();
   const controller = new AbortController();
+  // ABOR before the transfer is registered (while the file opens) and a vanished client stop it too.
+  if (ctx.signal.aborted) controller.abort();
+  else ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
   let stream: S;
   try {
     stream = await plan.open(controller.signal);

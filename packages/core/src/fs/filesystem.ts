@@ -11,8 +11,16 @@
  * {@link FsErrorCode}s; the core turns each into the right FTP reply. Any other thrown
  * value becomes `451 Local error`, never a crash.
  *
- * Long operations take an `AbortSignal`: when a client sends ABOR or disappears the
- * signal fires and the adapter should stop work and release resources promptly.
+ * Every operation takes {@link OperationOptions} with an `AbortSignal`: the core passes
+ * one that fires when the client sends ABOR, disconnects or the session is closed. An
+ * adapter checks it (the toolkit's `throwIfAborted`) before starting and between steps
+ * of a long operation (a directory rename that copies objects one by one), hands it to
+ * its backend's calls (the AWS SDK's `abortSignal`), and rejects with `Aborted` once it
+ * fired. A step that commits (deleting the source objects of a completed copy) may
+ * finish first: what is left must be whole, either before or after the operation.
+ *
+ * Ownership: the core never closes a FileSystem that `authenticate` returned unless the
+ * result says the login owns it (`ownsFileSystem: true`); see {@link FileSystem.close}.
  */
 import type { Readable, Writable } from 'node:stream';
 import type { HashAlgorithm } from './hash.js';
@@ -42,9 +50,9 @@ export interface FileStat {
   target?: string;
 }
 
-/** Options common to long-running operations. */
+/** Options every operation takes. */
 export interface OperationOptions {
-  /** Fires when the client aborts or disconnects. */
+  /** Fires when the client aborts (ABOR) or disconnects, or the session is closed. */
   signal?: AbortSignal;
 }
 
@@ -107,22 +115,22 @@ export interface FileSystem {
   write(path: string, options?: WriteOptions): Promise<Writable>;
 
   /** Create a directory. Parent must exist. Throws `AlreadyExists`, `NotFound`. */
-  mkdir(path: string): Promise<void>;
+  mkdir(path: string, options?: OperationOptions): Promise<void>;
 
   /** Remove an empty directory. Throws `NotEmpty`, `NotFound`, `NotADirectory`. */
-  rmdir(path: string): Promise<void>;
+  rmdir(path: string, options?: OperationOptions): Promise<void>;
 
   /** Remove a file. Throws `NotFound`, `IsADirectory`. */
-  remove(path: string): Promise<void>;
+  remove(path: string, options?: OperationOptions): Promise<void>;
 
   /** Rename or move a file or directory; replaces an existing file at `to`. */
-  rename(from: string, to: string): Promise<void>;
+  rename(from: string, to: string, options?: OperationOptions): Promise<void>;
 
   /** Set the modification time (MFMT). Absent: MFMT is not offered. */
-  setTimes?(path: string, mtime: Date): Promise<void>;
+  setTimes?(path: string, mtime: Date, options?: OperationOptions): Promise<void>;
 
   /** Change unix permission bits (SITE CHMOD). Absent: SITE CHMOD is not offered. */
-  chmod?(path: string, mode: number): Promise<void>;
+  chmod?(path: string, mode: number, options?: OperationOptions): Promise<void>;
 
   /**
    * A digest the backend already holds for the file at `path` (HASH), as lowercase hex:
@@ -133,8 +141,14 @@ export interface FileSystem {
   hash?(path: string, algorithm: HashAlgorithm, options?: OperationOptions): Promise<string | undefined>;
 
   /** Free bytes available for uploads under `path` (AVBL / STAT), if known. */
-  availableSpace?(path: string): Promise<number>;
+  availableSpace?(path: string, options?: OperationOptions): Promise<number>;
 
-  /** Release resources when the session ends. */
+  /**
+   * Release resources (timers, clients). Who calls it: the core never closes a
+   * FileSystem that `authenticate` returned unless the result says the login owns it
+   * (`{ fs, ownsFileSystem: true }`); then it is closed when that login ends (QUIT,
+   * REIN, disconnect, server close), after any aborted transfer has cleaned up. A file
+   * system shared by several sessions is closed by whoever created it.
+   */
   close?(): Promise<void>;
 }

@@ -34,6 +34,13 @@ export interface AuthRequest {
 export interface AuthResult extends TlsPolicy {
   /** The user's storage; `/` of this file system is the user's root. */
   fs: FileSystem;
+  /**
+   * This login owns `fs`: the core calls `fs.close()` when the login ends (QUIT, REIN,
+   * disconnect, server close, or a login refused after `authenticate`). Set it for a
+   * file system made for this login; leave it unset for one shared between sessions,
+   * which the core never closes. Default false.
+   */
+  ownsFileSystem?: boolean;
   /** What the user may do; missing flags default to allowed (anonymous: read-only). */
   permissions?: Partial<Permissions>;
   /** Initial working directory (virtual path); defaults to `/`, and to `/` when it does not exist. */

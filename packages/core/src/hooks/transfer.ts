@@ -87,10 +87,13 @@ function refused(outcome: TransferResult, error: ReplyError): TransferResult {
   return { ...outcome, status: 'failed', error, reply: { code: error.code, text: error.message } };
 }
 
-/** Remove a rejected upload; already gone (moved by the hook) is fine. */
+/**
+ * Remove a rejected upload; already gone (moved by the hook) is fine. The one call made
+ * without the command's signal: cleanup must finish after an ABOR or a vanished client.
+ */
 async function removeQuietly(session: ServerSession, path: string): Promise<void> {
   try {
-    await session.user?.fs.remove(path);
+    await session.user?.fs.remove(path, {});
   } catch (err) {
     if (!isFsError(err, 'NotFound')) session.server.emit('error', toError(err), session);
   }

@@ -22,11 +22,13 @@ export interface FileSystemLimits {
   upload?: readonly BandwidthBucket[];
   /** Buckets downloads pass through. */
   download?: readonly BandwidthBucket[];
-  /** Whether `close()` closes the wrapped file system too. Default true. */
-  closeWrapped?: boolean;
 }
 
-/** Wrap `fs` so that every upload and download obeys `limits`. */
+/**
+ * Wrap `fs` so that every upload and download obeys `limits`. Every other call, with its
+ * options (the signal), goes to `fs`; closing the wrapper closes `fs`, so the core does
+ * that only when the login owns `fs` (`AuthResult.ownsFileSystem`).
+ */
 export function limitFileSystem(fs: FileSystem, limits: FileSystemLimits): FileSystem {
   return new LimitedFileSystem(fs, limits);
 }
@@ -55,10 +57,10 @@ class LimitedFileSystem implements FileSystem {
   ) {
     this.capabilities = fs.capabilities;
     // Only offer what the adapter offers: FEAT, MFMT, SITE CHMOD and AVBL look at these.
-    if (fs.setTimes) this.setTimes = (path, mtime) => fs.setTimes!(path, mtime);
-    if (fs.chmod) this.chmod = (path, mode) => fs.chmod!(path, mode);
+    if (fs.setTimes) this.setTimes = (path, mtime, options) => fs.setTimes!(path, mtime, options);
+    if (fs.chmod) this.chmod = (path, mode, options) => fs.chmod!(path, mode, options);
     if (fs.hash) this.hash = (path, algorithm, options) => fs.hash!(path, algorithm, options);
-    if (fs.availableSpace || limits.quota) this.availableSpace = (path) => this.spaceLeft(path);
+    if (fs.availableSpace || limits.quota) this.availableSpace = (path, options) => this.spaceLeft(path, options);
   }
 
   stat(path: string, options?: OperationOptions): Promise<FileStat> {
@@ -106,40 +108,42 @@ class LimitedFileSystem implements FileSystem {
       },
       settle: async () => {
         if (!reservation) return;
-        // Whatever the backend kept (all, part or none of it) is what counts.
+        // Whatever the backend kept (all, part or none of it) is what counts; measured
+        // without the signal, which has fired when the upload was aborted.
         await reservation.settle((await sizeOf(this.fs, path).catch(() => existing)) - existing);
       },
     });
   }
 
-  mkdir(path: string): Promise<void> {
-    return this.fs.mkdir(path);
+  mkdir(path: string, options?: OperationOptions): Promise<void> {
+    return this.fs.mkdir(path, options);
   }
 
-  rmdir(path: string): Promise<void> {
-    return this.fs.rmdir(path);
+  rmdir(path: string, options?: OperationOptions): Promise<void> {
+    return this.fs.rmdir(path, options);
   }
 
-  async remove(path: string): Promise<void> {
-    const size = this.limits.quota ? await sizeOf(this.fs, path) : 0;
-    await this.fs.remove(path);
+  async remove(path: string, options?: OperationOptions): Promise<void> {
+    const size = this.limits.quota ? await sizeOf(this.fs, path, options) : 0;
+    await this.fs.remove(path, options);
     await this.limits.quota?.adjust(-size);
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string, options?: OperationOptions): Promise<void> {
     // A file replaced by the rename no longer takes space.
-    const replaced = this.limits.quota && from !== to ? await sizeOf(this.fs, to) : 0;
-    await this.fs.rename(from, to);
+    const replaced = this.limits.quota && from !== to ? await sizeOf(this.fs, to, options) : 0;
+    await this.fs.rename(from, to, options);
     await this.limits.quota?.adjust(-replaced);
   }
 
-  private async spaceLeft(path: string): Promise<number> {
-    const inner = this.fs.availableSpace ? await this.fs.availableSpace(path) : Infinity;
+  private async spaceLeft(path: string, options?: OperationOptions): Promise<number> {
+    const inner = this.fs.availableSpace ? await this.fs.availableSpace(path, options) : Infinity;
     return Math.min(inner, this.limits.quota ? await this.limits.quota.refresh() : Infinity);
   }
 
+  /** Closes the wrapped file system: whoever may close the wrapper owns both. */
   async close(): Promise<void> {
-    if (this.limits.closeWrapped !== false) await this.fs.close?.();
+    await this.fs.close?.();
   }
 }
 

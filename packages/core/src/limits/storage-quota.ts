@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FsError } from '../fs/errors.js';
-import type { FileSystem } from '../fs/filesystem.js';
+import type { FileSystem, OperationOptions } from '../fs/filesystem.js';
 import { joinPath } from '../fs/paths.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import type { QuotaUsage, StateStore } from '../state/store.js';
@@ -162,12 +162,13 @@ export function quotaExceeded(maxBytes: number): FsError {
 
 /**
  * Total size of the files under `path`, walking the tree with `list`. Costs one listing
- * per directory: measure once per user and keep the {@link StorageQuota}.
+ * per directory: measure once per user and keep the {@link StorageQuota}. `options.signal`
+ * stops the walk.
  */
-export async function measureUsage(fs: FileSystem, path = '/'): Promise<number> {
+export async function measureUsage(fs: FileSystem, path = '/', options?: OperationOptions): Promise<number> {
   let total = 0;
-  for await (const entry of fs.list(path)) {
-    if (entry.type === 'directory') total += await measureUsage(fs, joinPath(path, entry.name));
+  for await (const entry of fs.list(path, options)) {
+    if (entry.type === 'directory') total += await measureUsage(fs, joinPath(path, entry.name), options);
     else if (entry.type === 'file') total += entry.size;
   }
   return total;

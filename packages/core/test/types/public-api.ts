@@ -19,6 +19,7 @@ import {
   type FinishedTransfer,
   type FtpServerOptions,
   type LoginPolicy,
+  type OperationOptions,
   type Permissions,
   type SentReply,
   type Session,
@@ -54,6 +55,16 @@ export type LimitsShape = Expect<Equal<AuthResult['limits'], FileSystemLimits | 
 export const result: AuthResult = { fs, home: '/home/a', permissions: { write: false }, limits: { maxFileSize: 1024 }, data: { id: 7 } };
 // @ts-expect-error the file system is required
 export const noFs: AuthResult = { home: '/' };
+// Who closes `fs`: the core only when the login owns it.
+export const owned: AuthResult = { fs, ownsFileSystem: true };
+export type OwnsFlag = Expect<Equal<AuthResult['ownsFileSystem'], boolean | undefined>>;
+// @ts-expect-error closeWrapped is gone: the wrapper closes what it wraps, under the same rule
+export const closeWrapped: FileSystemLimits = { closeWrapped: false };
+// Every FileSystem method takes the operation's options with its signal.
+export type RenameOptions = Expect<Equal<Parameters<FileSystem['rename']>[2], OperationOptions | undefined>>;
+export type MkdirOptions = Expect<Equal<Parameters<FileSystem['mkdir']>[1], OperationOptions | undefined>>;
+export type RemoveOptions = Expect<Equal<Parameters<FileSystem['remove']>[1], OperationOptions | undefined>>;
+export type ChmodOptions = Expect<Equal<Parameters<NonNullable<FileSystem['chmod']>>[2], OperationOptions | undefined>>;
 export const syncAuth: FtpServerOptions['authenticate'] = () => ({ fs });
 export const asyncAuth: FtpServerOptions['authenticate'] = async ({ password }) => {
   if (password === '') throw new AuthError('Empty password.');
@@ -85,6 +96,7 @@ server.use(['STOR', 'RETR'], (ctx) => ctx.reply(550, 'No.'));
 // @ts-expect-error a verb list needs a middleware
 server.use(['STOR']);
 export type ContextSession = Expect<Equal<CommandContext['session'], Session>>;
+export type ContextSignal = Expect<Equal<CommandContext['signal'], AbortSignal>>;
 
 // The session view is read-only and carries none of the engine's state.
 declare const session: Session;

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { FileStat } from '@ftpkit/core';
+import { isFsError, type FileStat } from '@ftpkit/core';
 import type { SuiteContext } from '../context.js';
 import { faultyFileSystem } from '../faulty.js';
 import { expectFsError, listNames, readAll, writeAll } from '../helpers.js';
 
 /**
- * Signals on the adapter's own read and list, and the adapter behind injected faults:
+ * Signals on the adapter's own operations (an already fired one rejects every one of
+ * them), and the adapter behind injected faults:
  * a listing that fails part-way is left in a state where the next one works.
  */
 export function faultTests({ test }: SuiteContext): void {
@@ -66,6 +67,37 @@ export function faultTests({ test }: SuiteContext): void {
     );
     assert.ok(bytes < 4 * 1024 * 1024, 'the whole file arrived although the signal fired');
     await expectFsError(async () => readAll(await fs.read('/big.bin', { signal: AbortSignal.abort() })), 'Aborted');
+  });
+
+  test('every operation given an already fired signal rejects with Aborted and changes nothing', async (fs) => {
+    await writeAll(fs, '/f', 'x');
+    await fs.mkdir('/d');
+    await fs.mkdir('/empty');
+    const signal = AbortSignal.abort();
+    const calls: [string, () => Promise<unknown>][] = [
+      ['stat', () => fs.stat('/f', { signal })],
+      ['list', async () => {
+        for await (const entry of fs.list('/d', { signal })) void entry;
+      }],
+      ['read', () => fs.read('/f', { signal })],
+      ['write', () => fs.write('/new', { signal })],
+      ['mkdir', () => fs.mkdir('/d2', { signal })],
+      ['rmdir', () => fs.rmdir('/empty', { signal })],
+      ['remove', () => fs.remove('/f', { signal })],
+      ['rename', () => fs.rename('/f', '/g', { signal })],
+    ];
+    if (fs.setTimes) calls.push(['setTimes', () => fs.setTimes!('/f', new Date(0), { signal })]);
+    if (fs.chmod) calls.push(['chmod', () => fs.chmod!('/f', 0o600, { signal })]);
+    if (fs.hash) calls.push(['hash', () => fs.hash!('/f', 'SHA-256', { signal })]);
+    if (fs.availableSpace) calls.push(['availableSpace', () => fs.availableSpace!('/', { signal })]);
+    for (const [name, call] of calls) {
+      await assert.rejects(call(), (err) => isFsError(err, 'Aborted'), `${name} did not reject with Aborted`);
+    }
+    const f = await fs.stat('/f');
+    assert.equal(f.size, 1);
+    assert.notEqual(f.mtime.getTime(), 0, 'setTimes ran');
+    assert.equal((await fs.stat('/empty')).type, 'directory');
+    for (const gone of ['/new', '/d2', '/g']) await expectFsError(fs.stat(gone), 'NotFound');
   });
 
   test('list: an already fired signal stops the listing with Aborted', async (fs) => {
