@@ -49,6 +49,8 @@ describe('native listing', () => {
     await symlink('nowhere', join(tree, 'dangling'));
     await writeFile(join(tree, `.ftpkit-upload-aaaa-${process.pid}-bbbb.tmp`), 'partial');
     execFileSync('mkfifo', [join(tree, 'fifo')]);
+    // Not UTF-8: listed by neither (no client could name it).
+    await writeFile(Buffer.concat([Buffer.from(join(tree, 'latin1-')), Buffer.from([0xe9])]), 'x');
     await mkdir(join(root, 'many'));
     for (let i = 0; i < MANY; i++) await writeFile(join(root, 'many', `file-${i}`), String(i));
   });
@@ -78,6 +80,7 @@ describe('native listing', () => {
       assert.equal(byName.get('fifo')?.type, 'file');
       assert.equal(byName.get('spaced and ünïcødé ✓ name.txt')?.size, 5000);
       assert.ok(![...byName.keys()].some((n) => n.startsWith('.ftpkit-upload-')), 'temporary uploads hidden');
+      assert.ok(![...byName.keys()].some((n) => n.startsWith('latin1-')), 'no name that is not UTF-8');
       assert.deepEqual(await listAll(native, '/many'), await listAll(js, '/many'));
     });
   }

@@ -74,6 +74,35 @@ static void finalize_reader(napi_env env, void *data, void *hint) {
   free(r);
 }
 
+/*
+ * Whether a name is well-formed UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF). JavaScript sees other names with U+FFFD in place of the bad bytes, a name no
+ * client can send back: they are left out, as the JavaScript listing leaves them out
+ * (its lstat of the decoded name finds nothing).
+ */
+static int valid_utf8(const unsigned char *s) {
+  while (*s) {
+    unsigned c = *s;
+    if (c < 0x80) {
+      s++;
+      continue;
+    }
+    int n;
+    unsigned min, cp;
+    if ((c & 0xE0) == 0xC0) n = 1, min = 0x80, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) n = 2, min = 0x800, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) n = 3, min = 0x10000, cp = c & 0x07;
+    else return 0;
+    for (int i = 1; i <= n; i++) {
+      if ((s[i] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    s += n + 1;
+  }
+  return 1;
+}
+
 static int append_name(Batch *b, const char *name) {
   size_t len = strlen(name) + 1;
   if (b->names_len + len > b->names_cap) {
@@ -131,6 +160,7 @@ static void execute_batch(napi_env env, void *data) {
     }
     const char *name = entry->d_name;
     if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+    if (!valid_utf8((const unsigned char *)name)) continue;
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) continue; /* removed since readdir: not listed */

@@ -1,7 +1,7 @@
 /**
  * The addon as its users see it: it loads (under CI it must, unless FTPKIT_NATIVE=0 says
  * otherwise), and a DirectoryReader reports exactly what lstat reports for every entry
- * kind, in any batch size, with Node-style errors, a directory removed mid-read, and a
+ * kind (leaving out names that are not UTF-8), in any batch size, with Node-style errors, a directory removed mid-read, and a
  * close while a read runs.
  */
 import assert from 'node:assert/strict';
@@ -94,11 +94,16 @@ describe('DirectoryReader', { skip: disabled || skip }, () => {
   symlinkSync(join(outside, 'target.txt'), join(dir, 'to-outside'));
   symlinkSync('plain.txt', join(dir, 'to-inside'));
   symlinkSync('missing', join(dir, 'dangling'));
-  for (let i = 0; i < 40; i++) writeFileSync(join(dir, `n${i}`), String(i));
+  for (let i = 0; i < 39; i++) writeFileSync(join(dir, `n${i}`), String(i));
+  writeFileSync(join(dir, 'four bytes 🗂'), '');
+  // Not UTF-8: JavaScript could only name it with U+FFFD instead of the byte.
+  writeFileSync(Buffer.concat([Buffer.from(join(dir, 'latin1-')), Buffer.from([0xe9, 0xff])]), 'x');
 
   test('reports what lstat reports for files, directories, links and an unreadable entry', async () => {
     const { entries } = await readAll(dir, 1000);
     assert.equal(entries.size, 47);
+    assert.ok(entries.has('four bytes 🗂'));
+    assert.ok(![...entries.keys()].some((n) => n.startsWith('latin1-')), 'a name that is not UTF-8 is left out');
     for (const [name, numbers] of entries) assert.deepEqual(numbers, lstatNumbers(join(dir, name)), name);
     // Links are described themselves, never their targets.
     const link = entries.get('to-outside')!;
