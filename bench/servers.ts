@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeStatus } from '@ftpkit/native';
 import type { CertFiles } from './certs.js';
 import type { Target } from './ftp-client.js';
 import { startProcess, stopProcess, waitForBanner } from './proc.js';
@@ -80,7 +81,11 @@ function ftpkit(workers: number, native = true): ServerSpec {
   return {
     name: `ftpkit${workers === 1 ? '' : ` ×${workers}`}${native ? '' : ' (no addon)'}`,
     workers,
-    unavailable: () => undefined,
+    unavailable: () => {
+      if (native) return undefined;
+      const { loaded, reason } = nativeStatus();
+      return loaded ? undefined : `@ftpkit/native is not in use here (${reason}): ftpkit already runs without it`;
+    },
     async start(dir, port, passive, options) {
       const tls = options?.tls ? [options.tls.certFile, options.tls.keyFile] : [];
       const args = [String(port), dir, USER, PASSWORD, String(workers), passive, ...tls];
