@@ -39,6 +39,16 @@ test('FTPKIT_NATIVE=0 in the environment disables it', () => {
   assert.match(child.reason, /FTPKIT_NATIVE=0/);
 });
 
+test('the install step never fails: without node-gyp, or with FTPKIT_NATIVE=0, one line and exit 0', () => {
+  const script = fileURLToPath(new URL('../scripts/build-addon.mjs', import.meta.url));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_node_gyp$/i.test(k)));
+  // No node-gyp on this PATH (and none named by npm): the build is not attempted.
+  const bare = execFileSync(process.execPath, [script], { env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8' });
+  assert.match(bare, /^@ftpkit\/native: not built \((node-gyp: ENOENT|no Node headers [^)]*)\); ftpkit uses its JavaScript paths\n$/);
+  const off = execFileSync(process.execPath, [script], { env: { ...env, FTPKIT_NATIVE: '0' }, encoding: 'utf8' });
+  assert.match(off, /^@ftpkit\/native: not built \(FTPKIT_NATIVE=0\)/);
+});
+
 /** Every entry of `path`, read `max` at a time: name → numbers. */
 async function readAll(path: string, max: number): Promise<{ entries: Map<string, number[]>; batches: number }> {
   const reader = new DirectoryReader(path);
