@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeStatus } from '@ftpkit/native';
 import type { CertFiles } from './certs.js';
 import type { Target } from './ftp-client.js';
 import { startProcess, stopProcess, waitForBanner } from './proc.js';
@@ -63,22 +64,32 @@ export async function running(child: ChildProcess, target: Target, ipc: boolean)
   };
 }
 
-function nodeServer(script: string, args: string[]): ChildProcess {
+function nodeServer(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each Node server into DIR.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   return startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', join(here, 'servers', script), ...args], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env, ...env },
   });
 }
 
-function ftpkit(workers: number): ServerSpec {
+/**
+ * ftpkit on `workers` processes; `native: false` runs it with FTPKIT_NATIVE=0 (without
+ * the @ftpkit/native addon), for an A/B in the same run.
+ */
+function ftpkit(workers: number, native = true): ServerSpec {
   return {
-    name: workers === 1 ? 'ftpkit' : `ftpkit ×${workers}`,
+    name: `ftpkit${workers === 1 ? '' : ` ×${workers}`}${native ? '' : ' (no addon)'}`,
     workers,
-    unavailable: () => undefined,
+    unavailable: () => {
+      if (native) return undefined;
+      const { loaded, reason } = nativeStatus();
+      return loaded ? undefined : `@ftpkit/native is not in use here (${reason}): ftpkit already runs without it`;
+    },
     async start(dir, port, passive, options) {
       const tls = options?.tls ? [options.tls.certFile, options.tls.keyFile] : [];
-      const child = nodeServer('ftpkit.ts', [String(port), dir, USER, PASSWORD, String(workers), passive, ...tls]);
+      const args = [String(port), dir, USER, PASSWORD, String(workers), passive, ...tls];
+      const child = nodeServer('ftpkit.ts', args, native ? {} : { FTPKIT_NATIVE: '0' });
       return running(child, { host: HOST, port, user: USER, password: PASSWORD }, workers === 1);
     },
   };
@@ -162,4 +173,4 @@ const vsftpd: ServerSpec = {
 };
 
 /** Every server but pure-ftpd (servers/pure-ftpd.ts), in the column order of the table. */
-export const BUILT_IN_SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(2), pyftpdlib, vsftpd, ftpSrv];
+export const BUILT_IN_SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(1, false), ftpkit(2), pyftpdlib, vsftpd, ftpSrv];

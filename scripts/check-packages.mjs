@@ -30,10 +30,13 @@ for (const { dir, manifest } of packages) {
   const bad = (what) => problems.push(`${manifest.name}: ${what}`);
   for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) if (!files.includes(`package/${file}`)) bad(`${file} missing from the tarball`);
   if (JSON.stringify(packed.exports ?? {}).includes('@ftpkit/source')) bad('the internal @ftpkit/source condition is published');
+  if (files.some((f) => f.startsWith('package/build/'))) bad('a native build directory is packed (the install step builds it)');
+  if (packed.scripts?.install && !files.includes('package/binding.gyp')) bad('an install step without binding.gyp');
   if (JSON.stringify(packed).includes('workspace:')) bad('a workspace: range is published');
   if (packed.publishConfig?.access !== 'public') bad('publishConfig.access is not public');
   for (const field of ['repository', 'homepage', 'bugs', 'keywords', 'license', 'engines']) if (!packed[field]) bad(`no ${field} field`);
-  if (manifest.name !== '@ftpkit/core' && manifest.name !== '@ftpkit/cli') {
+  // @ftpkit/native is a plain addon: it uses nothing of the core.
+  if (!['@ftpkit/core', '@ftpkit/cli', '@ftpkit/native'].includes(manifest.name)) {
     if (!packed.peerDependencies?.['@ftpkit/core']) bad('@ftpkit/core is not a peer dependency');
     if (packed.dependencies?.['@ftpkit/core']) bad('@ftpkit/core is also a dependency');
   }
@@ -65,6 +68,11 @@ if (major > 22 || (major === 22 && minor >= 12)) {
       problems.push(`require('${name}') failed: ${err.stderr.split('\n').find((l) => /Error/.test(l)) ?? err.message}`);
     }
   }
+}
+// The addon's tarball carries sources only: npm's install built it in the host project.
+if (process.env.FTPKIT_NATIVE !== '0') {
+  const status = sh(process.execPath, ['--input-type=module', '-e', "console.log(JSON.stringify((await import('@ftpkit/native')).nativeStatus()))"], host);
+  if (!JSON.parse(status).loaded) problems.push(`@ftpkit/native did not build on install: ${status.trim()}`);
 }
 const version = sh(join(host, 'node_modules/.bin/ftpkit'), ['--version'], host).trim();
 if (!version.includes(packages.find((p) => p.manifest.name === '@ftpkit/cli').manifest.version)) problems.push(`ftpkit --version printed "${version}"`);

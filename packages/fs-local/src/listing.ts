@@ -11,6 +11,7 @@ import { toFileStat } from './file-stat.js';
 import type { IdNames } from './id-names.js';
 import type { Jail, JailHandle } from './jail.js';
 import type { Metadata } from './metadata.js';
+import { listNative, type NativeModule } from './native-listing.js';
 import { isTempName } from './temp-names.js';
 
 /** Directory entries read per getdents(2) call. */
@@ -30,10 +31,13 @@ export interface ListContext {
   readonly signal: AbortSignal | undefined;
   /** Receives the names of the temporary upload files met (and hidden). */
   readonly temps?: string[];
+  /** The `@ftpkit/native` addon, when it is to be used (see native-listing.ts). */
+  readonly native?: NativeModule | undefined;
 }
 
 /** The entries of the pinned directory `dir`. */
 export function listDirectory(dir: JailHandle, context: ListContext): AsyncGenerator<FileStat> {
+  if (context.native) return listNative(context.native, dir, context);
   return context.sync ? listSync(dir, context) : listAsync(dir, context);
 }
 

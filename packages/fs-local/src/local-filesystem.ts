@@ -26,6 +26,7 @@ import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
+import { nativeModule } from './native-listing.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
 import { trackUpload } from './stale-uploads.js';
@@ -55,6 +56,7 @@ export class LocalFileSystem implements FileSystem {
   readonly #ownerNames: boolean;
   readonly #meta: Metadata;
   readonly #syncMetadata: boolean;
+  readonly #native: boolean;
   readonly #calls: FileCalls;
   /** Age after which leftovers of unknown writers go; undefined: leftovers are kept. */
   readonly #staleAge: number | undefined;
@@ -67,6 +69,7 @@ export class LocalFileSystem implements FileSystem {
    */
   constructor(options: LocalFileSystemOptions) {
     this.#syncMetadata = options.syncMetadata ?? true;
+    this.#native = options.native ?? true;
     this.#meta = metadataCalls(this.#syncMetadata);
     this.#calls = fileCalls(this.#syncMetadata, SMALL_FILE);
     this.#jail = new Jail(options.root, options.portableJail ? false : undefined, this.#meta);
@@ -95,10 +98,11 @@ export class LocalFileSystem implements FileSystem {
     const { signal } = options;
     throwIfAborted(signal);
     const ids = await this.#ids();
+    const native = this.#native ? await nativeModule() : undefined;
     const handle = await translated(() => this.#jail.open(path, true));
     const temps: string[] = [];
     try {
-      const context = { jail: this.#jail, meta: this.#meta, ids, sync: this.#syncMetadata, signal, temps };
+      const context = { jail: this.#jail, meta: this.#meta, ids, sync: this.#syncMetadata, signal, temps, native };
       yield* listDirectory(handle, context);
       // The listing has read the names anyway: leftovers seen in it go now.
       if (this.#staleAge !== undefined && temps.length > 0) await removeStale(handle, temps, this.#staleAge);

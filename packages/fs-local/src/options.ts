@@ -45,6 +45,13 @@ export interface LocalFileSystemOptions {
    */
   syncMetadata?: boolean;
   /**
+   * List directories with the optional `@ftpkit/native` addon when it is installed and
+   * loaded: entries are read and lstat'ed in batches on the thread pool, with the same
+   * jail guarantees. Default true; false (or `FTPKIT_NATIVE=0` in the environment) keeps
+   * the JavaScript listing.
+   */
+  native?: boolean;
+  /**
    * Milliseconds after which a leftover temporary file of an atomic upload whose writer
    * cannot be asked (another host, an older version) is removed; it counts from the
    * file's last write, so it must exceed the longest an upload may stall. Files of a

@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "ftpkit_native",
+      "sources": ["src/native.c", "src/listing.c"],
+      "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],
+      "defines": ["_GNU_SOURCE"],
+      "xcode_settings": { "OTHER_CFLAGS": ["-std=c11", "-O2", "-Wall", "-Wextra"] }
+    }
+  ]
+}

@@ -1,0 +1,57 @@
+/**
+ * Loading the compiled addon: once per process, synchronously, never throwing. A missing
+ * build, a load failure or `FTPKIT_NATIVE=0` leaves it unloaded with the reason.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the compiled addon exports (see src/*.c). */
+export interface Binding {
+  /** Numbers per entry in a batch's `stats`. */
+  readonly listFields: number;
+  openDir(path: string): object;
+  readBatch(reader: object, max: number): Promise<{ names: string; stats: Float64Array; done: boolean }>;
+  closeDir(reader: object): void;
+}
+
+/** Whether the addon is in use in this process, and if not, why. */
+export interface NativeStatus {
+  readonly loaded: boolean;
+  /** Why it is not loaded (disabled, not built, failed to load). */
+  readonly reason?: string;
+  /** The compiled file loaded (or looked for). */
+  readonly file: string;
+}
+
+/** Numbers per directory entry this JavaScript expects from the addon. */
+export const LIST_FIELDS = 7;
+
+const file = fileURLToPath(new URL('../build/Release/ftpkit_native.node', import.meta.url));
+let loaded: { binding?: Binding; status: NativeStatus } | undefined;
+
+function load(): { binding?: Binding; status: NativeStatus } {
+  if (process.env.FTPKIT_NATIVE === '0') return { status: { loaded: false, reason: 'disabled by FTPKIT_NATIVE=0', file } };
+  if (!existsSync(file)) return { status: { loaded: false, reason: 'not built (see the install step\'s notice)', file } };
+  try {
+    const binding = createRequire(import.meta.url)(file) as Binding;
+    if (binding.listFields !== LIST_FIELDS) {
+      return { status: { loaded: false, reason: `stale build (${binding.listFields} fields per entry)`, file } };
+    }
+    return { binding, status: { loaded: true, file } };
+  } catch (err) {
+    return { status: { loaded: false, reason: `failed to load: ${(err as Error).message.split('\n')[0]}`, file } };
+  }
+}
+
+/** The addon's functions, or `undefined` when it is not in use (see {@link nativeStatus}). */
+export function binding(): Binding | undefined {
+  loaded ??= load();
+  return loaded.binding;
+}
+
+/** Whether the addon is loaded in this process, and if not, why. */
+export function nativeStatus(): NativeStatus {
+  loaded ??= load();
+  return loaded.status;
+}
