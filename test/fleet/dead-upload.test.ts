@@ -16,9 +16,12 @@ test("a SIGKILLed node's in-flight quota reservation expires", { skip: redisSkip
   const redis = await RedisProcess.start();
   const dir = mkdtempSync(join(tmpdir(), 'ftpkit-fleet-dead-upload-'));
   mkdirSync(join(dir, 'files'));
-  const config = { dir, redis: redis.url, prefix: 'dead-upload:', quota: '300KiB', leaseTtl: 1.5 };
+  const config = { dir, redis: redis.url, prefix: 'dead-upload:', quota: '300KiB', leaseTtl: 3 };
   const [doomed, survivor] = await Promise.all([startNode(config, 'doomed'), startNode(config, 'survivor')]);
   try {
+    // Both logins first, so that only the refused upload has to fit in the lease TTL.
+    const other = await tryLogin(survivor);
+    await other.client.send('TYPE I');
     const uploader = await tryLogin(doomed);
     await uploader.client.send('TYPE I');
     const { socket } = await startTransfer(uploader.client, 'STOR half.bin');
@@ -28,11 +31,9 @@ test("a SIGKILLed node's in-flight quota reservation expires", { skip: redisSkip
     const killedAt = Date.now();
     socket.destroy();
 
-    const other = await tryLogin(survivor);
-    await other.client.send('TYPE I');
     const blocked = await tryUpload(other.client, 'STOR full.bin', Buffer.alloc(200 * KiB, 2));
     assert.equal(blocked.final.code, 552, `the dead node's reservation still holds: ${blocked.final.text}`);
-    await sleep(Math.max(0, 1500 + 300 - (Date.now() - killedAt)));
+    await sleep(Math.max(0, 3000 + 300 - (Date.now() - killedAt)));
     const after = await tryUpload(other.client, 'STOR full.bin', Buffer.alloc(200 * KiB, 2));
     assert.equal(after.final.code, 226, `after the lease TTL: ${after.final.text}`);
     other.client.close();
