@@ -27,6 +27,9 @@ export type { RunningTransfer, SessionUser } from './session-types.js';
 /** Queued in place of an over-long line, so its 500 is answered in order. */
 const OVERFLOW: ParsedCommand = Object.freeze({ verb: '', arg: '' });
 
+/** Every MLSx fact, as each session starts; OPTS MLST replaces it (never changes it in place). */
+const ALL_MLST_FACTS: ReadonlySet<MlstFact> = new Set(MLST_FACTS);
+
 /** How long a session keeps its passive listener after its last use. */
 const PASSIVE_LISTENER_IDLE_MS = 2000;
 
@@ -84,7 +87,7 @@ export class Session {
   /** @internal ALLO size hint for the next upload (see `clearTransferParameters`). */
   allocateHint: number | undefined;
   /** @internal MLSx facts chosen with OPTS MLST. */
-  mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
+  mlstFacts: ReadonlySet<MlstFact> = ALL_MLST_FACTS;
   /** @internal The algorithm HASH uses, chosen with OPTS HASH. */
   hashAlgorithm: HashAlgorithm = 'SHA-256';
   /** @internal The transfer in progress. */
@@ -200,7 +203,7 @@ export class Session {
     this.clearTransferParameters();
     this.renameFrom = undefined;
     this.epsvOnly = false;
-    this.mlstFacts = new Set(MLST_FACTS);
+    this.mlstFacts = ALL_MLST_FACTS;
     this.hashAlgorithm = 'SHA-256';
     this.virtualHost = undefined;
     this.userTlsPolicy = {};
@@ -348,14 +351,14 @@ export class Session {
     this.running = false;
   }
 
-  private async execute(command: ParsedCommand): Promise<void> {
+  private execute(command: ParsedCommand): Promise<void> {
     if (!this.user) {
       this.lastActivity = performance.now();
       this.server.preLoginActivity(this);
     }
     this.touch();
     if (command.verb !== 'RNTO') this.renameFrom = undefined;
-    await dispatch(this, command.verb, command.arg);
+    return dispatch(this, command.verb, command.arg);
   }
 
   /** Restart the idle timer (one timer per session, re-armed rather than re-created per command). */

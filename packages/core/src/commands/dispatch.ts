@@ -56,7 +56,7 @@ async function runCommand(ctx: CommandContext): Promise<void> {
     if (NOT_IMPLEMENTED.has(ctx.verb)) return ctx.reply(502, `${ctx.verb} not implemented.`);
     return ctx.reply(500, 'Unknown command.');
   }
-  return runSpec(ctx, spec, ctx.arg);
+  await runSpec(ctx, spec, ctx.arg);
 }
 
 /** Check a descriptor's rules, then run its handler (also used for SITE subcommands). */
