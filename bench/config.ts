@@ -28,6 +28,11 @@ export interface BenchConfig {
   listEntries: number;
   /** Files of the many-file session scenarios (lftp mirror, curl), in 4 folders. */
   treeFiles: number;
+  /**
+   * The first server's control port (the next servers take the following ones), so that
+   * two benchmarks on one machine do not reach each other's servers.
+   */
+  portBase: number;
   /** Size of the FTPS (PROT P) and S3 transfers. */
   secureBytes: number;
   idleSessions: number;
@@ -54,6 +59,7 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
       'idle-sessions': { type: 'string' },
       'tree-files': { type: 'string' },
       'secure-mib': { type: 'string' },
+      'port-base': { type: 'string' },
     },
   });
   const quick = values.quick || env.BENCH_QUICK === '1';
@@ -78,6 +84,7 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
     listEntries: 10_000,
     treeFiles: num(values['tree-files'], 'BENCH_TREE_FILES', quick ? 100 : 300),
     secureBytes: num(values['secure-mib'], 'BENCH_SECURE_MIB', quick ? 32 : 256) * MiB,
+    portBase: num(values['port-base'], 'BENCH_PORT_BASE', 2200),
     idleSessions: num(values['idle-sessions'], 'BENCH_IDLE_SESSIONS', quick ? 300 : 1000),
     only: list(values.only ?? env.BENCH_ONLY),
     scenarios: list(values.scenarios ?? env.BENCH_SCENARIOS),

@@ -2,7 +2,7 @@
  * `pnpm bench`: start each server on loopback over the same directory, drive it with
  * the same load generator, print a side-by-side table and save it as JSON.
  * Flags: --quick, --only=ftpkit,vsftpd, --scenarios=RETR,idle, --duration=MS, --retr-mib,
- * --stor-mib, --secure-mib, --tree-files, --rounds, --idle-sessions, --dir (or the BENCH_*
+ * --stor-mib, --secure-mib, --tree-files, --rounds, --idle-sessions, --dir, --port-base (or the BENCH_*
  * environment variables). The table shows each figure's median over the rounds; the JSON
  * keeps every sample, the medians, the best figures and why a measurement failed.
  */
@@ -60,7 +60,7 @@ await prepareFixtures(config, getpwnam('ftp'));
  */
 async function measure(spec: ServerSpec, index: number, scenario: Scenario): Promise<{ value?: number; cpuMicros?: number }> {
   // Separate control ports and passive ranges (below the ephemeral range) per server.
-  const port = 2200 + index;
+  const port = config.portBase + index;
   const passive = `${20000 + index * 2000}-${20000 + index * 2000 + 1999}`;
   let server;
   if (scenario.start) {

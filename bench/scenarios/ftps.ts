@@ -8,8 +8,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SECURE_FILE, smallFileName, UPLOAD_DIR } from '../fixtures.js';
-import { FtpControl, type Target } from '../ftp-client.js';
-import { loginLoop, rate } from './rates.js';
+import type { Target } from '../ftp-client.js';
+import { loginLoop, rate, WARM_UP_MS } from './rates.js';
 import type { Scenario } from './types.js';
 
 const run = promisify(execFile);
@@ -59,7 +59,7 @@ export const ftpsLogins: Scenario = {
   operations: (value, config) => (value * config.durationMs) / 1000,
   operationUnit: 'login',
   async warmUp(server) {
-    for (let i = 0; i < 8; i++) await (await FtpControl.login(server.target, true)).quit();
+    await rate(TLS_LOGIN_CLIENTS, WARM_UP_MS, (deadline) => loginLoop(server.target, deadline, true));
   },
   run: (server, config) => rate(TLS_LOGIN_CLIENTS, config.durationMs, (deadline) => loginLoop(server.target, deadline, true)),
 };

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { BenchConfig } from '../config.js';
 import { clientTree, TREE_FOLDERS, treeDir, treeFile, treePerFolder, UPLOAD_DIR } from '../fixtures.js';
 import type { Target } from '../ftp-client.js';
-import { downloadLoop, rate, uploadLoop } from './rates.js';
+import { downloadLoop, rate, uploadLoop, WARM_UP_MS } from './rates.js';
 import type { Scenario } from './types.js';
 
 const run = promisify(execFile);
@@ -56,12 +56,9 @@ type Work = (target: Target, config: BenchConfig) => Promise<number>;
 
 /**
  * Warm-up before the timed run, for every server alike: one untimed run of the client,
- * then WARM_UP_MS of small transfers in the scenario's direction with 4 raw clients. A
- * fresh Node server runs its code unoptimised until the JIT has seen it often enough:
- * ftpkit's CPU per file fell to a third over its first 3,000 serial downloads, so a few
- * hundred files do not make it the long-running server these figures are about.
+ * then WARM_UP_MS of small transfers in the scenario's direction with 4 raw clients
+ * (ftpkit's CPU per file fell to a third over its first 3,000 serial downloads).
  */
-const WARM_UP_MS = 3000;
 
 function session(
   name: string,

@@ -9,6 +9,9 @@ import { MLST_FACTS, type MlstFact } from './fs/list-format.js';
 import type { SessionUser } from './session-view.js';
 import type { TlsPolicy } from './tls/requirements.js';
 
+/** Every MLSx fact: one set shared by the sessions that did not choose with OPTS MLST. */
+const ALL_MLST_FACTS: ReadonlySet<MlstFact> = new Set(MLST_FACTS);
+
 /** @internal The per-login state of a session (see the module comment). */
 export class LoginState {
   /** The logged-in user, once PASS succeeded. */
@@ -31,8 +34,8 @@ export class LoginState {
   renameFrom: string | undefined;
   /** Set by EPSV ALL: only EPSV may open data channels. */
   epsvOnly = false;
-  /** MLSx facts chosen with OPTS MLST. */
-  mlstFacts: Set<MlstFact> = new Set(MLST_FACTS);
+  /** MLSx facts chosen with OPTS MLST (replaced by OPTS MLST, never changed in place). */
+  mlstFacts: ReadonlySet<MlstFact> = ALL_MLST_FACTS;
   /** The algorithm HASH uses, chosen with OPTS HASH. */
   hashAlgorithm: HashAlgorithm = 'SHA-256';
 

@@ -93,7 +93,8 @@ export interface FtpServerOptions {
   /**
    * Milliseconds a lease (a session's or connection's slot, an upload's quota
    * reservation) outlives its last renewal; a node renews every third of it. A node
-   * that dies frees its slots within this time. Default 30 s.
+   * that dies frees its slots within this time. Default 30 s. Only for a `state` store:
+   * the in-process default keeps slots without expiry (they die with the process).
    */
   leaseTtl?: number;
   /** Milliseconds a client may take to log in before it is disconnected. Default 60 s. */

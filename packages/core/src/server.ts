@@ -3,7 +3,6 @@
  * registry, runs command middleware and emits typed events. It never installs signal
  * handlers: stopping is the host's call (`close()`).
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { dispatch, interrupts } from './commands/dispatch.js';
 import type { CommandRegistry } from './commands/registry.js';
@@ -66,7 +65,7 @@ export class FtpServer extends SafeEmitter {
   /** Connections admitted but not yet sessions (lease pending, TLS handshake, hook). */
   private admitting = 0;
   /** The `maxConnectionsPerIp` lease holder of each session. */
-  private readonly connectionLeases = new WeakMap<ServerSession, string>();
+  private readonly connectionLeases = new Map<ServerSession, string>();
   private readonly shared: SharedState;
   /**
    * Sessions that have not logged in, least recently active first (re-inserted on every
@@ -297,7 +296,7 @@ export class FtpServer extends SafeEmitter {
 
   /** Check the client's address (lists, bans, its fleet-wide connection slots), then go on to the handshake. */
   private admit(socket: Socket, peer: ClientPeer, implicitTls: boolean): void {
-    const lease = randomUUID();
+    const lease = this.shared.leases.newHolder();
     void this.checkAddress(peer.address, lease).then(
       (refusal) => {
         if (refusal === undefined) return this.handshake(socket, peer, lease, implicitTls);
@@ -379,6 +378,7 @@ export class FtpServer extends SafeEmitter {
     this.preLogin.delete(session);
     if (!this.live.delete(session)) return;
     const lease = this.connectionLeases.get(session);
+    this.connectionLeases.delete(session);
     if (lease) this.dropLease(session.remoteAddress, lease);
     releaseUserSession(session);
     this.safeEmit('disconnect', [session]);

@@ -241,13 +241,13 @@ export class ServerSession implements Session {
     };
   }
 
-  private async execute(command: ParsedCommand): Promise<void> {
+  private execute(command: ParsedCommand): Promise<void> {
     if (!this.login.user) {
       this.lastActivity = performance.now();
       this.owner.preLoginActivity(this);
     }
     if (command.verb !== 'RNTO') this.login.renameFrom = undefined;
-    await this.owner.run(this, command.verb, command.arg);
+    return this.owner.run(this, command.verb, command.arg);
   }
 
   private cleanUp(): void {

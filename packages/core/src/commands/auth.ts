@@ -93,10 +93,12 @@ export const authCommands: Record<string, EngineSpec> = {
         permissions: Object.freeze({ ...base, ...result.permissions }),
         data: result.data ?? {},
       };
-      const home = await homeDirectory(session, result, signal);
+      // Awaited only when there is work: each await is another promise and microtask per login.
+      const home = result.home ? await homeDirectory(session, result, signal) : '/';
       try {
         // An atomic slot in the state store: concurrent logins on any node are all counted.
-        await claimUserSession(session, username, session.server.options.maxSessionsPerUser);
+        const { maxSessionsPerUser } = session.server.options;
+        if (Number.isFinite(maxSessionsPerUser)) await claimUserSession(session, username, maxSessionsPerUser);
         if (session.closed) throw new ReplyError(421, 'Connection closed.');
       } catch (err) {
         releaseUserSession(session);

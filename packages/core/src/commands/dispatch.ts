@@ -71,13 +71,16 @@ export function interrupts(session: Session, spec: EngineSpec | undefined, arg: 
   return spec.arg === 'none' ? empty : spec.arg !== 'required' || !empty;
 }
 
-async function runCommand(ctx: EngineContext): Promise<void> {
+/** Settled already: what runCommand returns when it answered without running a handler. */
+const ANSWERED = Promise.resolve();
+
+/** Not async itself: runSpec's promise is the command's, without another frame around it. */
+function runCommand(ctx: EngineContext): Promise<void> {
   const spec = ctx.commands.get(ctx.verb);
-  if (!spec) {
-    if (NOT_IMPLEMENTED.has(ctx.verb)) return ctx.reply(502, `${ctx.verb} not implemented.`);
-    return ctx.reply(500, 'Unknown command.');
-  }
-  return runSpec(ctx, spec, ctx.arg);
+  if (spec) return runSpec(ctx, spec, ctx.arg);
+  if (NOT_IMPLEMENTED.has(ctx.verb)) ctx.reply(502, `${ctx.verb} not implemented.`);
+  else ctx.reply(500, 'Unknown command.');
+  return ANSWERED;
 }
 
 /** Check a descriptor's rules, then run its handler (also used for SITE subcommands). */

@@ -14,11 +14,13 @@ export function scopeToVerbs(verbs: string | readonly string[], middleware: Comm
  * Run `chain` around `command`. Each middleware gets a `next()` that runs the rest of
  * the chain once; calling it twice is a bug in the middleware and rejects.
  */
-export async function runChain<C extends CommandContext>(
+export function runChain<C extends CommandContext>(
   chain: readonly CommandMiddleware[],
   ctx: C,
   command: (ctx: C) => Promise<void>,
 ): Promise<void> {
+  // Without middleware the command runs directly: no closure, no promise of the chain's own.
+  if (chain.length === 0) return command(ctx);
   const run = async (index: number): Promise<void> => {
     const middleware = chain[index];
     if (!middleware) return command(ctx);
@@ -29,7 +31,7 @@ export async function runChain<C extends CommandContext>(
       return run(index + 1);
     });
   };
-  await run(0);
+  return run(0);
 }
 
 /** Whether the command has sent its final (non-1xx) reply. */

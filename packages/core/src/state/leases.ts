@@ -3,7 +3,11 @@
  * on one timer every third of the lease TTL, so they outlive the node by at most one
  * TTL. A lease the store lost (a restarted Redis) is taken again at the next renewal,
  * past its limit: the session holding it was admitted already.
+ *
+ * In the node's own in-process store a slot cannot outlive the node, so it is taken
+ * without expiry and never renewed: a login costs no renewal bookkeeping there.
  */
+import { randomUUID } from 'node:crypto';
 import type { StateStore } from './store.js';
 
 /** How to keep one lease alive: a lease slot, or a quota reservation (renewed with 0 bytes). */
@@ -12,24 +16,33 @@ type Held = { kind: 'slot' } | { kind: 'reservation'; limit: number };
 export class LeaseKeeper {
   private readonly held = new Map<string, { key: string; holder: string; how: Held }>();
   private timer: NodeJS.Timeout | undefined;
+  /** Unique to this keeper, so that holders made by {@link newHolder} are unique across a fleet. */
+  private readonly node = randomUUID();
+  private holders = 0;
 
   constructor(
     private readonly store: StateStore,
     /** Milliseconds a lease lives after its last renewal. */
     readonly ttl: number,
+    /** Whether `store` lives and dies with this process (slots then need no expiry). */
+    private readonly local = false,
   ) {}
+
+  /** A holder name no other lease of any node uses (cheaper than a UUID per connection). */
+  newHolder(): string {
+    return `${this.node}:${(this.holders++).toString(36)}`;
+  }
 
   /** Take one of `limit` slots of `key` for `holder`; kept alive until {@link release}. */
   async acquire(key: string, holder: string, limit: number): Promise<boolean> {
-    const granted = await this.store.acquire(key, holder, limit, this.ttl);
-    if (granted) this.keep(key, holder, { kind: 'slot' });
+    const granted = await this.store.acquire(key, holder, limit, this.local ? Infinity : this.ttl);
+    if (granted && !this.local) this.keep(key, holder, { kind: 'slot' });
     return granted;
   }
 
   /** Give a slot back and stop renewing it. */
   async release(key: string, holder: string): Promise<void> {
-    this.held.delete(`${key}\0${holder}`);
-    if (this.held.size === 0) this.stop();
+    if (!this.local) this.forget(key, holder);
     await this.store.release(key, holder);
   }
 
@@ -38,7 +51,7 @@ export class LeaseKeeper {
     this.keep(key, holder, { kind: 'reservation', limit });
   }
 
-  /** Stop renewing a reservation (it was settled). */
+  /** Stop renewing a slot or a reservation (released, settled). */
   forget(key: string, holder: string): void {
     this.held.delete(`${key}\0${holder}`);
     if (this.held.size === 0) this.stop();

@@ -19,6 +19,13 @@ interface Entry {
   expires: number;
 }
 
+/** The slots of one lease key: holder → expiry, and a bound below every expiry in it. */
+interface Slots {
+  holders: Map<string, number>;
+  /** No slot expires before this (ms), so taking a slot scans for expired ones only from then on. */
+  soonest: number;
+}
+
 interface Quota {
   /** Undefined until someone recorded a figure (seeded by `usage`, set by `settle`). */
   used: number | undefined;
@@ -29,7 +36,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 export class MemoryStateStore implements StateStore {
   private readonly entries = new Map<string, Entry>();
-  private readonly leases = new Map<string, Map<string, number>>();
+  private readonly leases = new Map<string, Slots>();
   private readonly quotas = new Map<string, Quota>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly now: () => number;
@@ -75,26 +82,29 @@ export class MemoryStateStore implements StateStore {
 
   async acquire(key: string, holder: string, limit: number, ttlMs: number): Promise<boolean> {
     const slots = this.slots(key);
-    if (!slots.has(holder) && slots.size >= limit) return false;
-    slots.set(holder, this.now() + ttlMs);
+    if (!slots.holders.has(holder) && slots.holders.size >= limit) return false;
+    const expires = this.now() + ttlMs;
+    slots.holders.set(holder, expires);
+    if (expires < slots.soonest) slots.soonest = expires;
     return true;
   }
 
   async renew(key: string, holder: string, ttlMs: number): Promise<boolean> {
     const slots = this.slots(key);
-    if (!slots.has(holder)) return false;
-    slots.set(holder, this.now() + ttlMs);
+    if (!slots.holders.has(holder)) return false;
+    // Later than before: `soonest` stays a lower bound.
+    slots.holders.set(holder, this.now() + ttlMs);
     return true;
   }
 
   async release(key: string, holder: string): Promise<void> {
     const slots = this.leases.get(key);
-    slots?.delete(holder);
-    if (slots?.size === 0) this.leases.delete(key);
+    slots?.holders.delete(holder);
+    if (slots?.holders.size === 0) this.leases.delete(key);
   }
 
   async count(key: string): Promise<number> {
-    return this.slots(key).size;
+    return this.slots(key).holders.size;
   }
 
   async reserve(key: string, holder: string, bytes: number, limit: number, ttlMs: number): Promise<QuotaUsage | undefined> {
@@ -151,12 +161,21 @@ export class MemoryStateStore implements StateStore {
     }
   }
 
-  /** The unexpired slots of `key` (expired ones are dropped). */
-  private slots(key: string): Map<string, number> {
+  /**
+   * The unexpired slots of `key` (expired ones are dropped). Scanned only once one may
+   * have expired: a key many sessions share (one address behind NAT, one user) would
+   * otherwise cost a pass over all of them per login.
+   */
+  private slots(key: string): Slots {
     let slots = this.leases.get(key);
-    if (!slots) this.leases.set(key, (slots = new Map()));
+    if (!slots) this.leases.set(key, (slots = { holders: new Map(), soonest: Infinity }));
     const now = this.now();
-    for (const [holder, expires] of slots) if (expires <= now) slots.delete(holder);
+    if (slots.soonest > now) return slots;
+    slots.soonest = Infinity;
+    slots.holders.forEach((expires, holder) => {
+      if (expires <= now) slots.holders.delete(holder);
+      else if (expires < slots.soonest) slots.soonest = expires;
+    });
     return slots;
   }
 

@@ -1,10 +1,12 @@
 /**
- * What a server's limits use to reach the shared state: the guarded store (timeouts,
- * failure policy) and the node's lease keeper. One per FtpServer.
+ * What a server's limits use to reach the shared state: the host's store behind its
+ * guard (timeouts, failure policy), or without one an in-process store, which needs no
+ * guard; and the node's lease keeper. One per FtpServer.
  */
 import type { Logger } from '../logging.js';
 import { GuardedStore, type StateFailurePolicy } from './guarded-store.js';
 import { LeaseKeeper } from './leases.js';
+import { MemoryStateStore } from './memory-store.js';
 import type { StateStore } from './store.js';
 
 /** The state options of a server, defaults filled in. */
@@ -18,7 +20,7 @@ export interface SharedStateOptions {
 
 export class SharedState {
   /** Every call of the limits goes through it. */
-  readonly store: GuardedStore;
+  readonly store: StateStore;
   /** The node's leases, renewed on a timer. */
   readonly leases: LeaseKeeper;
   /** How to act when the store fails. */
@@ -27,6 +29,12 @@ export class SharedState {
   constructor(options: SharedStateOptions, onError: (err: Error) => void) {
     const { stateFailurePolicy: failurePolicy, logger } = options;
     this.failurePolicy = failurePolicy;
+    if (!options.state) {
+      // Maps in this process never time out or fail: no guard, no lease renewals.
+      this.store = new MemoryStateStore();
+      this.leases = new LeaseKeeper(this.store, options.leaseTtl, true);
+      return;
+    }
     this.store = new GuardedStore(options.state, {
       failurePolicy,
       timeout: options.stateTimeout,
@@ -43,6 +51,6 @@ export class SharedState {
   /** Stop renewing leases and drop the fallback; the store itself belongs to the host. */
   async close(): Promise<void> {
     this.leases.stop();
-    await this.store.close();
+    await this.store.close?.();
   }
 }
