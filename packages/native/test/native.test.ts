@@ -41,7 +41,8 @@ test('FTPKIT_NATIVE=0 in the environment disables it', () => {
 
 test('the install step never fails: without node-gyp, or with FTPKIT_NATIVE=0, one line and exit 0', () => {
   const script = fileURLToPath(new URL('../scripts/build-addon.mjs', import.meta.url));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_node_gyp$/i.test(k)));
+  // Neither npm's node-gyp nor the suite's own FTPKIT_NATIVE (CI runs it once with 0) may leak in.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_config_node_gyp|FTPKIT_NATIVE)$/i.test(k)));
   // No node-gyp on this PATH (and none named by npm): the build is not attempted.
   const bare = execFileSync(process.execPath, [script], { env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8' });
   assert.match(bare, /^@ftpkit\/native: not built \((node-gyp: ENOENT|no Node headers [^)]*)\); ftpkit uses its JavaScript paths\n$/);
