@@ -25,8 +25,10 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
   const { session } = ctx;
   let controller: AbortController | undefined;
   let aborted = false;
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
+  let ended = false;
+  // Made only when an ABOR waits for it: most commands run and end unwatched.
+  let done: Promise<void> | undefined;
+  let finish: (() => void) | undefined;
   const command: RunningCommand = {
     // Most commands (TYPE, PASV, NOOP) never ask for one.
     get signal() {
@@ -38,10 +40,14 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
       aborted = true;
       controller?.abort();
     },
-    done,
+    get done() {
+      if (ended) return Promise.resolve();
+      return (done ??= new Promise<void>((resolve) => (finish = resolve)));
+    },
     end() {
+      ended = true;
       running.get(session)?.delete(ctx);
-      finish();
+      finish?.();
     },
   };
   let commands = running.get(session);
