@@ -1,5 +1,5 @@
 /**
- * The leases one node holds (connection and session slots, quota reservations), renewed
+ * The lease slots one node holds (connection and session slots), renewed
  * on one timer every third of the lease TTL, so they outlive the node by at most one
  * TTL. A lease the store lost (a restarted Redis) is taken again at the next renewal,
  * past its limit: the session holding it was admitted already.
@@ -10,11 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { StateStore } from './store.js';
 
-/** How to keep one lease alive: a lease slot, or a quota reservation (renewed with 0 bytes). */
-type Held = { kind: 'slot' } | { kind: 'reservation'; limit: number };
-
 export class LeaseKeeper {
-  private readonly held = new Map<string, { key: string; holder: string; how: Held }>();
+  private readonly held = new Map<string, { key: string; holder: string }>();
   private timer: NodeJS.Timeout | undefined;
   /** Unique to this keeper, so that holders made by {@link newHolder} are unique across a fleet. */
   private readonly node = randomUUID();
@@ -36,7 +33,7 @@ export class LeaseKeeper {
   /** Take one of `limit` slots of `key` for `holder`; kept alive until {@link release}. */
   async acquire(key: string, holder: string, limit: number): Promise<boolean> {
     const granted = await this.store.acquire(key, holder, limit, this.local ? Infinity : this.ttl);
-    if (granted && !this.local) this.keep(key, holder, { kind: 'slot' });
+    if (granted && !this.local) this.keep(key, holder);
     return granted;
   }
 
@@ -46,13 +43,8 @@ export class LeaseKeeper {
     await this.store.release(key, holder);
   }
 
-  /** Keep a quota reservation of `holder` alive (until {@link forget}). */
-  keepReservation(key: string, holder: string, limit: number): void {
-    this.keep(key, holder, { kind: 'reservation', limit });
-  }
-
-  /** Stop renewing a slot or a reservation (released, settled). */
-  forget(key: string, holder: string): void {
+  /** Stop renewing a slot (released). */
+  private forget(key: string, holder: string): void {
     this.held.delete(`${key}\0${holder}`);
     if (this.held.size === 0) this.stop();
   }
@@ -63,8 +55,8 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 
-  private keep(key: string, holder: string, how: Held): void {
-    this.held.set(`${key}\0${holder}`, { key, holder, how });
+  private keep(key: string, holder: string): void {
+    this.held.set(`${key}\0${holder}`, { key, holder });
     if (!this.timer) {
       this.timer = setInterval(() => void this.renewAll(), Math.max(10, Math.floor(this.ttl / 3)));
       this.timer.unref();
@@ -73,10 +65,9 @@ export class LeaseKeeper {
 
   private async renewAll(): Promise<void> {
     await Promise.all(
-      [...this.held.values()].map(async ({ key, holder, how }) => {
+      [...this.held.values()].map(async ({ key, holder }) => {
         try {
-          if (how.kind === 'reservation') await this.store.reserve(key, holder, 0, how.limit, this.ttl);
-          else if (!(await this.store.renew(key, holder, this.ttl))) {
+          if (!(await this.store.renew(key, holder, this.ttl))) {
             await this.store.acquire(key, holder, Number.MAX_SAFE_INTEGER, this.ttl);
             // Released meanwhile: do not leave the slot taken again behind.
             if (!this.held.has(`${key}\0${holder}`)) await this.store.release(key, holder);
