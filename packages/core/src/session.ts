@@ -10,7 +10,7 @@ import { abortCommands } from './commands/operations.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
-import type { ActiveTransfer } from './data/transfer.js';
+import type { ActiveTransfer, RunningTransfer } from './data/transfer.js';
 import { PassiveListener } from './data/passive.js';
 import { resolvePath } from './fs/paths.js';
 import { LoginState } from './login-state.js';
@@ -20,7 +20,6 @@ import type { ParsedCommand } from './protocol/command-line.js';
 import { ReplyError } from './protocol/reply-error.js';
 import { normalizeAddress } from './security/address.js';
 import type { Session, SessionUser } from './session-view.js';
-import type { RunningTransfer } from './session-types.js';
 import type { TlsPolicy } from './tls/requirements.js';
 
 /** How long a session keeps its passive listener after its last use. */

@@ -9,9 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EngineContext } from '../commands/engine-types.js';
 import { toError } from '../errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
-import type { RunningTransfer } from '../session-types.js';
 import { requireDataProtection } from '../tls/policy.js';
-import { classifyFailure, type PumpOptions, type TransferDirection, type TransferResult } from './transfer.js';
+import { classifyFailure, type PumpOptions, type RunningTransfer, type TransferDirection, type TransferResult } from './transfer.js';
 
 /** What a transfer command hands to {@link runTransfer}. */
 export interface TransferPlan<S extends Readable | Writable> {

@@ -29,6 +29,14 @@ export interface ActiveTransfer {
   readonly bytes: number;
 }
 
+/** @internal A transfer in progress, with the controls the session needs. */
+export interface RunningTransfer extends ActiveTransfer {
+  /** Stop the transfer (ABOR, session end). */
+  abort(): void;
+  /** Settles once the transfer command has sent its final reply. */
+  readonly done: Promise<void>;
+}
+
 /** The outcome reported when a transfer ends. */
 export interface TransferResult {
   /** `completed` only when every byte was moved and the client was answered 226. */
