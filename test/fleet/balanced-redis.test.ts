@@ -41,7 +41,7 @@ describe('a fleet behind HAProxy sharing Redis', { skip: skipUnlessHaproxy() || 
 
   const connect = (from: string) => RawClient.connect(fleet.port, fleet.host, from);
 
-  it('bans the brute-forcer behind the balancer on both nodes, not the balancer', async () => {
+  it('bans the brute-forcer behind the balancer on both nodes, not the balancer', () => fleet.explained(async () => {
     // Round robin: two sessions of three failures each land on both nodes; the 4th failure bans.
     for (let session = 0; session < 2; session++) {
       const { client, banner } = await connect('127.0.0.5');
@@ -70,9 +70,9 @@ describe('a fleet behind HAProxy sharing Redis', { skip: skipUnlessHaproxy() || 
     const failures = fleet.nodes.map((node) => node.logs().filter((l) => l.msg === 'login failed'));
     assert.ok(failures.every((lines) => lines.length > 0), 'each node saw failed logins');
     for (const lines of failures) for (const line of lines) assert.deepEqual([line.address, line.via], ['127.0.0.5', BALANCER_SOURCE]);
-  });
+  }));
 
-  it('maxSessionsPerUser counts the sessions the balancer spread over both nodes', async () => {
+  it('maxSessionsPerUser counts the sessions the balancer spread over both nodes', () => fleet.explained(async () => {
     const held: RawClient[] = [];
     try {
       for (let i = 0; i < 2; i++) {
@@ -94,5 +94,5 @@ describe('a fleet behind HAProxy sharing Redis', { skip: skipUnlessHaproxy() || 
     } finally {
       for (const client of held) client.close();
     }
-  });
+  }));
 });

@@ -43,6 +43,8 @@ export interface FleetNode {
   stop(): Promise<number | null>;
   /** Send a signal without waiting (e.g. SIGKILL). */
   kill(signal: NodeJS.Signals): void;
+  /** Its process's exit code, or null while it runs (or after a signal). */
+  exitCode(): number | null;
 }
 
 export interface FleetOptions {
@@ -67,6 +69,11 @@ export interface Fleet {
   /** The storage directory every node serves (`--root`). */
   root: string;
   balancer: Balancer;
+  /**
+   * Run a test body; if it throws, the error carries the balancer's node states, its
+   * output and each node's last log lines, so that a failure far away can be read.
+   */
+  explained<T>(body: () => Promise<T>): Promise<T>;
   /** Stop the balancer and every node still running, remove the temporary files. */
   stop(): Promise<void>;
 }
@@ -85,7 +92,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const started: Awaited<ReturnType<typeof startCli>>[] = [];
   let balancer: Balancer | undefined;
   try {
-    const [port, monitorPort] = [await freePort(), await freePort()];
+    const [port, monitorPort, statsPort] = [await freePort(), await freePort(), await freePort()];
     const base = await freeRange(count * slice, advertisedOffset);
     const nodes: FleetNode[] = await Promise.all(
       Array.from({ length: count }, async (_, index) => {
@@ -111,11 +118,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
           logs: () => parseLogs(cli.errors()),
           stop: () => cli.stop(),
           kill: (signal: NodeJS.Signals) => void cli.child.kill(signal),
+          exitCode: () => cli.child.exitCode,
         };
       }),
     );
     nodes.sort((a, b) => a.index - b.index);
-    balancer = await startHaproxy({ host: BALANCER_HOST, port, source: BALANCER_SOURCE, monitorPort, nodes }, dir);
+    balancer = await startHaproxy({ host: BALANCER_HOST, port, source: BALANCER_SOURCE, monitorPort, nodes }, dir, statsPort);
     const running = balancer;
     return {
       host: BALANCER_HOST,
@@ -123,6 +131,20 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       nodes,
       root,
       balancer: running,
+      async explained(body) {
+        try {
+          return await body();
+        } catch (err) {
+          const states = await running.nodeStates().catch((e: Error) => [e.message]);
+          const logs = nodes.map((node) => {
+            const tail = node.logs().slice(-15).map((line) => JSON.stringify(line));
+            return `node ${node.index} (exit code ${String(node.exitCode())}):\n  ${tail.join('\n  ')}`;
+          });
+          const report = [`balancer: ${states.join('; ')}`, running.output().trim(), ...logs].filter(Boolean).join('\n');
+          if (err instanceof Error) err.message += `\n--- fleet state ---\n${report}`;
+          throw err;
+        }
+      },
       async stop() {
         await running.stop();
         await Promise.all(started.map((cli) => cli.stop()));

@@ -97,14 +97,22 @@ export function haproxyConfig(layout: BalancerLayout): string {
 export interface Balancer {
   child: ChildProcess;
   config: string;
-  /** What HAProxy wrote (warnings, alerts). */
+  /** What HAProxy wrote (warnings, alerts such as a node marked DOWN). */
   output(): string;
+  /** Each control back-end server's state and last check, e.g. `node_a UP L7OK`. */
+  nodeStates(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
-/** Write the configuration into `dir` and start HAProxy; resolves once it serves. */
-export async function startHaproxy(layout: BalancerLayout, dir: string): Promise<Balancer> {
-  const config = haproxyConfig(layout);
+/**
+ * Write the configuration into `dir` and start HAProxy. Resolves once it serves and
+ * every node has passed its first health check, so that no test meets a balancer that
+ * still holds its clients in the queue.
+ */
+export async function startHaproxy(layout: BalancerLayout, dir: string, statsPort: number): Promise<Balancer> {
+  // Beyond the README's configuration: a stats page the tests read the nodes' states from.
+  const stats = ['', 'frontend stats', '  mode http', `  bind ${layout.host}:${statsPort}`, '  stats enable', '  stats uri /stats', ''];
+  const config = `${haproxyConfig(layout)}\n${stats.join('\n')}`;
   const file = join(dir, 'haproxy.cfg');
   await writeFile(file, config);
   const child = spawn('haproxy', ['-f', file, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -115,11 +123,21 @@ export async function startHaproxy(layout: BalancerLayout, dir: string): Promise
     throw new Error(`haproxy exited with ${String(code)}:\n${output}`);
   });
   exited.catch(() => {});
+  const nodeStates = async (): Promise<string[]> => {
+    const csv = await (await fetch(`http://${layout.host}:${statsPort}/stats;csv`)).text();
+    const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n').map((line) => line.split(','));
+    const column = (name: string) => header!.indexOf(name);
+    return rows
+      .filter((row) => row[column('pxname')] === 'ftp_nodes' && row[column('svname')]!.startsWith('node_'))
+      .map((row) => `${row[column('svname')]} ${row[column('status')]} ${row[column('check_status')]}`);
+  };
   await Promise.race([waitForPort(layout.host, layout.monitorPort, 10_000), exited]);
+  await Promise.race([waitForNodes(nodeStates, layout.nodes.length, 15_000, () => output), exited]);
   return {
     child,
     config,
     output: () => output,
+    nodeStates,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -139,6 +157,18 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resolves once every node is UP with a passed check (L7OK); else throws with the states seen. */
+async function waitForNodes(states: () => Promise<string[]>, count: number, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  for (;;) {
+    seen = await states().catch((err: Error) => [err.message]);
+    if (seen.length === count && seen.every((line) => / UP L7OK$/.test(line))) return;
+    if (Date.now() > deadline) throw new Error(`the balancer's nodes did not come up: ${seen.join('; ')}\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

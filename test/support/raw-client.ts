@@ -89,7 +89,8 @@ export class RawClient {
       // A timed-out read must not swallow the reply that arrives later.
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error('timed out waiting for a reply'));
+        const why = this.closed ? ' (the server closed the connection)' : '';
+        reject(new Error(`timed out waiting for a reply${why}`));
       }, timeoutMs);
       this.waiters.push(waiter);
     });
