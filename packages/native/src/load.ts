@@ -15,6 +15,16 @@ export interface Binding {
   closeDir(reader: object): void;
 }
 
+/** The addon's sendfile functions (src/send.c, Linux only). */
+export interface SendBinding {
+  dupSocket(fd: number): number;
+  dupFile(fd: number): number;
+  closeFd(fd: number): void;
+  cancelWait(fd: number): void;
+  sendChunk(socket: number, file: number, offset: number, max: number): Promise<{ sent: number; again: boolean; eof: boolean }>;
+  waitWritable(socket: number, callback: (ready: boolean) => void): void;
+}
+
 /** Whether the addon is in use in this process, and if not, why. */
 export interface NativeStatus {
   readonly loaded: boolean;
@@ -54,4 +64,10 @@ export function binding(): Binding | undefined {
 export function nativeStatus(): NativeStatus {
   loaded ??= load();
   return loaded.status;
+}
+
+/** The addon's sendfile functions, when it is loaded and has them. */
+export function sendBinding(): SendBinding | undefined {
+  const b = binding() as (Binding & Partial<SendBinding>) | undefined;
+  return typeof b?.sendChunk === 'function' ? (b as SendBinding) : undefined;
 }

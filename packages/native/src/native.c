@@ -28,6 +28,12 @@ static const char *errno_name(int err) {
     case EINTR: return "EINTR";
     case EAGAIN: return "EAGAIN";
     case ECANCELED: return "ECANCELED";
+    case EPIPE: return "EPIPE";
+    case ECONNRESET: return "ECONNRESET";
+    case ENOTCONN: return "ENOTCONN";
+    case ENOTSOCK: return "ENOTSOCK";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case EEXIST: return "EEXIST";
     default: return "UNKNOWN";
   }
 }
@@ -54,6 +60,7 @@ void ftpkit_noop_execute(napi_env env, void *data) {
 
 static napi_value init(napi_env env, napi_value exports) {
   if (ftpkit_init_listing(env, exports) != napi_ok) return NULL;
+  if (ftpkit_init_send(env, exports) != napi_ok) return NULL;
   return exports;
 }
 

@@ -1,0 +1,394 @@
+/*
+ * Zero-copy downloads for @ftpkit/native: sendfile(2) from an open file into a plain TCP
+ * socket, so that the file's bytes never enter JavaScript.
+ *
+ * JavaScript drives the loop (send.ts). Every step works on the addon's own duplicates of
+ * the socket's and the file's descriptors, so a socket or file the caller closes
+ * meanwhile never turns into another descriptor under a send (another client's socket,
+ * another file), and the connection stays open until the addon lets go of it.
+ *
+ *  - sendChunk runs on the libuv thread pool: non-blocking sendfile calls until the
+ *    chunk's bytes went out, the socket is full (EAGAIN), the file ended or an error
+ *    came. A file read from a cold disk waits there, never on the event loop.
+ *  - waitWritable waits for room in a full socket: one epoll set per environment holds
+ *    the waiting sockets, and one uv_poll on the event loop watches that set's own
+ *    descriptor (libuv keeps one watcher per descriptor, so the socket itself cannot be
+ *    given a second one). The callback runs through napi_make_callback, so the promise
+ *    reactions it causes run at once.
+ *
+ * Linux only (sendfile into a socket, epoll); elsewhere the functions are left out and
+ * callers keep streaming. uv.h is libuv's 1.x interface, which keeps its ABI across the
+ * Node releases this one build loads in.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "native.h"
+
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <uv.h>
+
+/* Most one sendfile(2) call moves on Linux. */
+#define SENDFILE_MAX 0x7ffff000L
+#define MAX_CHUNK (1L << 30)
+
+typedef struct Waiter {
+  int fd;
+  napi_ref callback;
+  struct Waiter *next;
+} Waiter;
+
+/* Per environment: the epoll set of sockets waiting for room, watched on the event loop. */
+typedef struct {
+  napi_env env;
+  int epfd;
+  uv_poll_t *poll;
+  napi_async_context context;
+  Waiter *waiters;
+} Sender;
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  int sock;
+  int file;
+  off_t offset;
+  long max;
+  /* results */
+  long sent;
+  int again;
+  int eof;
+  int err;
+} Chunk;
+
+static void close_poll(uv_handle_t *handle) {
+  free(handle);
+}
+
+static void finalize_sender(napi_env env, void *data, void *hint) {
+  (void)hint;
+  Sender *s = data;
+  while (s->waiters) {
+    Waiter *w = s->waiters;
+    s->waiters = w->next;
+    napi_delete_reference(env, w->callback);
+    free(w);
+  }
+  if (s->poll) {
+    uv_poll_stop(s->poll);
+    uv_close((uv_handle_t *)s->poll, close_poll);
+  }
+  if (s->context) napi_async_destroy(env, s->context);
+  if (s->epfd >= 0) close(s->epfd);
+  free(s);
+}
+
+static Waiter *take_waiter(Sender *s, int fd) {
+  for (Waiter **link = &s->waiters; *link; link = &(*link)->next) {
+    if ((*link)->fd == fd) {
+      Waiter *w = *link;
+      *link = w->next;
+      epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+      return w;
+    }
+  }
+  return NULL;
+}
+
+/* Call a waiter's callback with `ready` and forget it. */
+static void settle_waiter(Sender *s, Waiter *w, bool ready) {
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value callback, global, arg, result;
+  if (napi_get_reference_value(env, w->callback, &callback) == napi_ok && callback &&
+      napi_get_global(env, &global) == napi_ok && napi_get_boolean(env, ready, &arg) == napi_ok) {
+    napi_make_callback(env, s->context, global, callback, 1, &arg, &result);
+  }
+  napi_delete_reference(env, w->callback);
+  free(w);
+  napi_close_handle_scope(env, scope);
+}
+
+/* The epoll set has ready sockets: wake each one's waiter. */
+static void on_ready(uv_poll_t *handle, int status, int events) {
+  (void)status;
+  (void)events;
+  Sender *s = handle->data;
+  struct epoll_event ready[64];
+  int n = epoll_wait(s->epfd, ready, 64, 0);
+  for (int i = 0; i < n; i++) {
+    Waiter *w = take_waiter(s, ready[i].data.fd);
+    if (w) settle_waiter(s, w, true);
+  }
+}
+
+static Sender *sender_of(napi_env env) {
+  Sender *s = NULL;
+  if (napi_get_instance_data(env, (void **)&s) == napi_ok && s) return s;
+  s = calloc(1, sizeof(Sender));
+  if (!s) return NULL;
+  s->env = env;
+  s->epfd = epoll_create1(EPOLL_CLOEXEC);
+  s->poll = calloc(1, sizeof(uv_poll_t));
+  uv_loop_t *loop = NULL;
+  napi_value name;
+  if (s->epfd < 0 || !s->poll || napi_get_uv_event_loop(env, &loop) != napi_ok ||
+      uv_poll_init(loop, s->poll, s->epfd) != 0) {
+    free(s->poll);
+    s->poll = NULL;
+    finalize_sender(env, s, NULL);
+    return NULL;
+  }
+  s->poll->data = s;
+  uv_unref((uv_handle_t *)s->poll); /* the sockets keep the process alive, not this */
+  if (napi_create_string_utf8(env, "ftpkit:sendfile", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_async_init(env, NULL, name, &s->context) != napi_ok ||
+      uv_poll_start(s->poll, UV_READABLE, on_ready) != 0 ||
+      napi_set_instance_data(env, s, finalize_sender, NULL) != napi_ok) {
+    finalize_sender(env, s, NULL);
+    return NULL;
+  }
+  return s;
+}
+
+static bool int_arg(napi_env env, napi_value value, int *out) {
+  int32_t v;
+  if (napi_get_value_int32(env, value, &v) != napi_ok || v < 0) return false;
+  *out = v;
+  return true;
+}
+
+/*
+ * The addon's own duplicate of the descriptor argv[0], after checking what it is: a
+ * non-blocking socket (a blocking one would hold a thread-pool thread for as long as the
+ * client is slow) or a regular file.
+ */
+static napi_value dup_checked(napi_env env, napi_callback_info info, bool socket, const char *what) {
+  size_t argc = 1;
+  napi_value argv[1], result;
+  int fd;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || !int_arg(env, argv[0], &fd)) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    napi_throw(env, ftpkit_errno_error(env, errno, "fstat"));
+    return NULL;
+  }
+  int flags = fcntl(fd, F_GETFL);
+  int refused = 0;
+  if (socket && !S_ISSOCK(st.st_mode)) refused = ENOTSOCK;
+  else if (socket && (flags < 0 || !(flags & O_NONBLOCK))) refused = EINVAL;
+  else if (!socket && !S_ISREG(st.st_mode)) refused = EINVAL;
+  if (refused) {
+    napi_throw(env, ftpkit_errno_error(env, refused, what));
+    return NULL;
+  }
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) {
+    napi_throw(env, ftpkit_errno_error(env, errno, "dup"));
+    return NULL;
+  }
+  NAPI_CALL(env, napi_create_int32(env, copy, &result));
+  return result;
+}
+
+/* dupSocket(fd): the addon's own descriptor of a connected, non-blocking socket. */
+static napi_value dup_socket(napi_env env, napi_callback_info info) {
+  return dup_checked(env, info, true, "dupSocket(fd)");
+}
+
+/* dupFile(fd): the addon's own descriptor of an open regular file. */
+static napi_value dup_file(napi_env env, napi_callback_info info) {
+  return dup_checked(env, info, false, "dupFile(fd)");
+}
+
+/* End the wait of the socket named by argv[0], if any, with callback(false); returns the descriptor or -1. */
+static int cancel_wait_of(napi_env env, napi_callback_info info, const char *what) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int fd;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !int_arg(env, argv[0], &fd)) {
+    napi_throw_type_error(env, NULL, what);
+    return -1;
+  }
+  Sender *s = NULL;
+  if (napi_get_instance_data(env, (void **)&s) == napi_ok && s) {
+    Waiter *w = take_waiter(s, fd);
+    if (w) settle_waiter(s, w, false);
+  }
+  return fd;
+}
+
+/* cancelWait(fd): end the socket's wait, if any, with callback(false). */
+static napi_value cancel_wait(napi_env env, napi_callback_info info) {
+  cancel_wait_of(env, info, "cancelWait(fd)");
+  return NULL;
+}
+
+/* closeFd(fd): close a descriptor from dupSocket or dupFile (a socket's wait is cancelled). */
+static napi_value close_fd(napi_env env, napi_callback_info info) {
+  int fd = cancel_wait_of(env, info, "closeFd(fd)");
+  if (fd >= 0) close(fd);
+  return NULL;
+}
+
+static void execute_chunk(napi_env env, void *data) {
+  (void)env;
+  Chunk *c = data;
+  while (c->sent < c->max) {
+    long want = c->max - c->sent;
+    ssize_t n = sendfile(c->sock, c->file, &c->offset, (size_t)(want < SENDFILE_MAX ? want : SENDFILE_MAX));
+    if (n > 0) {
+      c->sent += n;
+    } else if (n == 0) {
+      c->eof = 1;
+      return;
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      c->again = 1;
+      return;
+    } else {
+      c->err = errno;
+      return;
+    }
+  }
+}
+
+static void complete_chunk(napi_env env, napi_status status, void *data) {
+  Chunk *c = data;
+  if (status != napi_ok && !c->err) c->err = ECANCELED;
+  napi_value result, sent, again, eof;
+  if (c->err) {
+    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, c->err, "sendfile"));
+  } else if (napi_create_object(env, &result) == napi_ok && napi_create_double(env, (double)c->sent, &sent) == napi_ok &&
+             napi_get_boolean(env, c->again, &again) == napi_ok && napi_get_boolean(env, c->eof, &eof) == napi_ok &&
+             napi_set_named_property(env, result, "sent", sent) == napi_ok &&
+             napi_set_named_property(env, result, "again", again) == napi_ok &&
+             napi_set_named_property(env, result, "eof", eof) == napi_ok) {
+    napi_resolve_deferred(env, c->deferred, result);
+  } else {
+    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, ENOMEM, "sendfile"));
+  }
+  napi_delete_async_work(env, c->work);
+  free(c);
+}
+
+/*
+ * sendChunk(socket, file, offset, max): Promise<{ sent, again, eof }>. Sends up to `max`
+ * bytes of `file` from `offset`; `again` when the socket filled up, `eof` when the file
+ * ended. Rejects with a Node-style system error (EPIPE, ECONNRESET, ...).
+ */
+static napi_value send_chunk(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], promise, name;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int sock, file;
+  int64_t offset, max;
+  if (argc < 4 || !int_arg(env, argv[0], &sock) || !int_arg(env, argv[1], &file) ||
+      napi_get_value_int64(env, argv[2], &offset) != napi_ok || offset < 0 ||
+      napi_get_value_int64(env, argv[3], &max) != napi_ok || max < 1 || max > MAX_CHUNK) {
+    napi_throw_type_error(env, NULL, "sendChunk(socket, file, offset >= 0, max from 1 to 2^30)");
+    return NULL;
+  }
+  Chunk *c = calloc(1, sizeof(Chunk));
+  if (!c) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  c->sock = sock;
+  c->file = file;
+  c->offset = (off_t)offset;
+  c->max = (long)max;
+  if (napi_create_promise(env, &c->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "ftpkit:sendfile", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, execute_chunk, complete_chunk, c, &c->work) != napi_ok) {
+    free(c);
+    napi_throw_error(env, NULL, "sendChunk: could not start");
+    return NULL;
+  }
+  NAPI_CALL(env, napi_queue_async_work(env, c->work));
+  return promise;
+}
+
+/*
+ * waitWritable(socket, callback): call `callback(true)` once the socket has room (or
+ * failed: the next send then reports why), or `callback(false)` when cancelWait or closeFd comes
+ * first. One wait per socket at a time.
+ */
+static napi_value wait_writable(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int fd;
+  napi_valuetype type;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || !int_arg(env, argv[0], &fd) || napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
+    napi_throw_type_error(env, NULL, "waitWritable(socket, callback)");
+    return NULL;
+  }
+  Sender *s = sender_of(env);
+  if (!s) {
+    napi_throw(env, ftpkit_errno_error(env, errno ? errno : ENOMEM, "epoll_create1"));
+    return NULL;
+  }
+  for (Waiter *w = s->waiters; w; w = w->next) {
+    if (w->fd == fd) {
+      napi_throw_error(env, NULL, "waitWritable: this socket is already waited for");
+      return NULL;
+    }
+  }
+  Waiter *w = calloc(1, sizeof(Waiter));
+  if (!w) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  w->fd = fd;
+  struct epoll_event event = {.events = EPOLLOUT | EPOLLONESHOT, .data = {.fd = fd}};
+  if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &event) != 0) {
+    int err = errno;
+    free(w);
+    napi_throw(env, ftpkit_errno_error(env, err, "epoll_ctl"));
+    return NULL;
+  }
+  if (napi_create_reference(env, argv[1], 1, &w->callback) != napi_ok) {
+    epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+    free(w);
+    napi_throw_error(env, NULL, "waitWritable: could not keep the callback");
+    return NULL;
+  }
+  w->next = s->waiters;
+  s->waiters = w;
+  return NULL;
+}
+
+napi_status ftpkit_init_send(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"dupSocket", NULL, dup_socket, NULL, NULL, NULL, napi_default, NULL},
+      {"dupFile", NULL, dup_file, NULL, NULL, NULL, napi_default, NULL},
+      {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"cancelWait", NULL, cancel_wait, NULL, NULL, NULL, napi_default, NULL},
+      {"sendChunk", NULL, send_chunk, NULL, NULL, NULL, napi_default, NULL},
+      {"waitWritable", NULL, wait_writable, NULL, NULL, NULL, napi_default, NULL},
+  };
+  return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+}
+
+#else
+
+napi_status ftpkit_init_send(napi_env env, napi_value exports) {
+  (void)env;
+  (void)exports;
+  return napi_ok;
+}
+
+#endif

@@ -1,0 +1,186 @@
+/**
+ * sendFile as its users see it, over real loopback TCP: exact bytes from any offset; a
+ * reader slower than the socket (the wait for room); an abort while the socket is full;
+ * a client that resets; the caller closing its file meanwhile (the addon's duplicate
+ * keeps the right file); bad descriptors; and no descriptor left open afterwards.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { canSendFile, sendFile, sendFileStats } from '@ftpkit/native';
+
+const MiB = 1024 * 1024;
+const disabled = process.env.FTPKIT_NATIVE === '0';
+// Under CI on Linux the addon must be there (unless disabled); elsewhere skip with the reason.
+const skip = canSendFile() ? false : process.env.CI && !disabled && process.platform === 'linux' ? false : 'sendFile is not available here';
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** A connected pair on loopback: `server` is ours to send into, `client` receives. */
+async function pair(): Promise<{ server: Socket; client: Socket; close(): void }> {
+  const listener = createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const accepted = once(listener, 'connection') as Promise<[Socket]>;
+  const client = connect((listener.address() as { port: number }).port, '127.0.0.1');
+  const [server] = await accepted;
+  listener.close();
+  server.on('error', () => {});
+  client.on('error', () => {});
+  return { server, client, close: () => (server.destroy(), client.destroy()) };
+}
+
+function fdOf(socket: Socket): number {
+  return (socket as Socket & { _handle: { fd: number } })._handle.fd;
+}
+
+function collect(socket: Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise((resolve) => socket.once('end', () => resolve(Buffer.concat(chunks))));
+}
+
+describe('sendFile', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ftpkit-native-send-'));
+  const body = randomBytes(12 * MiB + 777);
+  const file = join(dir, 'body.bin');
+  writeFileSync(file, body);
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('sends the file from any offset, byte for byte, and reports its progress', async () => {
+    for (const start of [0, 1, 65_537, body.length - 10, body.length]) {
+      const { server, client, close } = await pair();
+      const fd = openSync(file, 'r');
+      try {
+        const received = collect(client);
+        let progress = 0;
+        const before = sendFileStats();
+        const sent = await sendFile(fdOf(server), fd, start, { onProgress: (n) => (progress += n), chunkSize: 3 * MiB });
+        server.end();
+        assert.equal(sent, body.length - start);
+        assert.equal(progress, sent);
+        assert.equal(sha256(await received), sha256(body.subarray(start)));
+        assert.deepEqual(sendFileStats(), { started: before.started + 1, bytes: before.bytes + sent });
+      } finally {
+        closeSync(fd);
+        close();
+      }
+    }
+  });
+
+  test('waits for room when the reader is slower than the socket, and leaves no descriptor open', async () => {
+    const fds = openFds();
+    const { server, client, close } = await pair();
+    const fd = openSync(file, 'r');
+    try {
+      // A reader that takes 64 KiB every few milliseconds: the socket fills up again and again.
+      const chunks: Buffer[] = [];
+      client.pause();
+      const reading = setInterval(() => {
+        for (let c: Buffer | null; (c = client.read(64 * 1024) as Buffer | null); ) chunks.push(c);
+      }, 2);
+      const sent = await sendFile(fdOf(server), fd, 0, { chunkSize: 256 * 1024 });
+      server.end();
+      client.resume();
+      client.on('data', (c: Buffer) => chunks.push(c));
+      await once(client, 'end');
+      clearInterval(reading);
+      assert.equal(sent, body.length);
+      assert.equal(sha256(Buffer.concat(chunks)), sha256(body));
+    } finally {
+      closeSync(fd);
+      close();
+    }
+    await sleep(50);
+    assert.equal(openFds(), fds);
+  });
+
+  test('an abort while the socket is full rejects at once with AbortError', async () => {
+    const fds = openFds();
+    const { server, client, close } = await pair();
+    const fd = openSync(file, 'r');
+    try {
+      client.pause();
+      const controller = new AbortController();
+      let progress = 0;
+      const sending = sendFile(fdOf(server), fd, 0, { signal: controller.signal, onProgress: (n) => (progress += n) });
+      await sleep(200);
+      assert.ok(progress > 0 && progress < body.length, `sent ${progress} bytes before the socket filled`);
+      const began = performance.now();
+      controller.abort();
+      await assert.rejects(sending, { name: 'AbortError' });
+      assert.ok(performance.now() - began < 100, 'the abort did not wait for the client');
+    } finally {
+      closeSync(fd);
+      close();
+    }
+    await sleep(50);
+    assert.equal(openFds(), fds);
+  });
+
+  test('a client that resets gets the send rejected with EPIPE or ECONNRESET', async () => {
+    const { server, client, close } = await pair();
+    const fd = openSync(file, 'r');
+    try {
+      client.pause();
+      const sending = sendFile(fdOf(server), fd, 0);
+      await sleep(100);
+      client.resetAndDestroy();
+      await assert.rejects(sending, (err: NodeJS.ErrnoException) => ['EPIPE', 'ECONNRESET'].includes(err.code ?? '') && err.syscall === 'sendfile');
+    } finally {
+      closeSync(fd);
+      close();
+    }
+  });
+
+  test('sends the right file when the caller closes its descriptor meanwhile', async () => {
+    const { server, client, close } = await pair();
+    const fd = openSync(file, 'r');
+    const other = join(dir, 'other.bin');
+    writeFileSync(other, Buffer.alloc(body.length, 0));
+    try {
+      client.pause();
+      const sending = sendFile(fdOf(server), fd, 0);
+      await sleep(50);
+      closeSync(fd);
+      // Likely to reuse the number the file had: a send on it would now read zeros.
+      const reused = openSync(other, 'r');
+      const received = collect(client);
+      client.resume();
+      await sending;
+      server.end();
+      assert.equal(sha256(await received), sha256(body));
+      closeSync(reused);
+    } finally {
+      close();
+    }
+  });
+
+  test('refuses what is not a socket, or not a regular file, without sending anything', async () => {
+    const fd = openSync(file, 'r');
+    const { server, close } = await pair();
+    try {
+      await assert.rejects(sendFile(fd, fd, 0), { code: 'ENOTSOCK' });
+      await assert.rejects(sendFile(fdOf(server), fdOf(server), 0), { code: 'EINVAL' });
+      await assert.rejects(sendFile(fdOf(server), 987_654, 0), { code: 'EBADF' });
+      const controller = new AbortController();
+      controller.abort();
+      await assert.rejects(sendFile(fdOf(server), fd, 0, { signal: controller.signal }), { name: 'AbortError' });
+    } finally {
+      closeSync(fd);
+      close();
+    }
+  });
+});
