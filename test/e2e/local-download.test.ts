@@ -1,6 +1,6 @@
-// Large downloads from fs-local (multi-chunk reads, not the small-file path): bytes in
-// passive and active mode, REST offsets, TYPE A, and ABOR against a client that has
-// stopped reading.
+// Large downloads from fs-local (multi-chunk reads or sendfile, not the small-file path):
+// bytes in passive and active mode, REST offsets, TYPE A, and ABOR against a client that
+// has stopped reading.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransferResult } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
+import { canSendFile, sendFileStats } from '@ftpkit/native';
 import { download, startTransfer } from '../support/data.js';
 import { RawClient } from '../support/raw-client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -69,9 +70,12 @@ describe('large downloads from fs-local', () => {
   it('ABOR while the client has stopped reading: 426, then 226, and the session goes on', async () => {
     const client = await login();
     try {
+      const sends = sendFileStats().started;
       const { socket } = await startTransfer(client, 'RETR /big.bin');
       socket.pause();
       await sleep(200);
+      // With the addon the transfer goes by sendfile (local-sendfile.test.ts), and ABOR must stop that too.
+      assert.equal(sendFileStats().started - sends, canSendFile() ? 1 : 0);
       client.write('ABOR\r\n');
       assert.deepEqual([(await client.read()).code, (await client.read()).code], [426, 226]);
       socket.resume();

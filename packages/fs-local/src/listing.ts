@@ -11,7 +11,8 @@ import { toFileStat } from './file-stat.js';
 import type { IdNames } from './id-names.js';
 import type { Jail, JailHandle } from './jail.js';
 import type { Metadata } from './metadata.js';
-import { listNative, type NativeModule } from './native-listing.js';
+import { listNative } from './native-listing.js';
+import type { NativeModule } from './native-module.js';
 import { isTempName } from './temp-names.js';
 
 /** Directory entries read per getdents(2) call. */

@@ -26,7 +26,8 @@ import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
-import { nativeModule } from './native-listing.js';
+import { withDirectSend } from './direct-send.js';
+import { nativeModule } from './native-module.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
 import { trackUpload } from './stale-uploads.js';
@@ -133,7 +134,10 @@ export class LocalFileSystem implements FileSystem {
     // Each read allocates a whole chunk: size it to the file, so a 4 KiB download does not
     // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
     const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
-    return destroyOnAbort(file.createReadStream({ start, highWaterMark }), signal);
+    const stream = file.createReadStream({ start, highWaterMark });
+    const native = this.#native ? await nativeModule() : undefined;
+    if (native?.canSendFile()) withDirectSend(stream, file, start, native);
+    return destroyOnAbort(stream, signal);
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {

@@ -10,26 +10,13 @@ import type * as Native from '@ftpkit/native';
 import { fileStatOf, fileType } from './file-stat.js';
 import type { IdNames } from './id-names.js';
 import type { Jail, JailHandle } from './jail.js';
+import type { NativeModule } from './native-module.js';
 import { isTempName } from './temp-names.js';
-
-/** The addon's module, as fs-local uses it. */
-export type NativeModule = typeof Native;
 
 /** Entries of the first batch: few, so a listing's first bytes leave at once. */
 const FIRST_BATCH = 256;
 /** Entries of later batches. */
 const BATCH = 2048;
-
-let native: Promise<NativeModule | undefined> | undefined;
-
-/** The addon when it is installed and loaded (not disabled by FTPKIT_NATIVE=0), once per process. */
-export function nativeModule(): Promise<NativeModule | undefined> {
-  native ??= import('@ftpkit/native').then(
-    (m) => (m.nativeStatus().loaded ? m : undefined),
-    () => undefined,
-  );
-  return native;
-}
 
 /** What a native listing needs (a part of listing.ts's ListContext). */
 export interface NativeListContext {

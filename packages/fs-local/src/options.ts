@@ -45,10 +45,14 @@ export interface LocalFileSystemOptions {
    */
   syncMetadata?: boolean;
   /**
-   * List directories with the optional `@ftpkit/native` addon when it is installed and
-   * loaded: entries are read and lstat'ed in batches on the thread pool, with the same
-   * jail guarantees. Default true; false (or `FTPKIT_NATIVE=0` in the environment) keeps
-   * the JavaScript listing.
+   * Use the optional `@ftpkit/native` addon when it is installed and loaded:
+   * - listings: entries are read and lstat'ed in batches on the thread pool, with the
+   *   same jail guarantees;
+   * - downloads of files over 64 KiB (or any size with `syncMetadata: false`) on plain
+   *   data connections, without TYPE A, TLS, throttling or transfer-hook transforms: the
+   *   file goes into the socket by sendfile(2) on the thread pool (Linux).
+   * Default true; false (or `FTPKIT_NATIVE=0` in the environment) keeps the JavaScript
+   * paths.
    */
   native?: boolean;
   /**

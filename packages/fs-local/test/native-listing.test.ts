@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FileStat } from '@ftpkit/core';
 import { LocalFileSystem } from '../src/index.js';
-import { nativeModule } from '../src/native-listing.js';
+import { nativeModule } from '../src/native-module.js';
 import { listAll, makeTempDir, rejectsWith, removeDir } from './helpers.js';
 
 const disabled = process.env.FTPKIT_NATIVE === '0';

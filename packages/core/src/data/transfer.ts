@@ -5,6 +5,8 @@
  */
 import type { Socket } from 'node:net';
 import type { Readable, Transform, Writable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import { directSendOf } from '../fs/direct-send.js';
 import { isFsError, replyForError } from '../fs/errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
@@ -62,8 +64,15 @@ export interface PumpOptions {
   transforms?: Transform[];
 }
 
-/** File system stream → data connection. */
+/** File system stream → data connection (directly, when the stream offers it and nothing sits between). */
 export async function pumpDownload(source: Readable, socket: Socket, options: PumpOptions): Promise<void> {
+  const plain = !options.ascii && !options.transforms?.length && !(socket instanceof TLSSocket);
+  const direct = plain ? directSendOf(source)?.(socket, { signal: options.signal, count: options.count }) : undefined;
+  if (direct) {
+    await direct;
+    source.destroy();
+    return;
+  }
   source.on('data', (chunk: Buffer) => options.count(chunk.length));
   const streams: (Readable | Writable)[] = [source, ...(options.transforms ?? [])];
   if (options.ascii) streams.push(toNetworkAscii());
