@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransferResult } from '@ftpkit/core';
 import { LocalFileSystem } from '@ftpkit/fs-local';
-import { canSendFile, sendFileStats } from '@ftpkit/native';
+import { canTransfer, transferStats } from '@ftpkit/native';
 import { download, startTransfer } from '../support/data.js';
 import { RawClient } from '../support/raw-client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -70,12 +70,12 @@ describe('large downloads from fs-local', () => {
   it('ABOR while the client has stopped reading: 426, then 226, and the session goes on', async () => {
     const client = await login();
     try {
-      const sends = sendFileStats().started;
+      const sends = transferStats().sends;
       const { socket } = await startTransfer(client, 'RETR /big.bin');
       socket.pause();
       await sleep(200);
-      // With the addon the transfer goes by sendfile (local-sendfile.test.ts), and ABOR must stop that too.
-      assert.equal(sendFileStats().started - sends, canSendFile() ? 1 : 0);
+      // With the addon the transfer goes by sendfile (local-zero-copy.test.ts), and ABOR must stop that too.
+      assert.equal(transferStats().sends - sends, canTransfer() ? 1 : 0);
       client.write('ABOR\r\n');
       assert.deepEqual([(await client.read()).code, (await client.read()).code], [426, 226]);
       socket.resume();

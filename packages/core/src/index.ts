@@ -75,7 +75,15 @@ export type {
 } from './fs/filesystem.js';
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';
 export { ERRNO_CODES, destroyOnAbort, errnoOf, fsErrorFromErrno, throwIfAborted } from './fs/toolkit.js';
-export { directSendOf, offerDirectSend, type DirectSend, type DirectSendOptions } from './fs/direct-send.js';
+export {
+  directReceiveOf,
+  directSendOf,
+  offerDirectReceive,
+  offerDirectSend,
+  type DirectReceive,
+  type DirectSend,
+  type DirectTransferOptions,
+} from './fs/direct-transfer.js';
 export { HASH_ALGORITHMS, createDigest, type Digest, type HashAlgorithm, type HashOptions } from './fs/hash.js';
 export { resolvePath, parentPath, baseName, joinPath } from './fs/paths.js';
 export { formatFtpTime, parseFtpTime, formatListLine } from './fs/list-format.js';

@@ -26,7 +26,7 @@ import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
-import { withDirectSend } from './direct-send.js';
+import { withDirectReceive, withDirectSend } from './direct-transfer.js';
 import { nativeModule } from './native-module.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
@@ -136,7 +136,7 @@ export class LocalFileSystem implements FileSystem {
     const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
     const stream = file.createReadStream({ start, highWaterMark });
     const native = this.#native ? await nativeModule() : undefined;
-    if (native?.canSendFile()) withDirectSend(stream, file, start, native);
+    if (native?.canTransfer()) withDirectSend(stream, file, start, native);
     return destroyOnAbort(stream, signal);
   }
 
@@ -155,7 +155,10 @@ export class LocalFileSystem implements FileSystem {
         }
         const atomic = this.#policy === 'atomic' && !append && start === 0;
         const sink = atomic ? await this.#atomicSink(entry) : await this.#inPlaceSink(entry, start, append);
-        return destroyOnAbort(new FileUpload(sink, this.#writeBufferSize), signal);
+        const upload = new FileUpload(sink, this.#writeBufferSize);
+        const native = this.#native ? await nativeModule() : undefined;
+        if (native?.canTransfer()) withDirectReceive(upload, native);
+        return destroyOnAbort(upload, signal);
       } catch (err) {
         await entry.dir.close();
         throw err;

@@ -1,7 +1,7 @@
 /**
  * The optional `@ftpkit/native` addon, loaded once per process when it is installed and
- * not disabled (`FTPKIT_NATIVE=0`): batched listings (native-listing.ts) and sendfile
- * downloads (direct-send.ts) use it; without it fs-local keeps its JavaScript paths.
+ * not disabled (`FTPKIT_NATIVE=0`): batched listings (native-listing.ts) and zero-copy
+ * transfers (direct-transfer.ts) use it; without it fs-local keeps its JavaScript paths.
  */
 import type * as Native from '@ftpkit/native';
 

@@ -43,6 +43,22 @@ export class FileUpload extends Writable {
     this.#position = sink.position;
   }
 
+  /**
+   * Where a direct receive may store the upload's bytes: the file's descriptor and the
+   * offset of the next byte. Undefined once bytes were written through the stream, when
+   * finishing or destroyed, or for an append (a file opened with O_APPEND takes no offset).
+   */
+  directTarget(): { fd: number; position: number } | undefined {
+    if (this.#position === null || this.#written > 0 || this.writableLength > 0 || this.writableEnded || this.destroyed) return undefined;
+    return { fd: this.#sink.fd, position: this.#position };
+  }
+
+  /** Count `bytes` a direct receive stored at the current position. */
+  advance(bytes: number): void {
+    this.#written += bytes;
+    if (this.#position !== null) this.#position += bytes;
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     this.#track(this.#writeAll([chunk]), callback);
   }

@@ -15,14 +15,23 @@ export interface Binding {
   closeDir(reader: object): void;
 }
 
-/** The addon's sendfile functions (src/send.c, Linux only). */
-export interface SendBinding {
+/** One step's outcome: bytes moved, the socket not ready (`again`), the file or the data ended (`eof`). */
+export interface Step {
+  sent: number;
+  again: boolean;
+  eof: boolean;
+}
+
+/** The addon's zero-copy transfer functions (src/transfer.c, Linux only). */
+export interface TransferBinding {
   dupSocket(fd: number): number;
   dupFile(fd: number): number;
   closeFd(fd: number): void;
   cancelWait(fd: number): void;
-  sendChunk(socket: number, file: number, offset: number, max: number): Promise<{ sent: number; again: boolean; eof: boolean }>;
+  sendChunk(socket: number, file: number, offset: number, max: number): Promise<Step>;
+  receiveChunk(socket: number, file: number, offset: number, max: number): Promise<Step>;
   waitWritable(socket: number, callback: (ready: boolean) => void): void;
+  waitReadable(socket: number, callback: (ready: boolean) => void): void;
 }
 
 /** Whether the addon is in use in this process, and if not, why. */
@@ -66,8 +75,8 @@ export function nativeStatus(): NativeStatus {
   return loaded.status;
 }
 
-/** The addon's sendfile functions, when it is loaded and has them. */
-export function sendBinding(): SendBinding | undefined {
-  const b = binding() as (Binding & Partial<SendBinding>) | undefined;
-  return typeof b?.sendChunk === 'function' ? (b as SendBinding) : undefined;
+/** The addon's transfer functions, when it is loaded and has them. */
+export function transferBinding(): TransferBinding | undefined {
+  const b = binding() as (Binding & Partial<TransferBinding>) | undefined;
+  return typeof b?.receiveChunk === 'function' ? (b as TransferBinding) : undefined;
 }

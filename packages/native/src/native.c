@@ -60,7 +60,7 @@ void ftpkit_noop_execute(napi_env env, void *data) {
 
 static napi_value init(napi_env env, napi_value exports) {
   if (ftpkit_init_listing(env, exports) != napi_ok) return NULL;
-  if (ftpkit_init_send(env, exports) != napi_ok) return NULL;
+  if (ftpkit_init_transfer(env, exports) != napi_ok) return NULL;
   return exports;
 }
 

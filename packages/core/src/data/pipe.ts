@@ -14,6 +14,7 @@ function prematureClose(): Error {
 }
 
 /**
+ * A single stream has nothing piped into it: it is ended at once.
  * @param beforeEnd when given, the last stream is ended only after it resolves (and the
  *   pipe fails with its rejection): an upload's sink must not commit before the session
  *   has checked that the client is still there.
@@ -60,5 +61,14 @@ export function pipeStreams(
     });
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
+    if (streams.length === 1 && !settled) last.end();
   });
+}
+
+/**
+ * End `sink` and settle once it has finished (an upload's sink commits then), or as soon
+ * as it fails, closes early or the signal fires; it is destroyed on failure.
+ */
+export function endWritable(sink: Writable, signal: AbortSignal): Promise<void> {
+  return pipeStreams([sink], signal);
 }

@@ -6,11 +6,11 @@
 import type { Socket } from 'node:net';
 import type { Readable, Transform, Writable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
-import { directSendOf } from '../fs/direct-send.js';
+import { directReceiveOf, directSendOf } from '../fs/direct-transfer.js';
 import { isFsError, replyForError } from '../fs/errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import { fromNetworkAscii, toNetworkAscii } from './ascii.js';
-import { pipeStreams } from './pipe.js';
+import { endWritable, pipeStreams } from './pipe.js';
 
 /** How a transfer ended. */
 export type TransferStatus = 'completed' | 'aborted' | 'failed';
@@ -64,10 +64,14 @@ export interface PumpOptions {
   transforms?: Transform[];
 }
 
+/** Whether the bytes may skip the streams: nothing sits between file and socket. */
+function plainConnection(socket: Socket, options: PumpOptions): boolean {
+  return !options.ascii && !options.transforms?.length && !(socket instanceof TLSSocket);
+}
+
 /** File system stream → data connection (directly, when the stream offers it and nothing sits between). */
 export async function pumpDownload(source: Readable, socket: Socket, options: PumpOptions): Promise<void> {
-  const plain = !options.ascii && !options.transforms?.length && !(socket instanceof TLSSocket);
-  const direct = plain ? directSendOf(source)?.(socket, { signal: options.signal, count: options.count }) : undefined;
+  const direct = plainConnection(socket, options) ? directSendOf(source)?.(socket, { signal: options.signal, count: options.count }) : undefined;
   if (direct) {
     await direct;
     source.destroy();
@@ -90,8 +94,15 @@ export interface UploadPumpOptions extends PumpOptions {
   beforeCommit(): Promise<void>;
 }
 
-/** Data connection → file system stream. */
+/** Data connection → file system stream (directly, when the sink offers it and nothing sits between). */
 export async function pumpUpload(socket: Socket, sink: Writable, options: UploadPumpOptions): Promise<void> {
+  const direct = plainConnection(socket, options) ? directReceiveOf(sink)?.(socket, { signal: options.signal, count: options.count }) : undefined;
+  if (direct) {
+    await direct;
+    await options.beforeCommit();
+    await endWritable(sink, options.signal);
+    return;
+  }
   socket.on('data', (chunk: Buffer) => options.count(chunk.length));
   const streams: (Readable | Writable)[] = [socket];
   if (options.ascii) streams.push(fromNetworkAscii());

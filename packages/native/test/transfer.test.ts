@@ -1,24 +1,25 @@
 /**
- * sendFile as its users see it, over real loopback TCP: exact bytes from any offset; a
- * reader slower than the socket (the wait for room); an abort while the socket is full;
- * a client that resets; the caller closing its file meanwhile (the addon's duplicate
- * keeps the right file); bad descriptors; and no descriptor left open afterwards.
+ * sendFile and receiveFile as their users see them, over real loopback TCP: exact bytes
+ * from any offset; a peer slower than the socket (the waits for room and for data); an
+ * abort while the socket is full or empty; a client that resets; the caller closing its
+ * file meanwhile (the addon's duplicate keeps the right file); bad descriptors; and no
+ * descriptor left open afterwards.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canSendFile, sendFile, sendFileStats } from '@ftpkit/native';
+import { canTransfer, receiveFile, sendFile, transferStats } from '@ftpkit/native';
 
 const MiB = 1024 * 1024;
 const disabled = process.env.FTPKIT_NATIVE === '0';
 // Under CI on Linux the addon must be there (unless disabled); elsewhere skip with the reason.
-const skip = canSendFile() ? false : process.env.CI && !disabled && process.platform === 'linux' ? false : 'sendFile is not available here';
+const skip = canTransfer() ? false : process.env.CI && !disabled && process.platform === 'linux' ? false : 'sendFile is not available here';
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -28,9 +29,12 @@ function openFds(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-/** A connected pair on loopback: `server` is ours to send into, `client` receives. */
-async function pair(): Promise<{ server: Socket; client: Socket; close(): void }> {
-  const listener = createServer();
+/**
+ * A connected pair on loopback: `server` is ours to send into or receive from. With
+ * `paused`, Node never reads `server` (as fs-local's passive data connections).
+ */
+async function pair(paused = false): Promise<{ server: Socket; client: Socket; close(): void }> {
+  const listener = createServer({ pauseOnConnect: paused });
   listener.listen(0, '127.0.0.1');
   await once(listener, 'listening');
   const accepted = once(listener, 'connection') as Promise<[Socket]>;
@@ -52,7 +56,7 @@ function collect(socket: Socket): Promise<Buffer> {
   return new Promise((resolve) => socket.once('end', () => resolve(Buffer.concat(chunks))));
 }
 
-describe('sendFile', { skip }, () => {
+describe('sendFile and receiveFile', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ftpkit-native-send-'));
   const body = randomBytes(12 * MiB + 777);
   const file = join(dir, 'body.bin');
@@ -66,13 +70,13 @@ describe('sendFile', { skip }, () => {
       try {
         const received = collect(client);
         let progress = 0;
-        const before = sendFileStats();
+        const before = transferStats();
         const sent = await sendFile(fdOf(server), fd, start, { onProgress: (n) => (progress += n), chunkSize: 3 * MiB });
         server.end();
         assert.equal(sent, body.length - start);
         assert.equal(progress, sent);
         assert.equal(sha256(await received), sha256(body.subarray(start)));
-        assert.deepEqual(sendFileStats(), { started: before.started + 1, bytes: before.bytes + sent });
+        assert.deepEqual(transferStats(), { ...before, sends: before.sends + 1, sentBytes: before.sentBytes + sent });
       } finally {
         closeSync(fd);
         close();
@@ -178,6 +182,89 @@ describe('sendFile', { skip }, () => {
       const controller = new AbortController();
       controller.abort();
       await assert.rejects(sendFile(fdOf(server), fd, 0, { signal: controller.signal }), { name: 'AbortError' });
+    } finally {
+      closeSync(fd);
+      close();
+    }
+  });
+
+  test('receives into the file at an offset, byte for byte, until the client ends', async () => {
+    const target = join(dir, 'received.bin');
+    writeFileSync(target, Buffer.alloc(5000, 1));
+    const { server, client, close } = await pair(true);
+    const fd = openSync(target, 'r+');
+    try {
+      const before = transferStats();
+      let progress = 0;
+      const receiving = receiveFile(fdOf(server), fd, 1000, { onProgress: (n) => (progress += n), chunkSize: 2 * MiB });
+      client.end(body);
+      const stored = await receiving;
+      assert.equal(stored, body.length);
+      assert.equal(progress, stored);
+      const file = readFileSync(target);
+      assert.equal(file.length, 1000 + body.length);
+      assert.ok(file.subarray(0, 1000).equals(Buffer.alloc(1000, 1)));
+      assert.equal(sha256(file.subarray(1000)), sha256(body));
+      assert.deepEqual(transferStats(), { ...before, receives: before.receives + 1, receivedBytes: before.receivedBytes + stored });
+    } finally {
+      closeSync(fd);
+      close();
+    }
+  });
+
+  test('waits for data from a slow sender, and leaves no descriptor open', async () => {
+    const fds = openFds();
+    const target = join(dir, 'slow.bin');
+    const { server, client, close } = await pair(true);
+    const fd = openSync(target, 'w');
+    try {
+      const receiving = receiveFile(fdOf(server), fd, 0);
+      const pieces = 40;
+      const piece = body.subarray(0, 64 * 1024);
+      for (let i = 0; i < pieces; i++) {
+        client.write(piece);
+        await sleep(5);
+      }
+      client.end();
+      assert.equal(await receiving, pieces * piece.length);
+      assert.equal(sha256(readFileSync(target)), sha256(Buffer.concat(Array.from({ length: pieces }, () => piece))));
+    } finally {
+      closeSync(fd);
+      close();
+    }
+    await sleep(50);
+    assert.equal(openFds(), fds);
+  });
+
+  test('an abort while the client sends nothing rejects at once with AbortError', async () => {
+    const { server, client, close } = await pair(true);
+    const fd = openSync(join(dir, 'idle.bin'), 'w');
+    try {
+      client.write(Buffer.alloc(1000, 7));
+      const controller = new AbortController();
+      let progress = 0;
+      const receiving = receiveFile(fdOf(server), fd, 0, { signal: controller.signal, onProgress: (n) => (progress += n) });
+      await sleep(100);
+      assert.equal(progress, 1000);
+      const began = performance.now();
+      controller.abort();
+      await assert.rejects(receiving, { name: 'AbortError' });
+      assert.ok(performance.now() - began < 100, 'the abort did not wait for the client');
+    } finally {
+      closeSync(fd);
+      close();
+    }
+  });
+
+  test('a client that resets mid-upload gets the receive rejected', async () => {
+    const { server, client, close } = await pair(true);
+    const fd = openSync(join(dir, 'reset.bin'), 'w');
+    try {
+      const receiving = receiveFile(fdOf(server), fd, 0);
+      client.write(body.subarray(0, MiB));
+      await sleep(50);
+      client.resetAndDestroy();
+      await assert.rejects(receiving, (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' && err.syscall === 'splice');
     } finally {
       closeSync(fd);
       close();

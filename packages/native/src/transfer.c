@@ -1,24 +1,26 @@
 /*
- * Zero-copy downloads for @ftpkit/native: sendfile(2) from an open file into a plain TCP
- * socket, so that the file's bytes never enter JavaScript.
+ * Zero-copy transfers for @ftpkit/native: sendfile(2) from an open file into a plain TCP
+ * socket (downloads), and splice(2) from the socket through a pipe into the file
+ * (uploads), so that the bytes never enter JavaScript.
  *
- * JavaScript drives the loop (send.ts). Every step works on the addon's own duplicates of
- * the socket's and the file's descriptors, so a socket or file the caller closes
- * meanwhile never turns into another descriptor under a send (another client's socket,
- * another file), and the connection stays open until the addon lets go of it.
+ * JavaScript drives the loop (transfer.ts). Every step works on the addon's own
+ * duplicates of the socket's and the file's descriptors, so a socket or file the caller
+ * closes meanwhile never turns into another descriptor under a step (another client's
+ * socket, another file), and the connection stays open until the addon lets go of it.
  *
- *  - sendChunk runs on the libuv thread pool: non-blocking sendfile calls until the
- *    chunk's bytes went out, the socket is full (EAGAIN), the file ended or an error
- *    came. A file read from a cold disk waits there, never on the event loop.
- *  - waitWritable waits for room in a full socket: one epoll set per environment holds
- *    the waiting sockets, and one uv_poll on the event loop watches that set's own
+ *  - sendChunk and receiveChunk run on the libuv thread pool: non-blocking calls until
+ *    the step's bytes moved, the socket stays full (send) or empty (receive) for
+ *    BRIEF_WAIT_MS, the file or the data ended, or an error came. A cold disk waits there,
+ *    never on the event loop.
+ *  - waitWritable and waitReadable wait for a socket on the event loop: one epoll set per
+ *    environment holds the waiting sockets, and one uv_poll watches that set's own
  *    descriptor (libuv keeps one watcher per descriptor, so the socket itself cannot be
  *    given a second one). The callback runs through napi_make_callback, so the promise
  *    reactions it causes run at once.
  *
- * Linux only (sendfile into a socket, epoll); elsewhere the functions are left out and
- * callers keep streaming. uv.h is libuv's 1.x interface, which keeps its ABI across the
- * Node releases this one build loads in.
+ * Linux only (sendfile and splice with sockets, epoll); elsewhere the functions are left
+ * out and callers keep streaming. uv.h is libuv's 1.x interface, which keeps its ABI
+ * across the Node releases this one build loads in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include "native.h"
 
 #ifdef __linux__
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <uv.h>
@@ -37,6 +40,10 @@
 /* Most one sendfile(2) call moves on Linux. */
 #define SENDFILE_MAX 0x7ffff000L
 #define MAX_CHUNK (1L << 30)
+/* Pipe capacity asked for a receive (the unprivileged maximum by default). */
+#define PIPE_BYTES (1L << 20)
+/* How long a step waits in its thread for the socket to be ready again. */
+#define BRIEF_WAIT_MS 2
 
 typedef struct Waiter {
   int fd;
@@ -65,6 +72,7 @@ typedef struct {
   int again;
   int eof;
   int err;
+  const char *syscall;
 } Chunk;
 
 static void close_poll(uv_handle_t *handle) {
@@ -242,7 +250,17 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static void execute_chunk(napi_env env, void *data) {
+/*
+ * Whether the socket becomes ready within BRIEF_WAIT_MS. A client keeping up makes the
+ * socket ready again within microseconds; waiting that long here saves a round trip
+ * through the event loop, and a slow client holds the thread no longer than this.
+ */
+static bool briefly_ready(int fd, short events) {
+  struct pollfd p = {.fd = fd, .events = events};
+  return poll(&p, 1, BRIEF_WAIT_MS) > 0;
+}
+
+static void execute_send(napi_env env, void *data) {
   (void)env;
   Chunk *c = data;
   while (c->sent < c->max) {
@@ -256,6 +274,7 @@ static void execute_chunk(napi_env env, void *data) {
     } else if (errno == EINTR) {
       continue;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (briefly_ready(c->sock, POLLOUT)) continue;
       c->again = 1;
       return;
     } else {
@@ -265,12 +284,58 @@ static void execute_chunk(napi_env env, void *data) {
   }
 }
 
+/* Receive step: splice(2) socket → pipe → file, so the bytes never leave the kernel. */
+static void execute_receive(napi_env env, void *data) {
+  (void)env;
+  Chunk *c = data;
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) != 0) {
+    c->err = errno;
+    return;
+  }
+  fcntl(pipefd[1], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: fewer, larger splices */
+  while (c->sent < c->max) {
+    long want = c->max - c->sent;
+    ssize_t n = splice(c->sock, NULL, pipefd[1], NULL, (size_t)(want < PIPE_BYTES ? want : PIPE_BYTES), SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      /* Empty the pipe into the file before reading more, so a failure loses nothing unsaid. */
+      for (ssize_t left = n; left > 0;) {
+        ssize_t m = splice(pipefd[0], NULL, c->file, &c->offset, (size_t)left, SPLICE_F_MOVE);
+        if (m > 0) {
+          left -= m;
+        } else if (m < 0 && errno == EINTR) {
+          continue;
+        } else {
+          c->err = m == 0 ? EIO : errno;
+          goto done;
+        }
+      }
+      c->sent += n;
+    } else if (n == 0) {
+      c->eof = 1;
+      break;
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (briefly_ready(c->sock, POLLIN | POLLRDHUP)) continue;
+      c->again = 1;
+      break;
+    } else {
+      c->err = errno;
+      break;
+    }
+  }
+done:
+  close(pipefd[0]);
+  close(pipefd[1]);
+}
+
 static void complete_chunk(napi_env env, napi_status status, void *data) {
   Chunk *c = data;
   if (status != napi_ok && !c->err) c->err = ECANCELED;
   napi_value result, sent, again, eof;
   if (c->err) {
-    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, c->err, "sendfile"));
+    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, c->err, c->syscall));
   } else if (napi_create_object(env, &result) == napi_ok && napi_create_double(env, (double)c->sent, &sent) == napi_ok &&
              napi_get_boolean(env, c->again, &again) == napi_ok && napi_get_boolean(env, c->eof, &eof) == napi_ok &&
              napi_set_named_property(env, result, "sent", sent) == napi_ok &&
@@ -278,18 +343,14 @@ static void complete_chunk(napi_env env, napi_status status, void *data) {
              napi_set_named_property(env, result, "eof", eof) == napi_ok) {
     napi_resolve_deferred(env, c->deferred, result);
   } else {
-    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, ENOMEM, "sendfile"));
+    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, ENOMEM, c->syscall));
   }
   napi_delete_async_work(env, c->work);
   free(c);
 }
 
-/*
- * sendChunk(socket, file, offset, max): Promise<{ sent, again, eof }>. Sends up to `max`
- * bytes of `file` from `offset`; `again` when the socket filled up, `eof` when the file
- * ended. Rejects with a Node-style system error (EPIPE, ECONNRESET, ...).
- */
-static napi_value send_chunk(napi_env env, napi_callback_info info) {
+/* Queue one step (send or receive) of up to `max` bytes at `offset`; resolves with { sent, again, eof }. */
+static napi_value start_chunk(napi_env env, napi_callback_info info, napi_async_execute_callback execute, const char *what) {
   size_t argc = 4;
   napi_value argv[4], promise, name;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
@@ -298,7 +359,7 @@ static napi_value send_chunk(napi_env env, napi_callback_info info) {
   if (argc < 4 || !int_arg(env, argv[0], &sock) || !int_arg(env, argv[1], &file) ||
       napi_get_value_int64(env, argv[2], &offset) != napi_ok || offset < 0 ||
       napi_get_value_int64(env, argv[3], &max) != napi_ok || max < 1 || max > MAX_CHUNK) {
-    napi_throw_type_error(env, NULL, "sendChunk(socket, file, offset >= 0, max from 1 to 2^30)");
+    napi_throw_type_error(env, NULL, what);
     return NULL;
   }
   Chunk *c = calloc(1, sizeof(Chunk));
@@ -310,11 +371,12 @@ static napi_value send_chunk(napi_env env, napi_callback_info info) {
   c->file = file;
   c->offset = (off_t)offset;
   c->max = (long)max;
+  c->syscall = execute == execute_send ? "sendfile" : "splice";
   if (napi_create_promise(env, &c->deferred, &promise) != napi_ok ||
-      napi_create_string_utf8(env, "ftpkit:sendfile", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_async_work(env, NULL, name, execute_chunk, complete_chunk, c, &c->work) != napi_ok) {
+      napi_create_string_utf8(env, c->syscall, NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, execute, complete_chunk, c, &c->work) != napi_ok) {
     free(c);
-    napi_throw_error(env, NULL, "sendChunk: could not start");
+    napi_throw_error(env, NULL, "could not start the step");
     return NULL;
   }
   NAPI_CALL(env, napi_queue_async_work(env, c->work));
@@ -322,18 +384,36 @@ static napi_value send_chunk(napi_env env, napi_callback_info info) {
 }
 
 /*
- * waitWritable(socket, callback): call `callback(true)` once the socket has room (or
- * failed: the next send then reports why), or `callback(false)` when cancelWait or closeFd comes
- * first. One wait per socket at a time.
+ * sendChunk(socket, file, offset, max): sends up to `max` bytes of `file` from `offset`
+ * into the socket; `again` when the socket stayed full, `eof` when the file ended.
+ * Rejects with a Node-style system error (EPIPE, ECONNRESET, ...).
  */
-static napi_value wait_writable(napi_env env, napi_callback_info info) {
+static napi_value send_chunk(napi_env env, napi_callback_info info) {
+  return start_chunk(env, info, execute_send, "sendChunk(socket, file, offset >= 0, max from 1 to 2^30)");
+}
+
+/*
+ * receiveChunk(socket, file, offset, max): stores up to `max` bytes from the socket into
+ * `file` at `offset`; `again` when the socket stayed empty, `eof` when the client ended
+ * the data. Rejects with a Node-style system error (ENOSPC, ECONNRESET, ...).
+ */
+static napi_value receive_chunk(napi_env env, napi_callback_info info) {
+  return start_chunk(env, info, execute_receive, "receiveChunk(socket, file, offset >= 0, max from 1 to 2^30)");
+}
+
+/*
+ * Start waiting until `fd` is ready (`events`: EPOLLOUT for room, EPOLLIN for data), then
+ * call `callback(true)` (also when the socket failed: the next step then reports why),
+ * or `callback(false)` when cancelWait or closeFd comes first. One wait per socket.
+ */
+static napi_value wait_ready(napi_env env, napi_callback_info info, uint32_t events, const char *what) {
   size_t argc = 2;
   napi_value argv[2];
   int fd;
   napi_valuetype type;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2 || !int_arg(env, argv[0], &fd) || napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
-    napi_throw_type_error(env, NULL, "waitWritable(socket, callback)");
+    napi_throw_type_error(env, NULL, what);
     return NULL;
   }
   Sender *s = sender_of(env);
@@ -343,7 +423,7 @@ static napi_value wait_writable(napi_env env, napi_callback_info info) {
   }
   for (Waiter *w = s->waiters; w; w = w->next) {
     if (w->fd == fd) {
-      napi_throw_error(env, NULL, "waitWritable: this socket is already waited for");
+      napi_throw_error(env, NULL, "this socket is already waited for");
       return NULL;
     }
   }
@@ -353,7 +433,7 @@ static napi_value wait_writable(napi_env env, napi_callback_info info) {
     return NULL;
   }
   w->fd = fd;
-  struct epoll_event event = {.events = EPOLLOUT | EPOLLONESHOT, .data = {.fd = fd}};
+  struct epoll_event event = {.events = events | EPOLLONESHOT, .data = {.fd = fd}};
   if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &event) != 0) {
     int err = errno;
     free(w);
@@ -363,7 +443,7 @@ static napi_value wait_writable(napi_env env, napi_callback_info info) {
   if (napi_create_reference(env, argv[1], 1, &w->callback) != napi_ok) {
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
     free(w);
-    napi_throw_error(env, NULL, "waitWritable: could not keep the callback");
+    napi_throw_error(env, NULL, "could not keep the callback");
     return NULL;
   }
   w->next = s->waiters;
@@ -371,7 +451,17 @@ static napi_value wait_writable(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-napi_status ftpkit_init_send(napi_env env, napi_value exports) {
+/* waitWritable(socket, callback): callback(true) once the socket has room; see wait_ready. */
+static napi_value wait_writable(napi_env env, napi_callback_info info) {
+  return wait_ready(env, info, EPOLLOUT, "waitWritable(socket, callback)");
+}
+
+/* waitReadable(socket, callback): callback(true) once the socket has data or ended; see wait_ready. */
+static napi_value wait_readable(napi_env env, napi_callback_info info) {
+  return wait_ready(env, info, EPOLLIN | EPOLLRDHUP, "waitReadable(socket, callback)");
+}
+
+napi_status ftpkit_init_transfer(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"dupSocket", NULL, dup_socket, NULL, NULL, NULL, napi_default, NULL},
       {"dupFile", NULL, dup_file, NULL, NULL, NULL, napi_default, NULL},
@@ -379,13 +469,15 @@ napi_status ftpkit_init_send(napi_env env, napi_value exports) {
       {"cancelWait", NULL, cancel_wait, NULL, NULL, NULL, napi_default, NULL},
       {"sendChunk", NULL, send_chunk, NULL, NULL, NULL, napi_default, NULL},
       {"waitWritable", NULL, wait_writable, NULL, NULL, NULL, napi_default, NULL},
+      {"waitReadable", NULL, wait_readable, NULL, NULL, NULL, napi_default, NULL},
+      {"receiveChunk", NULL, receive_chunk, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }
 
 #else
 
-napi_status ftpkit_init_send(napi_env env, napi_value exports) {
+napi_status ftpkit_init_transfer(napi_env env, napi_value exports) {
   (void)env;
   (void)exports;
   return napi_ok;
