@@ -74,6 +74,6 @@ export function withDirectReceive(upload: FileUpload, native: NativeModule): Fil
       upload.advance(bytes);
       count(bytes);
     };
-    return native.receiveFile(fd, target.fd, target.position, { signal, onProgress }).then(() => undefined);
+    return native.receiveFile(fd, target.fd, target.position, { signal, onProgress, syncBytes: target.syncBytes }).then(() => undefined);
   });
 }

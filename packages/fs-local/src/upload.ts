@@ -44,13 +44,15 @@ export class FileUpload extends Writable {
   }
 
   /**
-   * Where a direct receive may store the upload's bytes: the file's descriptor and the
-   * offset of the next byte. Undefined once bytes were written through the stream, when
-   * finishing or destroyed, or for an append (a file opened with O_APPEND takes no offset).
+   * Where a direct receive may store the upload's bytes: the file's descriptor, the
+   * offset of the next byte, and how many first bytes may be stored by calls on the main
+   * thread (as the stream's small writes are). Undefined once bytes were written through
+   * the stream, when finishing or destroyed, or for an append (a file opened with
+   * O_APPEND takes no offset).
    */
-  directTarget(): { fd: number; position: number } | undefined {
+  directTarget(): { fd: number; position: number; syncBytes: number } | undefined {
     if (this.#position === null || this.#written > 0 || this.writableLength > 0 || this.writableEnded || this.destroyed) return undefined;
-    return { fd: this.#sink.fd, position: this.#position };
+    return { fd: this.#sink.fd, position: this.#position, syncBytes: this.#sink.calls.syncWriteBytes };
   }
 
   /** Count `bytes` a direct receive stored at the current position. */

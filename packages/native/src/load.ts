@@ -30,6 +30,7 @@ export interface TransferBinding {
   cancelWait(fd: number): void;
   sendChunk(socket: number, file: number, offset: number, max: number): Promise<Step>;
   receiveChunk(socket: number, file: number, offset: number, max: number): Promise<Step>;
+  receiveChunkSync(socket: number, file: number, offset: number, max: number): Step;
   waitWritable(socket: number, callback: (ready: boolean) => void): void;
   waitReadable(socket: number, callback: (ready: boolean) => void): void;
 }
@@ -78,5 +79,5 @@ export function nativeStatus(): NativeStatus {
 /** The addon's transfer functions, when it is loaded and has them. */
 export function transferBinding(): TransferBinding | undefined {
   const b = binding() as (Binding & Partial<TransferBinding>) | undefined;
-  return typeof b?.receiveChunk === 'function' ? (b as TransferBinding) : undefined;
+  return typeof b?.receiveChunkSync === 'function' ? (b as TransferBinding) : undefined;
 }

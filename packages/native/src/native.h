@@ -27,7 +27,7 @@ void ftpkit_noop_execute(napi_env env, void *data);
 /* Adds openDir, readBatch, closeDir and listFields to exports. */
 napi_status ftpkit_init_listing(napi_env env, napi_value exports);
 
-/* Adds dupSocket, dupFile, closeFd, cancelWait, sendChunk, receiveChunk, waitWritable and waitReadable to exports (Linux only). */
+/* Adds dupSocket, dupFile, closeFd, cancelWait, sendChunk, receiveChunk, receiveChunkSync, waitWritable and waitReadable to exports (Linux only). */
 napi_status ftpkit_init_transfer(napi_env env, napi_value exports);
 
 #endif

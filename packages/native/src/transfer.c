@@ -67,6 +67,8 @@ typedef struct {
   int file;
   off_t offset;
   long max;
+  /* How long to wait in place for the socket (0 on the main thread). */
+  int brief_ms;
   /* results */
   long sent;
   int again;
@@ -255,9 +257,10 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
  * socket ready again within microseconds; waiting that long here saves a round trip
  * through the event loop, and a slow client holds the thread no longer than this.
  */
-static bool briefly_ready(int fd, short events) {
+static bool briefly_ready(int fd, short events, int ms) {
+  if (ms <= 0) return false;
   struct pollfd p = {.fd = fd, .events = events};
-  return poll(&p, 1, BRIEF_WAIT_MS) > 0;
+  return poll(&p, 1, ms) > 0;
 }
 
 static void execute_send(napi_env env, void *data) {
@@ -274,7 +277,7 @@ static void execute_send(napi_env env, void *data) {
     } else if (errno == EINTR) {
       continue;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (briefly_ready(c->sock, POLLOUT)) continue;
+      if (briefly_ready(c->sock, POLLOUT, c->brief_ms)) continue;
       c->again = 1;
       return;
     } else {
@@ -293,7 +296,7 @@ static void execute_receive(napi_env env, void *data) {
     c->err = errno;
     return;
   }
-  fcntl(pipefd[1], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: fewer, larger splices */
+  if (c->max > 65536) fcntl(pipefd[1], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: fewer, larger splices */
   while (c->sent < c->max) {
     long want = c->max - c->sent;
     ssize_t n = splice(c->sock, NULL, pipefd[1], NULL, (size_t)(want < PIPE_BYTES ? want : PIPE_BYTES), SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -317,7 +320,7 @@ static void execute_receive(napi_env env, void *data) {
     } else if (errno == EINTR) {
       continue;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (briefly_ready(c->sock, POLLIN | POLLRDHUP)) continue;
+      if (briefly_ready(c->sock, POLLIN | POLLRDHUP, c->brief_ms)) continue;
       c->again = 1;
       break;
     } else {
@@ -330,47 +333,62 @@ done:
   close(pipefd[1]);
 }
 
+/* A finished step as { sent, again, eof }, or NULL (with c->err set) when that fails. */
+static napi_value step_result(napi_env env, Chunk *c) {
+  napi_value result, sent, again, eof;
+  if (napi_create_object(env, &result) == napi_ok && napi_create_double(env, (double)c->sent, &sent) == napi_ok &&
+      napi_get_boolean(env, c->again, &again) == napi_ok && napi_get_boolean(env, c->eof, &eof) == napi_ok &&
+      napi_set_named_property(env, result, "sent", sent) == napi_ok &&
+      napi_set_named_property(env, result, "again", again) == napi_ok &&
+      napi_set_named_property(env, result, "eof", eof) == napi_ok) {
+    return result;
+  }
+  c->err = ENOMEM;
+  return NULL;
+}
+
 static void complete_chunk(napi_env env, napi_status status, void *data) {
   Chunk *c = data;
   if (status != napi_ok && !c->err) c->err = ECANCELED;
-  napi_value result, sent, again, eof;
-  if (c->err) {
-    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, c->err, c->syscall));
-  } else if (napi_create_object(env, &result) == napi_ok && napi_create_double(env, (double)c->sent, &sent) == napi_ok &&
-             napi_get_boolean(env, c->again, &again) == napi_ok && napi_get_boolean(env, c->eof, &eof) == napi_ok &&
-             napi_set_named_property(env, result, "sent", sent) == napi_ok &&
-             napi_set_named_property(env, result, "again", again) == napi_ok &&
-             napi_set_named_property(env, result, "eof", eof) == napi_ok) {
+  napi_value result = c->err ? NULL : step_result(env, c);
+  if (result) {
     napi_resolve_deferred(env, c->deferred, result);
   } else {
-    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, ENOMEM, c->syscall));
+    napi_reject_deferred(env, c->deferred, ftpkit_errno_error(env, c->err, c->syscall));
   }
   napi_delete_async_work(env, c->work);
   free(c);
 }
 
-/* Queue one step (send or receive) of up to `max` bytes at `offset`; resolves with { sent, again, eof }. */
-static napi_value start_chunk(napi_env env, napi_callback_info info, napi_async_execute_callback execute, const char *what) {
+/* The arguments (socket, file, offset, max) of a step, or false with an exception thrown. */
+static bool chunk_args(napi_env env, napi_callback_info info, Chunk *c, const char *what) {
   size_t argc = 4;
-  napi_value argv[4], promise, name;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int sock, file;
+  napi_value argv[4];
   int64_t offset, max;
-  if (argc < 4 || !int_arg(env, argv[0], &sock) || !int_arg(env, argv[1], &file) ||
-      napi_get_value_int64(env, argv[2], &offset) != napi_ok || offset < 0 ||
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !int_arg(env, argv[0], &c->sock) ||
+      !int_arg(env, argv[1], &c->file) || napi_get_value_int64(env, argv[2], &offset) != napi_ok || offset < 0 ||
       napi_get_value_int64(env, argv[3], &max) != napi_ok || max < 1 || max > MAX_CHUNK) {
     napi_throw_type_error(env, NULL, what);
-    return NULL;
+    return false;
   }
+  c->offset = (off_t)offset;
+  c->max = (long)max;
+  return true;
+}
+
+/* Queue one step (send or receive) on the thread pool; resolves with { sent, again, eof }. */
+static napi_value start_chunk(napi_env env, napi_callback_info info, napi_async_execute_callback execute, const char *what) {
+  napi_value promise, name;
   Chunk *c = calloc(1, sizeof(Chunk));
   if (!c) {
     napi_throw_error(env, "ENOMEM", "out of memory");
     return NULL;
   }
-  c->sock = sock;
-  c->file = file;
-  c->offset = (off_t)offset;
-  c->max = (long)max;
+  if (!chunk_args(env, info, c, what)) {
+    free(c);
+    return NULL;
+  }
+  c->brief_ms = BRIEF_WAIT_MS;
   c->syscall = execute == execute_send ? "sendfile" : "splice";
   if (napi_create_promise(env, &c->deferred, &promise) != napi_ok ||
       napi_create_string_utf8(env, c->syscall, NAPI_AUTO_LENGTH, &name) != napi_ok ||
@@ -399,6 +417,20 @@ static napi_value send_chunk(napi_env env, napi_callback_info info) {
  */
 static napi_value receive_chunk(napi_env env, napi_callback_info info) {
   return start_chunk(env, info, execute_receive, "receiveChunk(socket, file, offset >= 0, max from 1 to 2^30)");
+}
+
+/*
+ * receiveChunkSync(socket, file, offset, max): receiveChunk on the calling thread, never
+ * waiting for the socket: for an upload's first bytes, where a thread-pool round trip
+ * costs more than the few calls of a small file. Returns { sent, again, eof } or throws.
+ */
+static napi_value receive_chunk_sync(napi_env env, napi_callback_info info) {
+  Chunk c = {.syscall = "splice"};
+  if (!chunk_args(env, info, &c, "receiveChunkSync(socket, file, offset >= 0, max from 1 to 2^30)")) return NULL;
+  execute_receive(env, &c);
+  napi_value result = c.err ? NULL : step_result(env, &c);
+  if (!result) napi_throw(env, ftpkit_errno_error(env, c.err, c.syscall));
+  return result;
 }
 
 /*
@@ -471,6 +503,7 @@ napi_status ftpkit_init_transfer(napi_env env, napi_value exports) {
       {"waitWritable", NULL, wait_writable, NULL, NULL, NULL, napi_default, NULL},
       {"waitReadable", NULL, wait_readable, NULL, NULL, NULL, napi_default, NULL},
       {"receiveChunk", NULL, receive_chunk, NULL, NULL, NULL, napi_default, NULL},
+      {"receiveChunkSync", NULL, receive_chunk_sync, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

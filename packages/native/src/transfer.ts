@@ -20,6 +20,17 @@ export interface TransferOptions {
   chunkSize?: number;
 }
 
+/** Options of {@link receiveFile}. */
+export interface ReceiveOptions extends TransferOptions {
+  /**
+   * The first this many bytes are stored by calls on the calling thread (never waiting
+   * there: an empty socket is waited for on the event loop), the rest on the thread
+   * pool. A small upload then costs no thread-pool round trip, which is most of its cost.
+   * Default 0.
+   */
+  syncBytes?: number;
+}
+
 /** What the transfers did in this process so far. */
 export interface TransferStats {
   /** sendFile calls started. */
@@ -51,6 +62,8 @@ function abortError(): Error {
 
 type Direction = {
   step: (b: TransferBinding) => TransferBinding['sendChunk'];
+  /** The step on the calling thread, for the first `syncBytes`. */
+  syncStep?: (b: TransferBinding) => TransferBinding['receiveChunkSync'];
   wait: (b: TransferBinding) => TransferBinding['waitWritable'];
   count(bytes: number): void;
 };
@@ -62,12 +75,13 @@ const SEND: Direction = {
 };
 const RECEIVE: Direction = {
   step: (b) => b.receiveChunk,
+  syncStep: (b) => b.receiveChunkSync,
   wait: (b) => b.waitReadable,
   count: (bytes) => (stats.receivedBytes += bytes),
 };
 
 /** The loop both directions share: steps on the thread pool, waits on the event loop, until the end. */
-async function transfer(direction: Direction, socketFd: number, fileFd: number, start: number, options: TransferOptions): Promise<number> {
+async function transfer(direction: Direction, socketFd: number, fileFd: number, start: number, options: ReceiveOptions): Promise<number> {
   const b = transferBinding();
   if (!b) throw new Error('@ftpkit/native transfers are not available here');
   const { signal, onProgress } = options;
@@ -85,11 +99,13 @@ async function transfer(direction: Direction, socketFd: number, fileFd: number, 
   const onAbort = () => b.cancelWait(socket);
   signal?.addEventListener('abort', onAbort, { once: true });
   const step = direction.step(b);
+  const syncStep = direction.syncStep?.(b);
+  const syncEnd = start + (syncStep ? (options.syncBytes ?? 0) : 0);
   const wait = direction.wait(b);
   try {
     let offset = start;
     for (;;) {
-      const done: Step = await step(socket, file, offset, chunk);
+      const done: Step = offset < syncEnd ? syncStep!(socket, file, offset, syncEnd - offset) : await step(socket, file, offset, chunk);
       if (done.sent > 0) {
         offset += done.sent;
         direction.count(done.sent);
@@ -132,7 +148,7 @@ export function sendFile(socketFd: number, fileFd: number, start: number, option
  * instead. Same duplicates, errors and abort as {@link sendFile}; resolves with the bytes
  * stored (they are in the file, not yet flushed to disk).
  */
-export function receiveFile(socketFd: number, fileFd: number, start: number, options: TransferOptions = {}): Promise<number> {
+export function receiveFile(socketFd: number, fileFd: number, start: number, options: ReceiveOptions = {}): Promise<number> {
   stats.receives++;
   return transfer(RECEIVE, socketFd, fileFd, start, options);
 }

@@ -188,29 +188,31 @@ describe('sendFile and receiveFile', { skip }, () => {
     }
   });
 
-  test('receives into the file at an offset, byte for byte, until the client ends', async () => {
-    const target = join(dir, 'received.bin');
-    writeFileSync(target, Buffer.alloc(5000, 1));
-    const { server, client, close } = await pair(true);
-    const fd = openSync(target, 'r+');
-    try {
-      const before = transferStats();
-      let progress = 0;
-      const receiving = receiveFile(fdOf(server), fd, 1000, { onProgress: (n) => (progress += n), chunkSize: 2 * MiB });
-      client.end(body);
-      const stored = await receiving;
-      assert.equal(stored, body.length);
-      assert.equal(progress, stored);
-      const file = readFileSync(target);
-      assert.equal(file.length, 1000 + body.length);
-      assert.ok(file.subarray(0, 1000).equals(Buffer.alloc(1000, 1)));
-      assert.equal(sha256(file.subarray(1000)), sha256(body));
-      assert.deepEqual(transferStats(), { ...before, receives: before.receives + 1, receivedBytes: before.receivedBytes + stored });
-    } finally {
-      closeSync(fd);
-      close();
-    }
-  });
+  for (const syncBytes of [0, 100_000]) {
+    test(`receives into the file at an offset, byte for byte, until the client ends (syncBytes ${syncBytes})`, async () => {
+      const target = join(dir, 'received.bin');
+      writeFileSync(target, Buffer.alloc(5000, 1));
+      const { server, client, close } = await pair(true);
+      const fd = openSync(target, 'r+');
+      try {
+        const before = transferStats();
+        let progress = 0;
+        const receiving = receiveFile(fdOf(server), fd, 1000, { onProgress: (n) => (progress += n), chunkSize: 2 * MiB, syncBytes });
+        client.end(body);
+        const stored = await receiving;
+        assert.equal(stored, body.length);
+        assert.equal(progress, stored);
+        const file = readFileSync(target);
+        assert.equal(file.length, 1000 + body.length);
+        assert.ok(file.subarray(0, 1000).equals(Buffer.alloc(1000, 1)));
+        assert.equal(sha256(file.subarray(1000)), sha256(body));
+        assert.deepEqual(transferStats(), { ...before, receives: before.receives + 1, receivedBytes: before.receivedBytes + stored });
+      } finally {
+        closeSync(fd);
+        close();
+      }
+    });
+  }
 
   test('waits for data from a slow sender, and leaves no descriptor open', async () => {
     const fds = openFds();
