@@ -89,12 +89,14 @@ describe('sendFile and receiveFile', { skip }, () => {
     const { server, client, close } = await pair();
     const fd = openSync(file, 'r');
     try {
-      // A reader that takes 64 KiB every few milliseconds: the socket fills up again and again.
+      // A reader that takes 256 KiB every 10 ms, longer than a step waits in its thread:
+      // the socket fills up again and again, and each time the wait moves to the event loop.
       const chunks: Buffer[] = [];
       client.pause();
       const reading = setInterval(() => {
-        for (let c: Buffer | null; (c = client.read(64 * 1024) as Buffer | null); ) chunks.push(c);
-      }, 2);
+        const c = client.read(256 * 1024) as Buffer | null;
+        if (c) chunks.push(c);
+      }, 10);
       const sent = await sendFile(fdOf(server), fd, 0, { chunkSize: 256 * 1024 });
       server.end();
       client.resume();
