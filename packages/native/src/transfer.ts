@@ -60,30 +60,22 @@ function abortError(): Error {
   return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 
-type Direction = {
-  step: (b: TransferBinding) => TransferBinding['sendChunk'];
-  /** The step on the calling thread, for the first `syncBytes`. */
-  syncStep?: (b: TransferBinding) => TransferBinding['receiveChunkSync'];
-  wait: (b: TransferBinding) => TransferBinding['waitWritable'];
+/** One direction: its thread-pool step, its step on the calling thread (receive only), its wait, its tally. */
+interface Direction {
+  step: TransferBinding['sendChunk'];
+  syncStep?: TransferBinding['receiveChunkSync'];
+  wait: TransferBinding['waitWritable'];
   count(bytes: number): void;
-};
+}
 
-const SEND: Direction = {
-  step: (b) => b.sendChunk,
-  wait: (b) => b.waitWritable,
-  count: (bytes) => (stats.sentBytes += bytes),
-};
-const RECEIVE: Direction = {
-  step: (b) => b.receiveChunk,
-  syncStep: (b) => b.receiveChunkSync,
-  wait: (b) => b.waitReadable,
-  count: (bytes) => (stats.receivedBytes += bytes),
-};
-
-/** The loop both directions share: steps on the thread pool, waits on the event loop, until the end. */
-async function transfer(direction: Direction, socketFd: number, fileFd: number, start: number, options: ReceiveOptions): Promise<number> {
+function requireBinding(): TransferBinding {
   const b = transferBinding();
   if (!b) throw new Error('@ftpkit/native transfers are not available here');
+  return b;
+}
+
+/** The loop both directions share: steps on the thread pool, waits on the event loop, until the end. */
+async function transfer(b: TransferBinding, direction: Direction, socketFd: number, fileFd: number, start: number, options: ReceiveOptions): Promise<number> {
   const { signal, onProgress } = options;
   const chunk = options.chunkSize ?? DEFAULT_CHUNK;
   if (signal?.aborted) throw abortError();
@@ -98,10 +90,8 @@ async function transfer(direction: Direction, socketFd: number, fileFd: number, 
   // Only a wait on the event loop is cut short; a step on the thread pool is let finish.
   const onAbort = () => b.cancelWait(socket);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const step = direction.step(b);
-  const syncStep = direction.syncStep?.(b);
+  const { step, syncStep, wait } = direction;
   const syncEnd = start + (syncStep ? (options.syncBytes ?? 0) : 0);
-  const wait = direction.wait(b);
   try {
     let offset = start;
     for (;;) {
@@ -136,8 +126,10 @@ async function transfer(direction: Direction, socketFd: number, fileFd: number, 
  * not loaded ({@link canTransfer}).
  */
 export function sendFile(socketFd: number, fileFd: number, start: number, options: TransferOptions = {}): Promise<number> {
+  const b = requireBinding();
   stats.sends++;
-  return transfer(SEND, socketFd, fileFd, start, options);
+  const direction = { step: b.sendChunk, wait: b.waitWritable, count: (bytes: number) => (stats.sentBytes += bytes) };
+  return transfer(b, direction, socketFd, fileFd, start, options);
 }
 
 /**
@@ -145,10 +137,12 @@ export function sendFile(socketFd: number, fileFd: number, start: number, option
  * data into the open regular file `fileFd` (not opened with O_APPEND), from byte
  * `start`. The socket must be non-blocking and Node must not be reading it (its
  * handle's `readStop()`, with nothing buffered), or bytes would go to JavaScript
- * instead. Same duplicates, errors and abort as {@link sendFile}; resolves with the bytes
- * stored (they are in the file, not yet flushed to disk).
+ * instead. Same duplicates, errors, abort and throw as {@link sendFile}; resolves with
+ * the bytes stored (they are in the file, not yet flushed to disk).
  */
 export function receiveFile(socketFd: number, fileFd: number, start: number, options: ReceiveOptions = {}): Promise<number> {
+  const b = requireBinding();
   stats.receives++;
-  return transfer(RECEIVE, socketFd, fileFd, start, options);
+  const direction = { step: b.receiveChunk, syncStep: b.receiveChunkSync, wait: b.waitReadable, count: (bytes: number) => (stats.receivedBytes += bytes) };
+  return transfer(b, direction, socketFd, fileFd, start, options);
 }
