@@ -55,11 +55,11 @@ async function timed(count: number, work: () => Promise<number>): Promise<number
 type Work = (target: Target, config: BenchConfig) => Promise<number>;
 
 /**
- * Warm-up before the timed run, for every server alike: one untimed run of the client,
- * then WARM_UP_MS of small transfers in the scenario's direction with 4 raw clients
- * (ftpkit's CPU per file fell to a third over its first 3,000 serial downloads).
+ * A many-file scenario of `work`. Its warm-up before the timed run, for every server
+ * alike: one untimed run of the client, then WARM_UP_MS of small transfers in the
+ * scenario's direction with 4 raw clients (ftpkit's CPU per file fell to a third over its
+ * first 3,000 serial downloads).
  */
-
 function session(
   name: string,
   count: (config: BenchConfig) => number,

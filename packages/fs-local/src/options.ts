@@ -48,9 +48,11 @@ export interface LocalFileSystemOptions {
    * Use the optional `@ftpkit/native` addon when it is installed and loaded:
    * - listings: entries are read and lstat'ed in batches on the thread pool, with the
    *   same jail guarantees;
-   * - downloads of files over 64 KiB (or any size with `syncMetadata: false`) on plain
-   *   data connections, without TYPE A, TLS, throttling or transfer-hook transforms: the
-   *   file goes into the socket by sendfile(2) on the thread pool (Linux).
+   * - on plain data connections, without TYPE A, TLS, limits or transfer-hook transforms
+   *   (Linux): downloads of files over 64 KiB (or any size with `syncMetadata: false`)
+   *   go into the socket by sendfile(2), and uploads other than APPE come from it by
+   *   splice(2), on the thread pool (an upload's first 64 KiB on the main thread with
+   *   `syncMetadata`), so their bytes never enter JavaScript.
    * Default true; false (or `FTPKIT_NATIVE=0` in the environment) keeps the JavaScript
    * paths.
    */
