@@ -97,6 +97,25 @@ export class Connection {
   }
 
   /**
+   * Keep the replies written from now on in the socket until the returned function is
+   * called, or `maxMs` has passed, and send them in one write then. Calling it again
+   * does nothing.
+   */
+  holdReplies(maxMs: number): () => void {
+    const socket = this.control;
+    socket.cork();
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      clearTimeout(timer);
+      socket.uncork();
+    };
+    const timer = setTimeout(release, maxMs);
+    return release;
+  }
+
+  /**
    * Switch the control connection to another socket (AUTH TLS wraps the plain one).
    * Commands that arrived after the one switching, and a partial line, are dropped:
    * plaintext pipelined behind AUTH TLS must never run as if protected (RFC 4217 4.1).

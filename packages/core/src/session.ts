@@ -126,6 +126,11 @@ export class ServerSession implements Session {
     this.connection.reply(code, text);
   }
 
+  /** Hold the replies written from now on; see {@link Connection.holdReplies}. */
+  holdReplies(maxMs: number): () => void {
+    return this.connection.holdReplies(maxMs);
+  }
+
   resolve(path: string): string {
     return resolvePath(this.login.cwd, path);
   }

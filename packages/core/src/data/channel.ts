@@ -16,6 +16,8 @@ export interface DataChannel {
   close(): void;
   /** Whether `connect()` resolves with a connection already secured (PROT P, see PassiveChannel). */
   readonly secured?: boolean;
+  /** Whether the data connection is made already, so `connect()` resolves without waiting. */
+  readonly connected?: boolean;
 }
 
 /** Makes a just-accepted data connection ready for its transfer (the TLS handshake of PROT P). */
@@ -53,6 +55,10 @@ export class PassiveChannel implements DataChannel {
 
   get secured(): boolean {
     return this.prepare !== undefined;
+  }
+
+  get connected(): boolean {
+    return this.socket !== undefined && !this.closed;
   }
 
   /** The port clients should connect to. */

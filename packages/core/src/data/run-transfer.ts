@@ -35,6 +35,12 @@ export interface TransferPlan<S extends Readable | Writable> {
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
+/**
+ * Longest a download's 150 waits to leave with its 226. A small file is sent in well
+ * under this, so both replies take one write and wake the client once, as pyftpdlib's
+ * do; a client that reads no data before the 150 waits this long at most.
+ */
+const HOLD_150_MS = 5;
 /** Longest wait for an adapter to clean up a destroyed stream (remove a temp file, abort a multipart upload). */
 const CLEANUP_WAIT_MS = 10_000;
 
@@ -80,6 +86,10 @@ export async function runTransfer<S extends Readable | Writable>(
   let progress: NodeJS.Timeout | undefined;
   let stall: NodeJS.Timeout | undefined;
   let dataLost = false;
+  // Only over a data connection made already and not encrypted: one still to be made, or
+  // a TLS handshake, may wait for the client, which may wait for the 150.
+  const release =
+    plan.direction === 'download' && channel.connected && !session.protectData ? session.holdReplies(HOLD_150_MS) : undefined;
   const move = async (): Promise<TransferResult> => {
     ctx.reply(150, plan.announce);
     try {
@@ -131,6 +141,7 @@ export async function runTransfer<S extends Readable | Writable>(
   session.transfer = undefined;
   session.transferring(false);
   ctx.reply(result.reply.code, result.reply.text);
+  release?.();
   if (server.listens('transfer-end')) server.emit('transfer-end', { ...transfer, session, result });
   finish();
   return result;
