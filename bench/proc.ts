@@ -113,3 +113,13 @@ export function treeCpuSeconds(root: number): number {
   }
   return ticks / TICKS;
 }
+
+/**
+ * CPU seconds of this process's children that have exited and been waited for (the
+ * client processes a scenario ran: lftp, curl). Children still running are not in it.
+ */
+export function reapedChildrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return (fields[13]! + fields[14]!) / TICKS;
+}

@@ -19,7 +19,7 @@ import { curlMany, mirrorDown, mirrorUp } from './scenarios/sessions.js';
 import { retr, stor } from './scenarios/transfer.js';
 import { benchCerts } from './certs.js';
 import type { Scenario } from './scenarios/types.js';
-import { treeCpuSeconds } from './proc.js';
+import { reapedChildrenCpuSeconds, treeCpuSeconds } from './proc.js';
 import { BUILT_IN_SERVERS, type ServerSpec } from './servers.js';
 import { pureFtpd } from './servers/pure-ftpd.js';
 import { getpwnam } from './users.js';
@@ -58,7 +58,7 @@ await prepareFixtures(config, getpwnam('ftp'));
  * One measurement on a fresh server process, so no figure inherits another's garbage;
  * with the server's CPU time per operation for rate scenarios.
  */
-async function measure(spec: ServerSpec, index: number, scenario: Scenario): Promise<{ value?: number; cpuMicros?: number }> {
+async function measure(spec: ServerSpec, index: number, scenario: Scenario): Promise<Measurement> {
   // Separate control ports and passive ranges (below the ephemeral range) per server.
   const port = config.portBase + index;
   const passive = `${20000 + index * 2000}-${20000 + index * 2000 + 1999}`;
@@ -81,18 +81,32 @@ async function measure(spec: ServerSpec, index: number, scenario: Scenario): Pro
       await sleep(500);
     }
     const cpuBefore = treeCpuSeconds(server.pid);
+    const clientBefore = reapedChildrenCpuSeconds();
     const value = await scenario.run(server, config, spec);
     const operations = value === undefined ? undefined : scenario.operations?.(value, config);
-    const cpuMicros = operations ? ((treeCpuSeconds(server.pid) - cpuBefore) * 1e6) / operations : undefined;
-    return { ...(value !== undefined ? { value } : {}), ...(cpuMicros !== undefined ? { cpuMicros } : {}) };
+    const perOperation = (seconds: number) => (operations ? (seconds * 1e6) / operations : undefined);
+    const cpuMicros = perOperation(treeCpuSeconds(server.pid) - cpuBefore);
+    const clientMicros = scenario.clientCpu ? perOperation(reapedChildrenCpuSeconds() - clientBefore) : undefined;
+    return {
+      ...(value !== undefined ? { value } : {}),
+      ...(cpuMicros !== undefined ? { cpuMicros } : {}),
+      ...(clientMicros !== undefined ? { clientMicros } : {}),
+    };
   } finally {
     await server.stop();
   }
 }
 
-/** The companion row of a rate scenario: server CPU per operation. */
-function cpuRow(scenario: Scenario): Scenario {
-  return { name: `${scenario.name}: server CPU`, unit: `µs/${scenario.operationUnit ?? 'op'}`, higherIsBetter: false, run: async () => undefined };
+/** What one measurement gave: the figure, and CPU time per operation of the server and the client. */
+interface Measurement {
+  value?: number;
+  cpuMicros?: number;
+  clientMicros?: number;
+}
+
+/** A companion row of a rate scenario: CPU per operation of the server or of the client. */
+function cpuRow(scenario: Scenario, whose: 'server' | 'client'): Scenario {
+  return { name: `${scenario.name}: ${whose} CPU`, unit: `µs/${scenario.operationUnit ?? 'op'}`, higherIsBetter: false, run: async () => undefined };
 }
 
 function record(scenario: Scenario, server: string, value: number | undefined): void {
@@ -111,12 +125,14 @@ const failures: Record<string, Record<string, string>> = {};
 const rows: Scenario[] = [];
 for (const scenario of scenarios) {
   rows.push(scenario);
-  const cpu = scenario.operations ? cpuRow(scenario) : undefined;
+  const cpu = scenario.operations ? cpuRow(scenario, 'server') : undefined;
   if (cpu) rows.push(cpu);
+  const clientCpu = scenario.operations && scenario.clientCpu ? cpuRow(scenario, 'client') : undefined;
+  if (clientCpu) rows.push(clientCpu);
   // Rounds interleave the servers, so a burst of load elsewhere hits them all alike.
   for (let round = 0; round < config.rounds; round++) {
     for (const [index, spec] of servers.entries()) {
-      let result: { value?: number; cpuMicros?: number };
+      let result: Measurement;
       try {
         result = await measure(spec, index, scenario);
       } catch (err) {
@@ -127,7 +143,13 @@ for (const scenario of scenarios) {
       }
       record(scenario, spec.name, result.value);
       if (cpu) record(cpu, spec.name, result.cpuMicros);
-      const cpuText = result.cpuMicros === undefined ? '' : ` (server CPU ${result.cpuMicros.toFixed(0)} µs/${scenario.operationUnit ?? 'op'})`;
+      if (clientCpu) record(clientCpu, spec.name, result.clientMicros);
+      const per = `µs/${scenario.operationUnit ?? 'op'}`;
+      const cpus = [
+        ...(result.cpuMicros === undefined ? [] : [`server CPU ${result.cpuMicros.toFixed(0)} ${per}`]),
+        ...(result.clientMicros === undefined ? [] : [`client CPU ${result.clientMicros.toFixed(0)} ${per}`]),
+      ];
+      const cpuText = cpus.length ? ` (${cpus.join(', ')})` : '';
       console.log(`${spec.name.padEnd(10)} ${scenario.name.padEnd(32)} ${result.value === undefined ? 'n/a' : result.value.toFixed(2)} ${scenario.unit}${cpuText}`);
     }
   }

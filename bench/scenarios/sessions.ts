@@ -73,6 +73,7 @@ function session(
     higherIsBetter: true,
     operations: (_value, config) => count(config),
     operationUnit: 'file',
+    clientCpu: true,
     warmUp: async (server, config) => {
       await warmUp(server.target, config);
       await rate(4, WARM_UP_MS, (deadline, i) =>

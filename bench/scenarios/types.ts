@@ -12,6 +12,12 @@ export interface Scenario {
    * moves with other load on the machine, unlike rates.
    */
   operations?(value: number, config: BenchConfig): number;
+  /**
+   * Also report the CPU time per operation of the client processes `run` started and
+   * waited for (lftp, curl): a client that waits for each reply bounds what any server
+   * can reach with it, and this row shows how close that bound is.
+   */
+  clientCpu?: boolean;
   /** What one operation is in the CPU row's unit (`µs/op` unless set, e.g. `MiB`). */
   operationUnit?: string;
   /**
