@@ -6,7 +6,9 @@
  * on plain data connections with nothing between file and socket (see
  * `offerDirectSend` in @ftpkit/core); each offer also declines, and the stream is used
  * as usual, when the socket is not a plain TCP one, has bytes queued or already read,
- * or the stream has begun to move bytes itself.
+ * or the stream has begun to move bytes itself. A file system that refuses sendfile or
+ * splice (some FUSE and network ones) is found out at the first step: the download
+ * then streams from its start, the upload from the first byte the addon did not store.
  */
 import type { ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -42,7 +44,14 @@ export function withDirectSend(stream: ReadStream, file: FileHandle, start: numb
   return offerDirectSend(stream, (socket, { signal, count }) => {
     const fd = descriptorOf(socket);
     if (fd === undefined || socket.writableLength > 0 || stream.bytesRead > 0 || stream.destroyed) return undefined;
-    return native.sendFile(fd, file.fd, start, { signal, onProgress: count }).then(() => undefined);
+    return native.sendFile(fd, file.fd, start, { signal, onProgress: count }).then(
+      () => true,
+      (err: unknown) => {
+        // Refused before a byte went out: the stream, unread so far, sends the file.
+        if (err instanceof native.TransferRefusedError && err.bytes === 0) return false;
+        throw err;
+      },
+    );
   });
 }
 
@@ -74,6 +83,14 @@ export function withDirectReceive(upload: FileUpload, native: NativeModule): Fil
       upload.advance(bytes);
       count(bytes);
     };
-    return native.receiveFile(fd, target.fd, target.position, { signal, onProgress, syncBytes: target.syncBytes }).then(() => undefined);
+    return native.receiveFile(fd, target.fd, target.position, { signal, onProgress, syncBytes: target.syncBytes }).then(
+      () => true,
+      (err: unknown) => {
+        // Every byte taken from the socket was stored and counted (advance): the stream
+        // writes the rest after them once the core pipes the socket, which reads again.
+        if (err instanceof native.TransferRefusedError) return false;
+        throw err;
+      },
+    );
   });
 }

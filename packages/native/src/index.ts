@@ -5,4 +5,4 @@
  */
 export { nativeStatus, type NativeStatus } from './load.js';
 export { DirectoryReader, EntryField, ENTRY_FIELDS, type DirectoryBatch } from './directory.js';
-export { canTransfer, receiveFile, sendFile, transferStats, type ReceiveOptions, type TransferOptions, type TransferStats } from './transfer.js';
+export { canTransfer, receiveFile, sendFile, TransferRefusedError, transferStats, type ReceiveOptions, type TransferOptions, type TransferStats } from './transfer.js';

@@ -15,11 +15,16 @@ export interface Binding {
   closeDir(reader: object): void;
 }
 
-/** One step's outcome: bytes moved, the socket not ready (`again`), the file or the data ended (`eof`). */
+/**
+ * One step's outcome: bytes moved, the socket not ready (`again`), the file or the data
+ * ended (`eof`), the file's file system refused sendfile or splice (`refused`: the errno
+ * name; the bytes moved are stored all the same).
+ */
 export interface Step {
   sent: number;
   again: boolean;
   eof: boolean;
+  refused?: string;
 }
 
 /** The addon's zero-copy transfer functions (src/transfer.c, Linux only). */

@@ -9,7 +9,7 @@
 #include "native.h"
 
 /* errno names as Node reports them; fs-local maps them to FsError codes. */
-static const char *errno_name(int err) {
+const char *ftpkit_errno_name(int err) {
   switch (err) {
     case ENOENT: return "ENOENT";
     case EACCES: return "EACCES";
@@ -34,12 +34,14 @@ static const char *errno_name(int err) {
     case ENOTSOCK: return "ENOTSOCK";
     case ETIMEDOUT: return "ETIMEDOUT";
     case EEXIST: return "EEXIST";
+    case ENOSYS: return "ENOSYS";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
     default: return "UNKNOWN";
   }
 }
 
 napi_value ftpkit_errno_error(napi_env env, int err, const char *syscall) {
-  const char *code = errno_name(err);
+  const char *code = ftpkit_errno_name(err);
   char text[160];
   snprintf(text, sizeof(text), "%s: %s, %s", code, strerror(err), syscall);
   napi_value message, code_value, error, errno_value, syscall_value;

@@ -18,6 +18,9 @@
     }                                                             \
   } while (0)
 
+/* The name Node gives an errno value ('ENOENT'), or "UNKNOWN". */
+const char *ftpkit_errno_name(int err);
+
 /* An Error like Node's system errors: message, code ('ENOENT'), errno (negative), syscall. */
 napi_value ftpkit_errno_error(napi_env env, int err, const char *syscall);
 

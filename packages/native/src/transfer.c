@@ -18,6 +18,11 @@
  *    given a second one). The callback runs through napi_make_callback, so the promise
  *    reactions it causes run at once.
  *
+ * A file whose file system will not take part (sendfile or splice fails with EINVAL,
+ * ENOSYS or EOPNOTSUPP) ends the step with `refused` instead of an error, after a receive
+ * has stored by pwrite(2) the bytes it had taken from the socket: the caller carries on
+ * with read and write from there.
+ *
  * Linux only (sendfile and splice with sockets, epoll); elsewhere the functions are left
  * out and callers keep streaming. uv.h is libuv's 1.x interface, which keeps its ABI
  * across the Node releases this one build loads in.
@@ -74,8 +79,38 @@ typedef struct {
   int again;
   int eof;
   int err;
+  /* The errno with which the file refused sendfile or splice (see refusal); 0 if it did not. */
+  int refused;
   const char *syscall;
 } Chunk;
+
+/*
+ * Whether `err` from sendfile(2) or splice(2) means that this file's file system does not
+ * move bytes that way (some FUSE and network file systems), rather than a failure of the
+ * transfer: the caller then carries on through read and write.
+ */
+static bool refusal(int err) {
+  return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP;
+}
+
+/* Write the `left` bytes waiting in the pipe into the file at c->offset by read and pwrite. */
+static int drain_pipe(int pipe_read, Chunk *c, ssize_t left) {
+  char buffer[65536];
+  while (left > 0) {
+    ssize_t n = read(pipe_read, buffer, (size_t)(left < (ssize_t)sizeof(buffer) ? left : (ssize_t)sizeof(buffer)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n == 0 ? EIO : errno;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t m = pwrite(c->file, buffer + done, (size_t)(n - done), c->offset);
+      if (m < 0 && errno == EINTR) continue;
+      if (m <= 0) return m == 0 ? EIO : errno;
+      done += m;
+      c->offset += m;
+    }
+    left -= n;
+  }
+  return 0;
+}
 
 static void close_poll(uv_handle_t *handle) {
   free(handle);
@@ -280,6 +315,9 @@ static void execute_send(napi_env env, void *data) {
       if (briefly_ready(c->sock, POLLOUT, c->brief_ms)) continue;
       c->again = 1;
       return;
+    } else if (refusal(errno)) {
+      c->refused = errno;
+      return;
     } else {
       c->err = errno;
       return;
@@ -308,6 +346,12 @@ static void execute_receive(napi_env env, void *data) {
           left -= m;
         } else if (m < 0 && errno == EINTR) {
           continue;
+        } else if (m < 0 && refusal(errno)) {
+          /* The bytes are out of the socket already: store them by write, then stop. */
+          c->refused = errno;
+          c->err = drain_pipe(pipefd[0], c, left);
+          if (!c->err) c->sent += n;
+          goto done;
         } else {
           c->err = m == 0 ? EIO : errno;
           goto done;
@@ -323,6 +367,9 @@ static void execute_receive(napi_env env, void *data) {
       if (briefly_ready(c->sock, POLLIN | POLLRDHUP, c->brief_ms)) continue;
       c->again = 1;
       break;
+    } else if (refusal(errno)) {
+      c->refused = errno; /* nothing was taken from the socket by this call */
+      break;
     } else {
       c->err = errno;
       break;
@@ -333,14 +380,20 @@ done:
   close(pipefd[1]);
 }
 
-/* A finished step as { sent, again, eof }, or NULL (with c->err set) when that fails. */
+/*
+ * A finished step as { sent, again, eof, refused }, or NULL (with c->err set) when that
+ * fails; `refused` is the errno name with which the file refused, or undefined.
+ */
 static napi_value step_result(napi_env env, Chunk *c) {
-  napi_value result, sent, again, eof;
-  if (napi_create_object(env, &result) == napi_ok && napi_create_double(env, (double)c->sent, &sent) == napi_ok &&
+  napi_value result, sent, again, eof, refused;
+  napi_status status = c->refused ? napi_create_string_utf8(env, ftpkit_errno_name(c->refused), NAPI_AUTO_LENGTH, &refused)
+                                  : napi_get_undefined(env, &refused);
+  if (status == napi_ok && napi_create_object(env, &result) == napi_ok && napi_create_double(env, (double)c->sent, &sent) == napi_ok &&
       napi_get_boolean(env, c->again, &again) == napi_ok && napi_get_boolean(env, c->eof, &eof) == napi_ok &&
       napi_set_named_property(env, result, "sent", sent) == napi_ok &&
       napi_set_named_property(env, result, "again", again) == napi_ok &&
-      napi_set_named_property(env, result, "eof", eof) == napi_ok) {
+      napi_set_named_property(env, result, "eof", eof) == napi_ok &&
+      napi_set_named_property(env, result, "refused", refused) == napi_ok) {
     return result;
   }
   c->err = ENOMEM;
@@ -403,8 +456,9 @@ static napi_value start_chunk(napi_env env, napi_callback_info info, napi_async_
 
 /*
  * sendChunk(socket, file, offset, max): sends up to `max` bytes of `file` from `offset`
- * into the socket; `again` when the socket stayed full, `eof` when the file ended.
- * Rejects with a Node-style system error (EPIPE, ECONNRESET, ...).
+ * into the socket; `again` when the socket stayed full, `eof` when the file ended,
+ * `refused` when the file takes no sendfile. Rejects with a Node-style system error
+ * (EPIPE, ECONNRESET, ...).
  */
 static napi_value send_chunk(napi_env env, napi_callback_info info) {
   return start_chunk(env, info, execute_send, "sendChunk(socket, file, offset >= 0, max from 1 to 2^30)");
@@ -413,7 +467,8 @@ static napi_value send_chunk(napi_env env, napi_callback_info info) {
 /*
  * receiveChunk(socket, file, offset, max): stores up to `max` bytes from the socket into
  * `file` at `offset`; `again` when the socket stayed empty, `eof` when the client ended
- * the data. Rejects with a Node-style system error (ENOSPC, ECONNRESET, ...).
+ * the data, `refused` when the file takes no splice (the bytes read are stored all the
+ * same). Rejects with a Node-style system error (ENOSPC, ECONNRESET, ...).
  */
 static napi_value receive_chunk(napi_env env, napi_callback_info info) {
   return start_chunk(env, info, execute_receive, "receiveChunk(socket, file, offset >= 0, max from 1 to 2^30)");

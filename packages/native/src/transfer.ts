@@ -56,12 +56,37 @@ export function transferStats(): TransferStats {
   return { ...stats };
 }
 
+/**
+ * The file's file system does not move bytes by sendfile(2) or splice(2) (some FUSE and
+ * network file systems answer EINVAL, ENOSYS or EOPNOTSUPP). Nothing is lost: the
+ * `bytes` moved before are in the socket (send) or the file (receive), including those
+ * a receive had taken from the socket when the file refused, and the caller carries on
+ * with streams from there.
+ */
+export class TransferRefusedError extends Error {
+  override readonly name = 'TransferRefusedError';
+
+  /**
+   * @param code the errno name the kernel answered with
+   * @param syscall `sendfile` or `splice`
+   * @param bytes bytes moved before the refusal
+   */
+  constructor(
+    readonly code: string,
+    readonly syscall: string,
+    readonly bytes: number,
+  ) {
+    super(`${code}: this file system refused ${syscall} after ${bytes} bytes`);
+  }
+}
+
 function abortError(): Error {
   return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 
 /** One direction: its thread-pool step, its step on the calling thread (receive only), its wait, its tally. */
 interface Direction {
+  syscall: 'sendfile' | 'splice';
   step: TransferBinding['sendChunk'];
   syncStep?: TransferBinding['receiveChunkSync'];
   wait: TransferBinding['waitWritable'];
@@ -101,6 +126,7 @@ async function transfer(b: TransferBinding, direction: Direction, socketFd: numb
         direction.count(done.sent);
         onProgress?.(done.sent);
       }
+      if (done.refused) throw new TransferRefusedError(done.refused, direction.syscall, offset - start);
       if (done.eof) return offset - start;
       if (signal?.aborted) throw abortError();
       if (done.again) {
@@ -122,13 +148,14 @@ async function transfer(b: TransferBinding, direction: Direction, socketFd: numb
  * works on its own duplicates of both descriptors, closed before this settles: the
  * caller may close either meanwhile, and the connection stays open until then.
  * Resolves with the bytes sent; rejects with a Node-style system error (`EPIPE`,
- * `ECONNRESET` when the client went away) or an `AbortError`. Throws when the addon is
- * not loaded ({@link canTransfer}).
+ * `ECONNRESET` when the client went away), an `AbortError`, or a
+ * {@link TransferRefusedError} when the file's file system takes no sendfile. Throws
+ * when the addon is not loaded ({@link canTransfer}).
  */
 export function sendFile(socketFd: number, fileFd: number, start: number, options: TransferOptions = {}): Promise<number> {
   const b = requireBinding();
   stats.sends++;
-  const direction = { step: b.sendChunk, wait: b.waitWritable, count: (bytes: number) => (stats.sentBytes += bytes) };
+  const direction: Direction = { syscall: 'sendfile', step: b.sendChunk, wait: b.waitWritable, count: (bytes: number) => (stats.sentBytes += bytes) };
   return transfer(b, direction, socketFd, fileFd, start, options);
 }
 
@@ -138,11 +165,13 @@ export function sendFile(socketFd: number, fileFd: number, start: number, option
  * `start`. The socket must be non-blocking and Node must not be reading it (its
  * handle's `readStop()`, with nothing buffered), or bytes would go to JavaScript
  * instead. Same duplicates, errors, abort and throw as {@link sendFile}; resolves with
- * the bytes stored (they are in the file, not yet flushed to disk).
+ * the bytes stored (they are in the file, not yet flushed to disk). A
+ * {@link TransferRefusedError} (the file takes no splice) comes after every byte read
+ * from the socket was stored by write: the rest can be read and written from there.
  */
 export function receiveFile(socketFd: number, fileFd: number, start: number, options: ReceiveOptions = {}): Promise<number> {
   const b = requireBinding();
   stats.receives++;
-  const direction = { step: b.receiveChunk, syncStep: b.receiveChunkSync, wait: b.waitReadable, count: (bytes: number) => (stats.receivedBytes += bytes) };
+  const direction: Direction = { syscall: 'splice', step: b.receiveChunk, syncStep: b.receiveChunkSync, wait: b.waitReadable, count: (bytes: number) => (stats.receivedBytes += bytes) };
   return transfer(b, direction, socketFd, fileFd, start, options);
 }

@@ -2,8 +2,9 @@
  * sendFile and receiveFile as their users see them, over real loopback TCP: exact bytes
  * from any offset; a peer slower than the socket (the waits for room and for data); an
  * abort while the socket is full or empty; a client that resets; the caller closing its
- * file meanwhile (the addon's duplicate keeps the right file); bad descriptors; and no
- * descriptor left open afterwards.
+ * file meanwhile (the addon's duplicate keeps the right file); bad descriptors; a file
+ * that takes no splice (every byte read from the socket still stored); and no descriptor
+ * left open afterwards.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canTransfer, receiveFile, sendFile, transferStats } from '@ftpkit/native';
+import { canTransfer, receiveFile, sendFile, TransferRefusedError, transferStats } from '@ftpkit/native';
 
 const MiB = 1024 * 1024;
 const disabled = process.env.FTPKIT_NATIVE === '0';
@@ -284,6 +285,39 @@ describe('sendFile and receiveFile', { skip }, () => {
       close();
     }
   });
+
+  for (const syncBytes of [0, 100_000]) {
+    test(`a file that takes no splice gets the bytes read so far by write, then TransferRefusedError (syncBytes ${syncBytes})`, async () => {
+      // splice(2) into a file opened O_APPEND fails with EINVAL, as some file systems
+      // answer for every file: the kernel refusal the fallback is for.
+      const target = join(dir, `append-${syncBytes}.bin`);
+      writeFileSync(target, '');
+      const { server, client, close } = await pair(true);
+      const fd = openSync(target, 'a');
+      try {
+        let progress = 0;
+        const receiving = receiveFile(fdOf(server), fd, 0, { onProgress: (n) => (progress += n), syncBytes });
+        client.end(body);
+        const refused = await receiving.then(
+          () => assert.fail('the receive should have been refused'),
+          (err: unknown) => err,
+        );
+        assert.ok(refused instanceof TransferRefusedError, String(refused));
+        assert.equal(refused.code, 'EINVAL');
+        assert.equal(refused.syscall, 'splice');
+        assert.ok(refused.bytes > 0, 'bytes were taken from the socket before the file refused');
+        assert.equal(progress, refused.bytes);
+        // Those bytes are in the file; the rest is still in the socket, in order.
+        const rest = await collect(server.resume());
+        const file = readFileSync(target);
+        assert.equal(file.length, refused.bytes);
+        assert.equal(sha256(Buffer.concat([file, rest])), sha256(body));
+      } finally {
+        closeSync(fd);
+        close();
+      }
+    });
+  }
 
   test('a client that resets mid-upload gets the receive rejected', async () => {
     const { server, client, close } = await pair(true);

@@ -69,11 +69,10 @@ function plainConnection(socket: Socket, options: PumpOptions): boolean {
   return !options.ascii && !options.transforms?.length && !(socket instanceof TLSSocket);
 }
 
-/** File system stream → data connection (directly, when the stream offers it and nothing sits between). */
+/** File system stream → data connection (directly, when the stream offers it, nothing sits between and its file allows). */
 export async function pumpDownload(source: Readable, socket: Socket, options: PumpOptions): Promise<void> {
   const direct = plainConnection(socket, options) ? directSendOf(source)?.(socket, { signal: options.signal, count: options.count }) : undefined;
-  if (direct) {
-    await direct;
+  if (direct && (await direct)) {
     source.destroy();
     return;
   }
@@ -94,11 +93,10 @@ export interface UploadPumpOptions extends PumpOptions {
   beforeCommit(): Promise<void>;
 }
 
-/** Data connection → file system stream (directly, when the sink offers it and nothing sits between). */
+/** Data connection → file system stream (directly, when the sink offers it, nothing sits between and its file allows; the streams carry on after a refusal). */
 export async function pumpUpload(socket: Socket, sink: Writable, options: UploadPumpOptions): Promise<void> {
   const direct = plainConnection(socket, options) ? directReceiveOf(sink)?.(socket, { signal: options.signal, count: options.count }) : undefined;
-  if (direct) {
-    await direct;
+  if (direct && (await direct)) {
     await options.beforeCommit();
     await endWritable(sink, options.signal);
     return;

@@ -20,20 +20,25 @@ export interface DirectTransferOptions {
 
 /**
  * Sends the rest of a download stream's file into `socket` (a plain, connected
- * net.Socket with nothing queued) and resolves when every byte went out; the core then
- * ends the connection and destroys the stream. Returns `undefined` at once, before
- * touching either, when it cannot take this socket: the core then pipes the stream.
+ * net.Socket with nothing queued) and resolves `true` when every byte went out; the core
+ * then ends the connection and destroys the stream. Returns `undefined` at once, before
+ * touching either, when it cannot take this socket, and resolves `false` when it found
+ * out only by trying, having sent nothing (the file's file system refused): the core
+ * then pipes the stream.
  */
-export type DirectSend = (socket: Socket, options: DirectTransferOptions) => Promise<void> | undefined;
+export type DirectSend = (socket: Socket, options: DirectTransferOptions) => Promise<boolean> | undefined;
 
 /**
  * Stores what `socket` (a plain, connected net.Socket) receives into an upload sink's
- * file until the client ends the data, and resolves then, with every byte in the file
- * but nothing committed: the core then checks that the client is still there and ends
- * the sink (which commits), or destroys it (which aborts). Returns `undefined` at once,
- * before taking any byte, when it cannot: the core then pipes the socket into the sink.
+ * file until the client ends the data, and resolves `true` then, with every byte in the
+ * file but nothing committed: the core then checks that the client is still there and
+ * ends the sink (which commits), or destroys it (which aborts). Returns `undefined` at
+ * once, before taking any byte, when it cannot, and resolves `false` when it stopped
+ * early (the file's file system refused), with every byte it took stored and counted and
+ * the sink ready to write the rest after them: either way the core then pipes the
+ * socket into the sink.
  */
-export type DirectReceive = (socket: Socket, options: DirectTransferOptions) => Promise<void> | undefined;
+export type DirectReceive = (socket: Socket, options: DirectTransferOptions) => Promise<boolean> | undefined;
 
 const SEND = Symbol.for('ftpkit.directSend');
 const RECEIVE = Symbol.for('ftpkit.directReceive');
