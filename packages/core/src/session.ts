@@ -53,8 +53,10 @@ export class ServerSession implements Session {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly proxyAddress: string | undefined;
-  readonly localAddress: string;
   readonly connectedAt = new Date();
+  /** The accepted socket, kept for its local address (a TLS socket may wrap it later). */
+  readonly #accepted: Socket;
+  #localAddress: string | undefined;
   /**
    * When the client last sent a whole command before logging in (`performance.now()`),
    * or connected. A full server makes room by dropping the quietest pre-login connection.
@@ -86,8 +88,13 @@ export class ServerSession implements Session {
     this.remoteAddress = peer.address;
     this.remotePort = peer.port;
     this.proxyAddress = peer.via;
-    this.localAddress = normalizeAddress(socket.localAddress);
+    this.#accepted = socket;
     this.connection = new Connection(socket, server.options, this.connectionHandler());
+  }
+
+  /** Asked of the kernel (getsockname) the first time: most logins never need it. */
+  get localAddress(): string {
+    return (this.#localAddress ??= normalizeAddress(this.#accepted.localAddress));
   }
 
   get user(): SessionUser | undefined {

@@ -44,7 +44,8 @@ export const authCommands: Record<string, EngineSpec> = {
   PASS: {
     auth: false,
     help: 'PASS <sp> password',
-    async handler({ session, arg, reply, signal }) {
+    async handler(ctx) {
+      const { session, arg, reply } = ctx;
       if (session.user) return reply(503, 'Already logged in.');
       const username = session.login.pendingUser;
       if (username === undefined) return reply(503, 'Login with USER first.');
@@ -94,7 +95,8 @@ export const authCommands: Record<string, EngineSpec> = {
         data: result.data ?? {},
       };
       // Awaited only when there is work: each await is another promise and microtask per login.
-      const home = result.home ? await homeDirectory(session, result, signal) : '/';
+      // ctx.signal is made on first use: only a home directory to check needs one.
+      const home = result.home ? await homeDirectory(session, result, ctx.signal) : '/';
       try {
         // An atomic slot in the state store: concurrent logins on any node are all counted.
         const { maxSessionsPerUser } = session.server.options;
