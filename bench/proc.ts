@@ -48,6 +48,15 @@ export async function waitForBanner(host: string, port: number, timeoutMs = 15_0
   }
 }
 
+/**
+ * The fields of /proc/<pid>/stat after the parenthesised command name, as numbers:
+ * index 0 is field 3 (state), 1 is ppid, 11-14 are utime, stime, cutime and cstime.
+ */
+function statFields(pid: number | 'self'): number[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+}
+
 /** The process and all its descendants. */
 export function processTree(root: number): number[] {
   const parents = new Map<number, number[]>();
@@ -55,9 +64,7 @@ export function processTree(root: number): number[] {
     const pid = Number(name);
     if (!pid) continue;
     try {
-      // Field 4 of /proc/pid/stat, after the parenthesised command name.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = statFields(pid)[1]!;
       const siblings = parents.get(ppid) ?? [];
       siblings.push(pid);
       parents.set(ppid, siblings);
@@ -102,9 +109,7 @@ export function treeCpuSeconds(root: number): number {
   let ticks = 0;
   for (const pid of processTree(root)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields 14-17 (utime, stime, cutime, cstime) counted from 1, after ") ".
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+      const fields = statFields(pid);
       ticks += fields[11]! + fields[12]!;
       if (pid === root) ticks += fields[13]! + fields[14]!;
     } catch {
@@ -119,7 +124,6 @@ export function treeCpuSeconds(root: number): number {
  * client processes a scenario ran: lftp, curl). Children still running are not in it.
  */
 export function reapedChildrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const fields = statFields('self');
   return (fields[13]! + fields[14]!) / TICKS;
 }
