@@ -27,7 +27,7 @@ import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
 import { withDirectReceive, withDirectSend } from './direct-transfer.js';
-import { nativeModule } from './native-module.js';
+import { nativeModule, type NativeModule } from './native-module.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
 import { trackUpload } from './stale-uploads.js';
@@ -99,7 +99,7 @@ export class LocalFileSystem implements FileSystem {
     const { signal } = options;
     throwIfAborted(signal);
     const ids = await this.#ids();
-    const native = this.#native ? await nativeModule() : undefined;
+    const native = await this.#addon();
     const handle = await translated(() => this.#jail.open(path, true));
     const temps: string[] = [];
     try {
@@ -135,7 +135,7 @@ export class LocalFileSystem implements FileSystem {
     // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
     const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
     const stream = file.createReadStream({ start, highWaterMark });
-    const native = this.#native ? await nativeModule() : undefined;
+    const native = await this.#addon();
     if (native?.canTransfer()) withDirectSend(stream, file, start, native);
     return destroyOnAbort(stream, signal);
   }
@@ -156,7 +156,7 @@ export class LocalFileSystem implements FileSystem {
         const atomic = this.#policy === 'atomic' && !append && start === 0;
         const sink = atomic ? await this.#atomicSink(entry) : await this.#inPlaceSink(entry, start, append);
         const upload = new FileUpload(sink, this.#writeBufferSize);
-        const native = this.#native ? await nativeModule() : undefined;
+        const native = await this.#addon();
         if (native?.canTransfer()) withDirectReceive(upload, native);
         return destroyOnAbort(upload, signal);
       } catch (err) {
@@ -220,6 +220,11 @@ export class LocalFileSystem implements FileSystem {
       const fs = await statfs(handle.ref);
       return fs.bavail * fs.bsize;
     });
+  }
+
+  /** The `@ftpkit/native` addon when this instance may use it (`native`) and it is loaded. */
+  async #addon(): Promise<NativeModule | undefined> {
+    return this.#native ? nativeModule() : undefined;
   }
 
   /** Run `fn` on a verified handle for `path`, closing it after and translating errors. */
