@@ -56,14 +56,14 @@ typedef struct Waiter {
   struct Waiter *next;
 } Waiter;
 
-/* Per environment: the epoll set of sockets waiting for room, watched on the event loop. */
+/* Per environment: the epoll set of sockets waiting for room or data, watched on the event loop. */
 typedef struct {
   napi_env env;
   int epfd;
   uv_poll_t *poll;
   napi_async_context context;
   Waiter *waiters;
-} Sender;
+} Waits;
 
 typedef struct {
   napi_async_work work;
@@ -116,9 +116,9 @@ static void close_poll(uv_handle_t *handle) {
   free(handle);
 }
 
-static void finalize_sender(napi_env env, void *data, void *hint) {
+static void finalize_waits(napi_env env, void *data, void *hint) {
   (void)hint;
-  Sender *s = data;
+  Waits *s = data;
   while (s->waiters) {
     Waiter *w = s->waiters;
     s->waiters = w->next;
@@ -134,7 +134,7 @@ static void finalize_sender(napi_env env, void *data, void *hint) {
   free(s);
 }
 
-static Waiter *take_waiter(Sender *s, int fd) {
+static Waiter *take_waiter(Waits *s, int fd) {
   for (Waiter **link = &s->waiters; *link; link = &(*link)->next) {
     if ((*link)->fd == fd) {
       Waiter *w = *link;
@@ -147,7 +147,7 @@ static Waiter *take_waiter(Sender *s, int fd) {
 }
 
 /* Call a waiter's callback with `ready` and forget it. */
-static void settle_waiter(Sender *s, Waiter *w, bool ready) {
+static void settle_waiter(Waits *s, Waiter *w, bool ready) {
   napi_env env = s->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
@@ -165,7 +165,7 @@ static void settle_waiter(Sender *s, Waiter *w, bool ready) {
 static void on_ready(uv_poll_t *handle, int status, int events) {
   (void)status;
   (void)events;
-  Sender *s = handle->data;
+  Waits *s = handle->data;
   struct epoll_event ready[64];
   int n = epoll_wait(s->epfd, ready, 64, 0);
   for (int i = 0; i < n; i++) {
@@ -174,10 +174,10 @@ static void on_ready(uv_poll_t *handle, int status, int events) {
   }
 }
 
-static Sender *sender_of(napi_env env) {
-  Sender *s = NULL;
+static Waits *waits_of(napi_env env) {
+  Waits *s = NULL;
   if (napi_get_instance_data(env, (void **)&s) == napi_ok && s) return s;
-  s = calloc(1, sizeof(Sender));
+  s = calloc(1, sizeof(Waits));
   if (!s) return NULL;
   s->env = env;
   s->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -188,16 +188,16 @@ static Sender *sender_of(napi_env env) {
       uv_poll_init(loop, s->poll, s->epfd) != 0) {
     free(s->poll);
     s->poll = NULL;
-    finalize_sender(env, s, NULL);
+    finalize_waits(env, s, NULL);
     return NULL;
   }
   s->poll->data = s;
   uv_unref((uv_handle_t *)s->poll); /* the sockets keep the process alive, not this */
-  if (napi_create_string_utf8(env, "ftpkit:sendfile", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+  if (napi_create_string_utf8(env, "ftpkit:transfer-wait", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_async_init(env, NULL, name, &s->context) != napi_ok ||
       uv_poll_start(s->poll, UV_READABLE, on_ready) != 0 ||
-      napi_set_instance_data(env, s, finalize_sender, NULL) != napi_ok) {
-    finalize_sender(env, s, NULL);
+      napi_set_instance_data(env, s, finalize_waits, NULL) != napi_ok) {
+    finalize_waits(env, s, NULL);
     return NULL;
   }
   return s;
@@ -266,7 +266,7 @@ static int cancel_wait_of(napi_env env, napi_callback_info info, const char *wha
     napi_throw_type_error(env, NULL, what);
     return -1;
   }
-  Sender *s = NULL;
+  Waits *s = NULL;
   if (napi_get_instance_data(env, (void **)&s) == napi_ok && s) {
     Waiter *w = take_waiter(s, fd);
     if (w) settle_waiter(s, w, false);
@@ -298,6 +298,24 @@ static bool briefly_ready(int fd, short events, int ms) {
   return poll(&p, 1, ms) > 0;
 }
 
+/*
+ * After sendfile or splice on the socket failed with `err`: whether the step goes on
+ * (interrupted, or the socket became ready for `events` within the brief wait), or else
+ * why it ends (`again`, `refused` or `err`).
+ */
+static bool carry_on(Chunk *c, int err, short events) {
+  if (err == EINTR) return true;
+  if (err == EAGAIN || err == EWOULDBLOCK) {
+    if (briefly_ready(c->sock, events, c->brief_ms)) return true;
+    c->again = 1;
+  } else if (refusal(err)) {
+    c->refused = err;
+  } else {
+    c->err = err;
+  }
+  return false;
+}
+
 static void execute_send(napi_env env, void *data) {
   (void)env;
   Chunk *c = data;
@@ -309,17 +327,7 @@ static void execute_send(napi_env env, void *data) {
     } else if (n == 0) {
       c->eof = 1;
       return;
-    } else if (errno == EINTR) {
-      continue;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (briefly_ready(c->sock, POLLOUT, c->brief_ms)) continue;
-      c->again = 1;
-      return;
-    } else if (refusal(errno)) {
-      c->refused = errno;
-      return;
-    } else {
-      c->err = errno;
+    } else if (!carry_on(c, errno, POLLOUT)) {
       return;
     }
   }
@@ -361,18 +369,8 @@ static void execute_receive(napi_env env, void *data) {
     } else if (n == 0) {
       c->eof = 1;
       break;
-    } else if (errno == EINTR) {
-      continue;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (briefly_ready(c->sock, POLLIN | POLLRDHUP, c->brief_ms)) continue;
-      c->again = 1;
-      break;
-    } else if (refusal(errno)) {
-      c->refused = errno; /* nothing was taken from the socket by this call */
-      break;
-    } else {
-      c->err = errno;
-      break;
+    } else if (!carry_on(c, errno, POLLIN | POLLRDHUP)) {
+      break; /* a refusal here took nothing from the socket */
     }
   }
 done:
@@ -429,7 +427,7 @@ static bool chunk_args(napi_env env, napi_callback_info info, Chunk *c, const ch
   return true;
 }
 
-/* Queue one step (send or receive) on the thread pool; resolves with { sent, again, eof }. */
+/* Queue one step (send or receive) on the thread pool; resolves with { sent, again, eof, refused }. */
 static napi_value start_chunk(napi_env env, napi_callback_info info, napi_async_execute_callback execute, const char *what) {
   napi_value promise, name;
   Chunk *c = calloc(1, sizeof(Chunk));
@@ -477,7 +475,7 @@ static napi_value receive_chunk(napi_env env, napi_callback_info info) {
 /*
  * receiveChunkSync(socket, file, offset, max): receiveChunk on the calling thread, never
  * waiting for the socket: for an upload's first bytes, where a thread-pool round trip
- * costs more than the few calls of a small file. Returns { sent, again, eof } or throws.
+ * costs more than the few calls of a small file. Returns { sent, again, eof, refused } or throws.
  */
 static napi_value receive_chunk_sync(napi_env env, napi_callback_info info) {
   Chunk c = {.syscall = "splice"};
@@ -503,7 +501,7 @@ static napi_value wait_ready(napi_env env, napi_callback_info info, uint32_t eve
     napi_throw_type_error(env, NULL, what);
     return NULL;
   }
-  Sender *s = sender_of(env);
+  Waits *s = waits_of(env);
   if (!s) {
     napi_throw(env, ftpkit_errno_error(env, errno ? errno : ENOMEM, "epoll_create1"));
     return NULL;
