@@ -59,6 +59,12 @@ async function pair(paused = false): Promise<{ server: Socket; client: Socket; c
   return { server, client, close: () => (server.destroy(), client.destroy()) };
 }
 
+/** After a transfer and the test's own closes: the addon's duplicates of the socket and the file are closed too. */
+async function assertNoneOpen(targets: string[]): Promise<void> {
+  await sleep(50);
+  assert.equal(openOn(targets), 0);
+}
+
 function fdOf(socket: Socket): number {
   return (socket as Socket & { _handle: { fd: number } })._handle.fd;
 }
@@ -130,9 +136,7 @@ describe('sendFile and receiveFile', { skip }, () => {
       closeSync(fd);
       close();
     }
-    // The addon's duplicates of the socket and the file are closed too.
-    await sleep(50);
-    assert.equal(openOn(targets), 0);
+    await assertNoneOpen(targets);
   });
 
   test('an abort while the socket is full rejects at once with AbortError, and leaves no descriptor open', async () => {
@@ -156,9 +160,7 @@ describe('sendFile and receiveFile', { skip }, () => {
       closeSync(fd);
       close();
     }
-    // The addon's duplicates of the socket and the file are closed too.
-    await sleep(50);
-    assert.equal(openOn(targets), 0);
+    await assertNoneOpen(targets);
   });
 
   test('a client that resets gets the send rejected with EPIPE or ECONNRESET', async () => {
@@ -261,9 +263,7 @@ describe('sendFile and receiveFile', { skip }, () => {
       closeSync(fd);
       close();
     }
-    // The addon's duplicates of the socket and the file are closed too.
-    await sleep(50);
-    assert.equal(openOn(targets), 0);
+    await assertNoneOpen(targets);
   });
 
   test('an abort while the client sends nothing rejects at once with AbortError', async () => {
