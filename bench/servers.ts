@@ -33,6 +33,8 @@ export interface ServerSpec {
   start(dir: string, port: number, passive: string, options?: StartOptions): Promise<RunningServer>;
   /** Worker processes (ftpkit only); the idle-memory scenario runs on single-process servers. */
   workers?: number;
+  /** Answers logins only (the Node floor): other scenarios show n/a for it. */
+  loginsOnly?: boolean;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -65,9 +67,11 @@ export async function running(child: ChildProcess, target: Target, ipc: boolean)
 }
 
 function nodeServer(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each Node server into DIR.
+  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each Node server into DIR;
+  // BENCH_NODE_FLAGS adds Node or V8 flags (space-separated), for A/B runs of them.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  return startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', join(here, 'servers', script), ...args], {
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return startProcess(process.execPath, [...profile, ...extra, '--expose-gc', '--import', 'tsx', join(here, 'servers', script), ...args], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, ...env },
   });
@@ -101,6 +105,22 @@ const ftpSrv: ServerSpec = {
   async start(dir, port, passive, options) {
     if (options?.tls) throw new Error('not set up for FTPS here');
     const child = nodeServer('ftp-srv.ts', [String(port), dir, USER, PASSWORD, passive]);
+    return running(child, { host: HOST, port, user: USER, password: PASSWORD }, true);
+  },
+};
+
+/**
+ * A bare Node `net` server answering the login conversation and nothing else
+ * (`servers/node-floor.ts`): the CPU per login that Node's sockets cost any server
+ * written for it, ftpkit's floor in the login scenarios.
+ */
+const nodeFloor: ServerSpec = {
+  name: 'node floor',
+  loginsOnly: true,
+  unavailable: () => undefined,
+  async start(_dir, port, _passive, options) {
+    const tls = options?.tls ? [options.tls.certFile, options.tls.keyFile] : [];
+    const child = nodeServer('node-floor.ts', [String(port), USER, PASSWORD, ...tls]);
     return running(child, { host: HOST, port, user: USER, password: PASSWORD }, true);
   },
 };
@@ -173,4 +193,4 @@ const vsftpd: ServerSpec = {
 };
 
 /** Every server but pure-ftpd (servers/pure-ftpd.ts), in the column order of the table. */
-export const BUILT_IN_SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(1, false), ftpkit(2), pyftpdlib, vsftpd, ftpSrv];
+export const BUILT_IN_SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(1, false), ftpkit(2), nodeFloor, pyftpdlib, vsftpd, ftpSrv];

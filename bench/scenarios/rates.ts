@@ -91,6 +91,7 @@ export const logins: Scenario = {
   name: 'connect+login+quit, 32 clients',
   unit: 'logins/s',
   higherIsBetter: true,
+  loginsOnly: true,
   operations: (value, config) => (value * config.durationMs) / 1000,
   warmUp: async (server, config) => {
     await rate(config.loginClients, WARM_UP_MS, (deadline) => loginLoop(server.target, deadline));
