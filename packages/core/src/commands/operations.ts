@@ -56,6 +56,11 @@ export function beginCommand(ctx: CommandContext): RunningCommand {
   return command;
 }
 
+/** @internal Abort the command of `ctx` (its transfer stalled, or was aborted): its signal fires. */
+export function abortCommand(ctx: CommandContext): void {
+  running.get(ctx.session)?.get(ctx)?.abort();
+}
+
 /** @internal Abort every command `session` is running: it is ending. */
 export function abortCommands(session: Session): void {
   for (const command of running.get(session)?.values() ?? []) command.abort();

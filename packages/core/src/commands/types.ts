@@ -22,8 +22,9 @@ export interface CommandContext {
   /** Every reply sent for this command so far, in order (visible after `await next()`). */
   readonly replies: readonly SentReply[];
   /**
-   * Fires when ABOR aborts this command or the control connection closes. The core
-   * passes it to every file system call the command makes; pass it to yours.
+   * Fires when ABOR aborts this command, its transfer is aborted (a data connection
+   * idle for `dataIdleTimeout`) or the control connection closes. The core passes it
+   * to every file system call the command makes; pass it to yours.
    */
   readonly signal: AbortSignal;
 }

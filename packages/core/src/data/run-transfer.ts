@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { finished, type Readable, type Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EngineContext } from '../commands/engine-types.js';
+import { abortCommand } from '../commands/operations.js';
 import { toError } from '../errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import { requireDataProtection } from '../tls/policy.js';
@@ -52,13 +53,13 @@ export async function runTransfer<S extends Readable | Writable>(
   const { session } = ctx;
   requireDataProtection(session);
   const channel = session.takeDataChannel();
-  const controller = new AbortController();
-  // ABOR before the transfer is registered (while the file opens) and a vanished client stop it too.
-  if (ctx.signal.aborted) controller.abort();
-  else ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  // The command's own signal: ABOR (also before the transfer is registered, while the
+  // file opens), a vanished client, and the transfer's abort() and stall timer fire it.
+  const signal = ctx.signal;
+  const abort = () => abortCommand(ctx);
   let stream: S;
   try {
-    stream = await plan.open(controller.signal);
+    stream = await plan.open(signal);
   } catch (err) {
     channel.close();
     throw err;
@@ -75,7 +76,7 @@ export async function runTransfer<S extends Readable | Writable>(
     direction: plan.direction,
     startedAt,
     bytes: 0,
-    abort: () => controller.abort(),
+    abort,
     done: new Promise<void>((resolve) => (finish = resolve)),
   };
   session.transfer = transfer;
@@ -93,10 +94,10 @@ export async function runTransfer<S extends Readable | Writable>(
   const move = async (): Promise<TransferResult> => {
     ctx.reply(150, plan.announce);
     try {
-      socket = await session.openDataConnection(channel, controller.signal);
+      socket = await session.openDataConnection(channel, signal);
     } catch (err) {
       stream.destroy(new Error('data connection failed'));
-      if (controller.signal.aborted) {
+      if (signal.aborted) {
         return outcome('aborted', plan.path, startedAt, 0, err, 426, 'Transfer aborted before the data connection was made.');
       }
       const reply = isReplyError(err) ? err : { code: 425, message: 'Failed to establish data connection.' };
@@ -109,12 +110,12 @@ export async function runTransfer<S extends Readable | Writable>(
       progress = setInterval(() => server.emit('transfer-progress', { ...transfer, session }), PROGRESS_INTERVAL_MS);
     }
     // A transfer that moves nothing for dataIdleTimeout is aborted (the idle timer is paused).
-    stall = setTimeout(() => controller.abort(), server.options.dataIdleTimeout).unref();
+    stall = setTimeout(abort, server.options.dataIdleTimeout).unref();
     try {
-      if (controller.signal.aborted) throw new Error('aborted');
+      if (signal.aborted) throw new Error('aborted');
       await plan.pump(stream, dataSocket, {
         ascii: session.transferType === 'A' && !plan.listing,
-        signal: controller.signal,
+        signal,
         count: (n) => {
           transfer.bytes += n;
           stall?.refresh();
@@ -123,7 +124,7 @@ export async function runTransfer<S extends Readable | Writable>(
       return outcome('completed', plan.path, startedAt, transfer.bytes, undefined, 226, plan.completeText ?? 'Transfer complete.');
     } catch (err) {
       stream.destroy(toError(err));
-      const failure = classifyFailure(err, controller.signal.aborted, dataLost);
+      const failure = classifyFailure(err, signal.aborted, dataLost);
       return outcome(failure.status, plan.path, startedAt, transfer.bytes, err, failure.reply.code, failure.reply.text);
     }
   };
