@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { abortCommands } from './commands/operations.js';
+import { RunningCommands } from './commands/operations.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { ServerContext } from './context.js';
 import type { DataChannel } from './data/channel.js';
@@ -73,6 +73,8 @@ export class ServerSession implements Session {
   pbszSet = false;
   /** The transfer in progress. */
   transfer: RunningTransfer | undefined;
+  /** The commands in flight, which ABOR and the session's end abort. */
+  readonly runningCommands = new RunningCommands();
   /** Installed by the TLS layer: wraps a data socket for PROT P. */
   secureDataSocket: ((socket: Socket) => Promise<Socket>) | undefined;
   private dataChannel: DataChannel | undefined;
@@ -246,7 +248,7 @@ export class ServerSession implements Session {
       busy: () => this.transfer !== undefined,
       closing: () => {
         this.transfer?.abort();
-        abortCommands(this);
+        this.runningCommands.abortAll();
       },
       closed: () => this.cleanUp(),
     };
@@ -263,7 +265,7 @@ export class ServerSession implements Session {
 
   private cleanUp(): void {
     this.transfer?.abort();
-    abortCommands(this);
+    this.runningCommands.abortAll();
     this.setDataChannel(undefined);
     this.passive?.close();
     this.closeFileSystem();

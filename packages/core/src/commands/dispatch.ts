@@ -10,8 +10,7 @@ import { isReplyError } from '../protocol/reply-error.js';
 import type { ServerSession } from '../session.js';
 import type { Session } from '../session-view.js';
 import type { CommandTable, EngineContext, EngineSpec } from './engine-types.js';
-import { beginCommand } from './operations.js';
-import type { SentReply } from './types.js';
+import { CommandRun } from './command-run.js';
 
 /**
  * Standard verbs this server does not offer (or not with its current options, such as
@@ -23,22 +22,7 @@ const NOT_IMPLEMENTED = new Set(['SMNT', 'AUTH', 'ADAT', 'PBSZ', 'PROT', 'CCC', 
 /** Run one command line of `session` against the server's command table `commands`. */
 export async function dispatch(commands: CommandTable, session: ServerSession, verb: string, arg: string): Promise<void> {
   const startedAt = performance.now();
-  const replies: SentReply[] = [];
-  const ctx: EngineContext = {
-    verb,
-    arg,
-    session,
-    commands,
-    replies,
-    reply(code, text) {
-      replies.push({ code, text: typeof text === 'string' ? text : text.join('\n') });
-      session.reply(code, text);
-    },
-    get signal() {
-      return running.signal;
-    },
-  };
-  const running = beginCommand(ctx);
+  const ctx = new CommandRun(commands, session, verb, arg);
   const server = session.server;
   if (server.listens('command')) {
     server.emit('command', { session, verb, arg: verb === 'PASS' ? '****' : arg });
@@ -54,9 +38,9 @@ export async function dispatch(commands: CommandTable, session: ServerSession, v
     server.emit('error', new Error(`No reply was sent for ${verb}: a middleware neither replied nor called next()`), session);
     ctx.reply(451, 'Local error in processing.');
   }
-  running.end();
+  ctx.end();
   if (server.listens('command-end')) {
-    server.emit('command-end', { session, verb, reply: replies.at(-1)?.code, durationMs: performance.now() - startedAt });
+    server.emit('command-end', { session, verb, reply: ctx.replies.at(-1)?.code, durationMs: performance.now() - startedAt });
   }
 }
 

@@ -12,6 +12,8 @@ export interface EngineContext extends CommandContext {
   readonly session: ServerSession;
   /** The commands the server answers (HELP, FEAT and SITE read them). */
   readonly commands: CommandTable;
+  /** Abort this command (its transfer stalled or was aborted): its signal fires. */
+  abort(): void;
 }
 
 /** @internal A command as the table holds it: a host's `CommandSpec`, or a built-in one. */

@@ -10,7 +10,6 @@ import { ReplyError } from '../protocol/reply-error.js';
 import type { ServerSession } from '../session.js';
 import type { Session, SessionUser } from '../session-view.js';
 import type { EngineContext, EngineSpec } from './engine-types.js';
-import { abortOtherCommands } from './operations.js';
 
 /** The TYPE in force, as RETR's 150 and STAT name it. */
 export function modeName(session: Session): string {
@@ -162,7 +161,7 @@ export const transferCommands: Record<string, EngineSpec> = {
       // RFC 959 4.1.3: a command in progress is answered 426 (its adapter call was
       // aborted), then ABOR 226; with nothing in progress, 225. Either way the data
       // channel goes, also one a PASV in progress just opened.
-      const aborted = await abortOtherCommands(ctx);
+      const aborted = await session.runningCommands.abortOthers(ctx);
       session.setDataChannel(undefined);
       if (aborted) return reply(226, 'ABOR successful.');
       reply(225, 'No transfer to ABOR.');

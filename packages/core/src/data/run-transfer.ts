@@ -7,7 +7,6 @@ import type { Socket } from 'node:net';
 import { finished, type Readable, type Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EngineContext } from '../commands/engine-types.js';
-import { abortCommand } from '../commands/operations.js';
 import { toError } from '../errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import { requireDataProtection } from '../tls/policy.js';
@@ -56,7 +55,7 @@ export async function runTransfer<S extends Readable | Writable>(
   // The command's own signal: ABOR (also before the transfer is registered, while the
   // file opens), a vanished client, and the transfer's abort() and stall timer fire it.
   const signal = ctx.signal;
-  const abort = () => abortCommand(ctx);
+  const abort = () => ctx.abort();
   let stream: S;
   try {
     stream = await plan.open(signal);
