@@ -62,7 +62,7 @@ async function measure(spec: ServerSpec, index: number, scenario: Scenario): Pro
   // Separate control ports and passive ranges (below the ephemeral range) per server.
   const port = config.portBase + index;
   const passive = `${20000 + index * 2000}-${20000 + index * 2000 + 1999}`;
-  if (spec.loginsOnly && !scenario.loginsOnly) return {};
+  if (spec.floorOnly && !scenario.floor) return {};
   let server;
   if (scenario.start) {
     server = await scenario.start(spec, config, port, passive);

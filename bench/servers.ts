@@ -33,8 +33,8 @@ export interface ServerSpec {
   start(dir: string, port: number, passive: string, options?: StartOptions): Promise<RunningServer>;
   /** Worker processes (ftpkit only); the idle-memory scenario runs on single-process servers. */
   workers?: number;
-  /** Answers logins only (the Node floor): other scenarios show n/a for it. */
-  loginsOnly?: boolean;
+  /** Runs only the scenarios marked `floor` (the Node floor): the others show n/a for it. */
+  floorOnly?: boolean;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -110,17 +110,17 @@ const ftpSrv: ServerSpec = {
 };
 
 /**
- * A bare Node `net` server answering the login conversation and nothing else
- * (`servers/node-floor.ts`): the CPU per login that Node's sockets cost any server
- * written for it, ftpkit's floor in the login scenarios.
+ * A bare Node `net` server answering logins and small downloads and nothing else
+ * (`servers/node-floor.ts`): the CPU per operation that Node's sockets and reads cost
+ * any server written for it, ftpkit's floor in those scenarios.
  */
 const nodeFloor: ServerSpec = {
   name: 'node floor',
-  loginsOnly: true,
+  floorOnly: true,
   unavailable: () => undefined,
-  async start(_dir, port, _passive, options) {
+  async start(dir, port, _passive, options) {
     const tls = options?.tls ? [options.tls.certFile, options.tls.keyFile] : [];
-    const child = nodeServer('node-floor.ts', [String(port), USER, PASSWORD, ...tls]);
+    const child = nodeServer('node-floor.ts', [String(port), dir, USER, PASSWORD, ...tls]);
     return running(child, { host: HOST, port, user: USER, password: PASSWORD }, true);
   },
 };

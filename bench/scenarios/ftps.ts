@@ -56,7 +56,7 @@ export const ftpsLogins: Scenario = {
   unit: 'logins/s',
   higherIsBetter: true,
   tls: true,
-  loginsOnly: true,
+  floor: true,
   operations: (value, config) => (value * config.durationMs) / 1000,
   operationUnit: 'login',
   async warmUp(server) {

@@ -27,8 +27,8 @@ export interface Scenario {
   warmUp?(server: RunningServer, config: BenchConfig): Promise<void>;
   /** Start each server with explicit FTPS offered (the benchmark's certificate). */
   tls?: boolean;
-  /** Only logs in and out: no file system, no data connection (servers with `loginsOnly` run it too). */
-  loginsOnly?: boolean;
+  /** Sends only what the Node floor answers (logins, EPSV, RETR): servers with `floorOnly` run it too. */
+  floor?: boolean;
   /**
    * Start the server this scenario measures instead of `spec.start` (e.g. over S3);
    * undefined when the server has no such setup (its figure is n/a).

@@ -1,21 +1,48 @@
 /**
- * The floor for any FTP server on Node: a bare `net` server that answers a login
- * conversation (greeting, USER, PASS, QUIT, and AUTH TLS with CERT and KEY) and nothing
- * else. It has no parser, no sessions, no hooks and no file system, so its CPU per
- * login is what Node itself costs for those sockets and replies. Only the login
- * scenarios run on it. Usage: node-floor.ts PORT USER PASSWORD [CERT KEY]
+ * The floor for any FTP server on Node: a bare `net` server that answers what the login
+ * and small-download scenarios send (USER, PASS, QUIT, AUTH TLS with CERT and KEY, TYPE,
+ * EPSV, RETR) and nothing else. It has no parser, no hooks, no limits and no jail (RETR
+ * reads `ROOT/<name>` whole with one readFileSync), so its CPU per operation is what Node
+ * itself costs for those sockets, replies and reads.
+ * Usage: node-floor.ts PORT ROOT USER PASSWORD [CERT KEY]
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { createSecureContext, TLSSocket } from 'node:tls';
 
-const [port, user, password, certFile, keyFile] = process.argv.slice(2) as [string, string, string, string?, string?];
+const [port, root, user, password, certFile, keyFile] = process.argv.slice(2) as [string, string, string, string, string?, string?];
 const secureContext = certFile && keyFile ? createSecureContext({ cert: readFileSync(certFile), key: readFileSync(keyFile) }) : undefined;
+
+/** One client's passive listener, kept for the session, and its data connections in order. */
+class Passive {
+  readonly server: Server;
+  readonly #waiting: ((socket: Socket) => void)[] = [];
+  readonly #ready: Socket[] = [];
+
+  constructor() {
+    this.server = createServer({ noDelay: true }, (socket) => {
+      socket.on('error', () => socket.destroy());
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(socket);
+      else this.#ready.push(socket);
+    });
+  }
+
+  /** The next data connection, made already or still to come. */
+  next(use: (socket: Socket) => void): void {
+    const socket = this.#ready.shift();
+    if (socket) use(socket);
+    else this.#waiting.push(use);
+  }
+}
 
 /** Answer `socket` line by line; AUTH TLS hands the raw socket to a TLSSocket and goes on there. */
 function converse(socket: Socket | TLSSocket): void {
   let pending = '';
   let given = '';
+  let passive: Passive | undefined;
+  socket.once('close', () => passive?.server.close());
   const onData = (chunk: string): void => {
     pending += chunk;
     let end: number;
@@ -32,6 +59,27 @@ function converse(socket: Socket | TLSSocket): void {
         socket.write(given === user && arg === password ? '230 Logged in.\r\n' : '530 Login incorrect.\r\n');
       } else if (verb === 'QUIT') {
         socket.end('221 Goodbye.\r\n');
+      } else if (verb === 'TYPE') {
+        socket.write('200 Type set.\r\n');
+      } else if (verb === 'EPSV') {
+        if (passive) {
+          socket.write(`229 Entering extended passive mode (|||${(passive.server.address() as { port: number }).port}|).\r\n`);
+        } else {
+          const made = (passive = new Passive());
+          made.server.listen(0, '127.0.0.1', () => {
+            socket.write(`229 Entering extended passive mode (|||${(made.server.address() as { port: number }).port}|).\r\n`);
+          });
+        }
+      } else if (verb === 'RETR' && passive) {
+        let body: Buffer;
+        try {
+          body = readFileSync(join(root, arg));
+        } catch {
+          socket.write('550 Failed to open file.\r\n');
+          continue;
+        }
+        socket.write('150 Opening BINARY mode data connection.\r\n');
+        passive.next((data) => data.end(body, () => socket.write('226 Transfer complete.\r\n')));
       } else if (verb === 'AUTH' && secureContext && !(socket instanceof TLSSocket)) {
         socket.write('234 Proceed with TLS.\r\n');
         socket.removeListener('data', onData);
