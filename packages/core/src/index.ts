@@ -71,6 +71,7 @@ export type {
   FsCapabilities,
   OperationOptions,
   ReadOptions,
+  ReadStream,
   WriteOptions,
 } from './fs/filesystem.js';
 export { FsError, isFsError, replyForError, type FsErrorCode } from './fs/errors.js';

@@ -216,10 +216,15 @@ export class ServerSession implements Session {
 
   /** Take the data channel for a transfer; 425 when none was set up. */
   takeDataChannel(): DataChannel {
-    const channel = this.dataChannel;
+    this.requireDataChannel();
+    const channel = this.dataChannel!;
     this.dataChannel = undefined;
-    if (!channel) throw new ReplyError(425, 'Use PORT, PASV, EPRT or EPSV first.');
     return channel;
+  }
+
+  /** 425 unless a data channel is set up (PORT, PASV, EPRT, EPSV). */
+  requireDataChannel(): void {
+    if (!this.dataChannel) throw new ReplyError(425, 'Use PORT, PASV, EPRT or EPSV first.');
   }
 
   /**

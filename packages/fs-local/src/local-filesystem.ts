@@ -18,6 +18,7 @@ import {
   type FsCapabilities,
   type OperationOptions,
   type ReadOptions,
+  type ReadStream,
   type WriteOptions,
 } from '@ftpkit/core';
 import { translated } from './errors.js';
@@ -118,26 +119,33 @@ export class LocalFileSystem implements FileSystem {
     const { start = 0, signal } = options;
     throwIfAborted(signal);
     checkOffset(start);
-    type Opened = { small: Buffer } | { file: FileHandle; size: number };
+    const ids = await this.#ids();
+    type Opened = { stats: Stats } & ({ small: Buffer } | { file: FileHandle });
     const opened = await this.#withHandle(path, false, async (handle): Promise<Opened> => {
       const stats = await handle.stat();
       if (stats.isDirectory()) throw new FsError('IsADirectory');
       if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
       if (this.#syncMetadata && stats.size - start <= SMALL_FILE) {
         const length = Math.max(0, stats.size - start);
-        return { small: readSmallFile(this.#jail.openFileSync(handle, constants.O_RDONLY), start, length) };
+        return { stats, small: readSmallFile(this.#jail.openFileSync(handle, constants.O_RDONLY), start, length) };
       }
-      return { file: await this.#jail.openFile(handle, constants.O_RDONLY), size: stats.size };
+      return { stats, file: await this.#jail.openFile(handle, constants.O_RDONLY) };
     });
-    if ('small' in opened) return destroyOnAbort(bufferStream(opened.small), signal);
-    const { file, size } = opened;
+    const stream: ReadStream = 'small' in opened ? bufferStream(opened.small) : await this.#fileStream(opened.file, opened.stats.size, start);
+    // The lookup that opened the file describes it too: RETR needs no stat of its own.
+    stream.fileStat = toFileStat(baseName(path), opened.stats, ids);
+    return destroyOnAbort(stream, signal);
+  }
+
+  /** A stream of `file` from `start`, with sendfile offered through the addon. */
+  async #fileStream(file: FileHandle, size: number, start: number): Promise<Readable> {
     // Each read allocates a whole chunk: size it to the file, so a 4 KiB download does not
     // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
     const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
     const stream = file.createReadStream({ start, highWaterMark });
     const native = await this.#addon();
     if (native?.canTransfer()) withDirectSend(stream, file, start, native);
-    return destroyOnAbort(stream, signal);
+    return stream;
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {

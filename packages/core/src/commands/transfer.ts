@@ -1,9 +1,10 @@
 /** File transfers: RETR, STOR, STOU, APPE (RFC 959, RFC 1123) and ABOR. */
 import { randomBytes } from 'node:crypto';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { runTransfer } from '../data/run-transfer.js';
 import { pumpDownload, pumpUpload } from '../data/transfer.js';
 import { FsError, isFsError } from '../fs/errors.js';
+import type { ReadStream } from '../fs/filesystem.js';
 import { baseName, joinPath, parentPath } from '../fs/paths.js';
 import { afterTransfer, beforeTransfer, transferTransforms } from '../hooks/transfer.js';
 import { ReplyError } from '../protocol/reply-error.js';
@@ -68,6 +69,29 @@ async function upload(ctx: EngineContext, options: UploadOptions): Promise<void>
   });
 }
 
+/**
+ * The stream RETR sends and the size of its file, from the stream's `fileStat` when the
+ * adapter gives one (one lookup), else from a `stat` after opening. Refused before any
+ * 150: a directory (550) and a REST offset beyond the end (554).
+ */
+async function openForDownload(user: SessionUser, path: string, start: number, signal: AbortSignal): Promise<{ source: Readable; size: number }> {
+  let source: ReadStream;
+  try {
+    source = await user.fs.read(path, { start, signal });
+  } catch (err) {
+    throw isFsError(err, 'IsADirectory') ? new ReplyError(550, 'Not a plain file.') : err;
+  }
+  try {
+    const stat = source.fileStat ?? (await user.fs.stat(path, { signal }));
+    if (stat.type === 'directory') throw new ReplyError(550, 'Not a plain file.');
+    if (start > stat.size) throw new ReplyError(554, 'Invalid REST parameter: beyond the end of the file.');
+    return { source, size: stat.size };
+  } catch (err) {
+    source.destroy();
+    throw err;
+  }
+}
+
 /** A name in `dir` that does not exist yet. */
 async function uniqueName(user: SessionUser, dir: string, prefix: string, signal: AbortSignal): Promise<string> {
   for (let attempt = 0; attempt < 16; attempt++) {
@@ -93,15 +117,17 @@ export const transferCommands: Record<string, EngineSpec> = {
       const start = session.login.restOffset;
       const request = await beforeTransfer(session, 'RETR', 'download', session.resolve(ctx.arg), start);
       const { path } = request;
-      const stat = await user.fs.stat(path, { signal: ctx.signal });
-      if (stat.type === 'directory') throw new ReplyError(550, 'Not a plain file.');
-      if (start > stat.size) throw new ReplyError(554, 'Invalid REST parameter: beyond the end of the file.');
+      let size = 0;
       await runTransfer(ctx, {
         command: 'RETR',
         path,
         direction: 'download',
-        announce: `Opening ${modeName(session)} mode data connection for ${baseName(path)} (${stat.size - start} bytes).`,
-        open: (signal) => user.fs.read(path, { start, signal }),
+        announce: () => `Opening ${modeName(session)} mode data connection for ${baseName(path)} (${size - start} bytes).`,
+        open: async (signal) => {
+          const stream = await openForDownload(user, path, start, signal);
+          size = stream.size;
+          return stream.source;
+        },
         pump: async (source, socket, pump) => pumpDownload(source, socket, { ...pump, transforms: await transferTransforms(request) }),
         settle: (result) => afterTransfer(request, result),
       });

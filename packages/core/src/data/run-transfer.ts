@@ -10,6 +10,7 @@ import type { EngineContext } from '../commands/engine-types.js';
 import { toError } from '../errors.js';
 import { isReplyError } from '../protocol/reply-error.js';
 import { requireDataProtection } from '../tls/policy.js';
+import type { DataChannel } from './channel.js';
 import { classifyFailure, type PumpOptions, type RunningTransfer, type TransferDirection, type TransferResult } from './transfer.js';
 
 /** What a transfer command hands to {@link runTransfer}. */
@@ -19,8 +20,8 @@ export interface TransferPlan<S extends Readable | Writable> {
   direction: TransferDirection;
   /** Opens the file system stream. Failures here are answered before any 150. */
   open(signal: AbortSignal): Promise<S>;
-  /** Text of the 150 reply. */
-  announce: string;
+  /** Text of the 150 reply; a function is called once the stream is open. */
+  announce: string | (() => string);
   /** Moves the bytes; resolves when the transfer is complete. */
   pump(stream: S, socket: Socket, options: PumpOptions): Promise<void>;
   /** Text of the 226 reply. */
@@ -51,21 +52,24 @@ export async function runTransfer<S extends Readable | Writable>(
 ): Promise<TransferResult> {
   const { session } = ctx;
   requireDataProtection(session);
-  const channel = session.takeDataChannel();
+  session.requireDataChannel();
   // The command's own signal: ABOR (also before the transfer is registered, while the
   // file opens), a vanished client, and the transfer's abort() and stall timer fire it.
   const signal = ctx.signal;
   const abort = () => ctx.abort();
-  let stream: S;
-  try {
-    stream = await plan.open(signal);
-  } catch (err) {
-    channel.close();
-    throw err;
-  }
+  // A refusal here (550: no such file) leaves the data channel to the next command, as
+  // vsftpd does: a client may try another file over the same PASV.
+  const stream = await plan.open(signal);
   // The pump reports the stream's errors. Outside it (waiting for the data connection,
   // destroyed on abort) an unhandled 'error' would crash the host process.
   stream.on('error', () => {});
+  let channel: DataChannel;
+  try {
+    channel = session.takeDataChannel(); // an ABOR while the file opened closed it
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
 
   let finish!: () => void;
   const startedAt = Date.now();
@@ -91,7 +95,7 @@ export async function runTransfer<S extends Readable | Writable>(
   const release =
     plan.direction === 'download' && channel.connected && !session.protectData ? session.holdReplies(HOLD_150_MS) : undefined;
   const move = async (): Promise<TransferResult> => {
-    ctx.reply(150, plan.announce);
+    ctx.reply(150, typeof plan.announce === 'string' ? plan.announce : plan.announce());
     try {
       socket = await session.openDataConnection(channel, signal);
     } catch (err) {

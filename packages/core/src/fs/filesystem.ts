@@ -62,6 +62,16 @@ export interface ReadOptions extends OperationOptions {
   start?: number;
 }
 
+/**
+ * What {@link FileSystem.read} may resolve to: a Readable that also carries the metadata
+ * of the file it reads, as the adapter found it while opening it (one lookup, where a
+ * `stat` and a `read` would make two; the size RETR announces matches the bytes sent).
+ */
+export type ReadStream = Readable & {
+  /** The file being read, as {@link FileSystem.stat} would describe it at that moment. */
+  fileStat?: FileStat;
+};
+
 /** Options of {@link FileSystem.write}. */
 export interface WriteOptions extends OperationOptions {
   /**
@@ -102,7 +112,11 @@ export interface FileSystem {
    */
   list(path: string, options?: OperationOptions): AsyncIterable<FileStat>;
 
-  /** A stream of the file's bytes from `start`. Throws `NotFound` or `IsADirectory`. */
+  /**
+   * A stream of the file's bytes from `start`. Throws `NotFound` or `IsADirectory`. An
+   * adapter that learns the file's metadata while opening it may say so on the stream
+   * ({@link ReadStream}): RETR then needs no `stat` of its own.
+   */
   read(path: string, options?: ReadOptions): Promise<Readable>;
 
   /**

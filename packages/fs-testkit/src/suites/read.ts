@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { ReadStream } from '@ftpkit/core';
 import type { SuiteContext } from '../context.js';
 import { expectFsError, readAll, readText, writeAll } from '../helpers.js';
 
@@ -26,6 +27,17 @@ export function readTests({ test }: SuiteContext): void {
     assert.ok((await readAll(await fs.read('/big.bin'))).equals(data));
     const from = 700_001;
     assert.ok((await readAll(await fs.read('/big.bin', { start: from }))).equals(data.subarray(from)));
+  });
+
+  test("a read stream's fileStat, where the adapter gives one, is the file's stat", async (fs) => {
+    await writeAll(fs, '/described.txt', 'twelve bytes');
+    const stream: ReadStream = await fs.read('/described.txt', { start: 4 });
+    const body = await readAll(stream);
+    assert.equal(body.toString(), 've bytes');
+    if (stream.fileStat === undefined) return; // optional: RETR then makes its own stat
+    const stat = await fs.stat('/described.txt');
+    // The whole file, not the part from the offset; as stat() says it at that moment.
+    assert.deepEqual(stream.fileStat, stat);
   });
 
   test('read of a directory throws IsADirectory, of a missing file NotFound', async (fs) => {
