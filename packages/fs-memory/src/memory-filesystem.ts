@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { Volume } from 'memfs';
 import { FsError, baseName, destroyOnAbort, joinPath, parentPath, throwIfAborted } from '@ftpkit/core';
-import type { FileStat, FileSystem, OperationOptions, ReadOptions, WriteOptions } from '@ftpkit/core';
+import type { FileStat, FileSystem, OperationOptions, ReadOptions, ReadStream, WriteOptions } from '@ftpkit/core';
 import { guard } from './errors.js';
 import { VolumeReadStream, VolumeWriteStream } from './streams.js';
 import type { UploadTarget } from './streams.js';
@@ -97,12 +97,15 @@ export class MemoryFileSystem implements FileSystem {
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     throwIfAborted(options.signal);
-    const fd = guard(() => {
+    const [fd, stats] = guard(() => {
       // memfs lets a directory be opened for reading, so check first.
-      if (this.volume.statSync(path).isDirectory()) throw new FsError('IsADirectory');
-      return this.volume.openSync(path, 'r');
+      const found = this.volume.statSync(path);
+      if (found.isDirectory()) throw new FsError('IsADirectory');
+      return [this.volume.openSync(path, 'r'), found] as const;
     });
-    return destroyOnAbort(new VolumeReadStream(this.volume, fd, options.start ?? 0), options.signal);
+    const stream: ReadStream = new VolumeReadStream(this.volume, fd, options.start ?? 0);
+    stream.fileStat = toFileStat(baseName(path), stats); // RETR needs no stat of its own
+    return destroyOnAbort(stream, options.signal);
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {

@@ -20,6 +20,7 @@ import {
   type HashAlgorithm,
   type OperationOptions,
   type ReadOptions,
+  type ReadStream,
   type WriteOptions,
 } from '@ftpkit/core';
 import { guardBody } from './body.js';
@@ -128,7 +129,13 @@ export class S3FileSystem implements FileSystem {
           { abortSignal: signal },
         ),
       );
-      return guardBody(out.Body, signal);
+      const stream: ReadStream = guardBody(out.Body, signal);
+      // GET says what HEAD would: RETR then needs no HEAD of its own. Not while an
+      // interrupted upload of the key is kept (stat shows its bytes, for REST+STOR).
+      const size = objectSize(out.ContentLength, out.ContentRange);
+      const kept = this.#resume ? await keptUpload(this.#resume, this.#keys.file(path)) : undefined;
+      if (size !== undefined && !kept) stream.fileStat = fileStat(baseName(path), size, objectMtime(out));
+      return stream;
     } catch (err) {
       if (isFsError(err, 'NotFound') && (await this.#probeDir(path, signal))) {
         throw new FsError('IsADirectory');
@@ -375,4 +382,14 @@ export class S3FileSystem implements FileSystem {
   #copyContext(signal?: AbortSignal): CopyContext {
     return { client: this.client, bucket: this.bucket, concurrency: this.#options.copyConcurrency, signal };
   }
+}
+
+/**
+ * The whole object's size from a GET: the total of `Content-Range` (`bytes 100-199/1000`)
+ * for a ranged one, else its `Content-Length`; undefined when the answer lacks them.
+ */
+function objectSize(length: number | undefined, range: string | undefined): number | undefined {
+  if (range === undefined) return length;
+  const total = /\/(\d+)$/.exec(range)?.[1];
+  return total === undefined ? undefined : Number(total);
 }
