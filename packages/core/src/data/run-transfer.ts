@@ -65,9 +65,9 @@ export async function runTransfer<S extends Readable | Writable>(
   stream.on('error', () => {});
   let channel: DataChannel;
   try {
-    channel = session.takeDataChannel(); // an ABOR while the file opened closed it
+    channel = session.takeDataChannel(); // an ABOR or the client's exit while the file opened closed it
   } catch (err) {
-    stream.destroy();
+    stream.destroy(toError(err)); // an upload's sink cleans up
     throw err;
   }
 
