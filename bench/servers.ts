@@ -125,6 +125,28 @@ const nodeFloor: ServerSpec = {
   },
 };
 
+/**
+ * BENCH_BASELINE=DIR: another ftpkit checkout, installed and built (`pnpm install`), run
+ * by its own `bench/servers/ftpkit.ts` as `ftpkit (baseline)` beside this one, so a
+ * change is measured against an earlier commit in the same run (a checkout without FTPS
+ * in that script fails the TLS scenarios).
+ */
+function baseline(dir: string): ServerSpec {
+  return {
+    name: 'ftpkit (baseline)',
+    unavailable: () => (existsSync(join(dir, 'bench/servers/ftpkit.ts')) ? undefined : `${dir} has no bench/servers/ftpkit.ts`),
+    async start(root, port, passive, options) {
+      const tls = options?.tls ? [options.tls.certFile, options.tls.keyFile] : [];
+      const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.BENCH_CPU_PROF, 'baseline')] : [];
+      const child = startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', join(dir, 'bench/servers/ftpkit.ts'), String(port), root, USER, PASSWORD, '1', passive, ...tls], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        cwd: dir,
+      });
+      return running(child, { host: HOST, port, user: USER, password: PASSWORD }, true);
+    },
+  };
+}
+
 const pyftpdlib: ServerSpec = {
   name: 'pyftpdlib',
   unavailable: () =>
@@ -193,4 +215,13 @@ const vsftpd: ServerSpec = {
 };
 
 /** Every server but pure-ftpd (servers/pure-ftpd.ts), in the column order of the table. */
-export const BUILT_IN_SERVERS: ServerSpec[] = [ftpkit(1), ftpkit(1, false), ftpkit(2), nodeFloor, pyftpdlib, vsftpd, ftpSrv];
+export const BUILT_IN_SERVERS: ServerSpec[] = [
+  ftpkit(1),
+  ftpkit(1, false),
+  ftpkit(2),
+  ...(process.env.BENCH_BASELINE ? [baseline(process.env.BENCH_BASELINE)] : []),
+  nodeFloor,
+  pyftpdlib,
+  vsftpd,
+  ftpSrv,
+];
