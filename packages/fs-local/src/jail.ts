@@ -6,11 +6,15 @@
  * device), reads `/proc/<pid>/fd/<fd>` to learn the real path of what was actually opened,
  * and refuses it unless that lies under the root. Every later system call goes through
  * `/proc/<pid>/fd/<fd>[/name]`, which the kernel resolves to that very object, so swapping
- * a directory for a link after the check changes nothing. Elsewhere the jail falls back
+ * a directory for a link after the check changes nothing. With `@ftpkit/native` (and
+ * synchronous metadata calls) a lookup is first one openat2(2) with RESOLVE_BENEATH from
+ * the root: the kernel refuses anything that would leave it, and no readlink is needed.
+ * A lookup it refuses that way (an absolute link, one pointing out) takes the check above,
+ * which allows what stays inside and refuses the rest. Elsewhere the jail falls back
  * to `realpath` checks plus O_NOFOLLOW on the final component (best effort: a race on an
  * intermediate directory is possible there).
  */
-import { constants, existsSync, openSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, realpathSync, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FsError, baseName, errnoOf, fsErrorFromErrno, parentPath } from '@ftpkit/core';
@@ -20,10 +24,22 @@ import { isTempName } from './temp-names.js';
 /** open(2) flag O_PATH; the same value on every Linux architecture Node runs on. */
 const O_PATH = 0o10000000;
 
+/**
+ * openat2 with RESOLVE_BENEATH from a directory descriptor (`openBeneath` of
+ * `@ftpkit/native`): an O_PATH descriptor, or an errno error.
+ */
+export type OpenBeneath = (dirfd: number, path: string, flags: number) => number;
+
+/** Errors of {@link OpenBeneath} after which the readlink check decides instead. */
+const CHECK_INSTEAD = new Set(['EXDEV', 'ELOOP', 'EAGAIN']);
+/** Errors that say openat2 cannot be used here at all (old kernel, a seccomp filter). */
+const UNUSABLE = new Set(['ENOSYS', 'EPERM', 'EINVAL', 'E2BIG']);
+
+/** Closes the root descriptor of a jail that was dropped without {@link Jail.close}. */
+const rootDescriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
 /** An object inside the root, pinned for the duration of an operation. */
 export interface JailHandle {
-  /** Real host path of the object, verified to lie under the root. */
-  readonly real: string;
   /** A host path that names exactly this object for later system calls. */
   readonly ref: string;
   /** Host path naming the entry `name` inside this directory. */
@@ -56,6 +72,9 @@ export class Jail {
   readonly root: string;
   readonly #procfs: boolean;
   readonly #meta: Metadata;
+  #beneath: OpenBeneath | undefined;
+  /** O_PATH descriptor of the root for {@link OpenBeneath}, opened on first use. */
+  #rootFd: number | undefined;
 
   /**
    * @param root host directory to jail into; must exist
@@ -66,6 +85,22 @@ export class Jail {
     this.root = realpathSync(root);
     this.#procfs = procfs ?? (process.platform === 'linux' && existsSync('/proc/self/fd'));
     this.#meta = meta;
+  }
+
+  /**
+   * Look paths up with `open` (openat2 RESOLVE_BENEATH) first. Only with the `/proc`
+   * check and synchronous metadata calls: the lookup blocks the event loop as they do.
+   */
+  useBeneath(open: OpenBeneath): void {
+    if (this.#procfs && this.#meta.sync) this.#beneath = open;
+  }
+
+  /** Close the root's descriptor, if one was opened (a later lookup opens it again). */
+  close(): void {
+    if (this.#rootFd === undefined) return;
+    rootDescriptors.unregister(this);
+    closeSync(this.#rootFd);
+    this.#rootFd = undefined;
   }
 
   /** The virtual path of a real host path, or `undefined` when it is outside the root. */
@@ -81,7 +116,8 @@ export class Jail {
    * `directory` `NotADirectory`.
    */
   async open(path: string, directory = false): Promise<JailHandle> {
-    return this.#openHost(this.#hostPath(path), directory);
+    const host = this.#hostPath(path);
+    return this.#openBeneath(path, directory) ?? this.#openHost(host, directory);
   }
 
   /**
@@ -121,12 +157,12 @@ export class Jail {
    * pins a verified object; the portable fallback adds O_NOFOLLOW.
    */
   async openFile(handle: JailHandle, flags: number): Promise<FileHandle> {
-    return this.#procfs ? open(handle.ref, flags) : open(handle.real, flags | constants.O_NOFOLLOW);
+    return this.#procfs ? open(handle.ref, flags) : open(handle.ref, flags | constants.O_NOFOLLOW);
   }
 
   /** {@link openFile}, as a synchronous system call returning a descriptor. */
   openFileSync(handle: JailHandle, flags: number): number {
-    return this.#procfs ? openSync(handle.ref, flags) : openSync(handle.real, flags | constants.O_NOFOLLOW);
+    return this.#procfs ? openSync(handle.ref, flags) : openSync(handle.ref, flags | constants.O_NOFOLLOW);
   }
 
   async #linkTarget(link: string): Promise<string | undefined> {
@@ -174,14 +210,35 @@ export class Jail {
     }
   }
 
+  /** The object at `path` by one openat2 from the root; undefined when the readlink check must decide. */
+  #openBeneath(path: string, directory: boolean): JailHandle | undefined {
+    const beneath = this.#beneath;
+    if (!beneath) return undefined;
+    let fd: number;
+    try {
+      fd = beneath(this.#root(), path === '/' ? '.' : path.slice(1), directory ? constants.O_DIRECTORY : 0);
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code !== undefined && UNUSABLE.has(code)) this.#beneath = undefined;
+      if (code === undefined || CHECK_INSTEAD.has(code) || UNUSABLE.has(code)) return undefined;
+      throw fsErrorFromErrno(err);
+    }
+    return this.#pinned(fd, async () => closeSync(fd));
+  }
+
+  #root(): number {
+    if (this.#rootFd === undefined) {
+      this.#rootFd = openSync(this.root, O_PATH | constants.O_DIRECTORY);
+      rootDescriptors.register(this, this.#rootFd, this);
+    }
+    return this.#rootFd;
+  }
+
   async #openProc(host: string, directory: boolean): Promise<JailHandle> {
     const fh = await this.#meta.openPath(host, O_PATH | (directory ? constants.O_DIRECTORY : 0));
-    // The process's own /proc directory by pid rather than through the `self` link:
-    // one symlink fewer to resolve on every lookup through the pinned object.
-    const ref = `/proc/${process.pid}/fd/${fh.fd}`;
     let real: string;
     try {
-      real = await this.#meta.readlink(ref);
+      real = await this.#meta.readlink(procRef(fh.fd));
     } catch (err) {
       await fh.close();
       throw err;
@@ -190,16 +247,21 @@ export class Jail {
       await fh.close();
       throw new FsError('PermissionDenied');
     }
+    return this.#pinned(fh.fd, () => fh.close());
+  }
+
+  /** The handle of the verified O_PATH descriptor `fd`, released by `release` once. */
+  #pinned(fd: number, release: () => Promise<void>): JailHandle {
+    const ref = procRef(fd);
     let closed = false;
     return {
-      real,
       ref,
       child: (name) => `${ref}/${name}`,
-      stat: () => this.#meta.fstat(fh.fd),
+      stat: () => this.#meta.fstat(fd),
       close: async () => {
         if (closed) return;
         closed = true;
-        await fh.close();
+        await release();
       },
     };
   }
@@ -218,11 +280,18 @@ export class Jail {
     if (this.virtualOf(real) === undefined) throw new FsError('PermissionDenied');
     if (directory && !(await stat(real)).isDirectory()) throw new FsError('NotADirectory');
     return {
-      real,
       ref: real,
       child: (name) => `${real}/${name}`,
       stat: () => stat(real),
       close: async () => {},
     };
   }
+}
+
+/**
+ * The /proc path of this process's descriptor `fd`: by pid rather than through the
+ * `self` link, one symlink fewer to resolve on every lookup through the pinned object.
+ */
+function procRef(fd: number): string {
+  return `/proc/${process.pid}/fd/${fd}`;
 }

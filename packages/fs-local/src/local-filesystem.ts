@@ -83,6 +83,13 @@ export class LocalFileSystem implements FileSystem {
     const sweep = sweepSettings(options);
     this.#staleAge = sweep?.maxAge;
     this.#stopSweeping = sweep ? keepSwept(this.#jail, sweep) : () => {};
+    // Lookups by one openat2 once the addon is there (the jail takes it only with
+    // synchronous metadata calls); until then, and without it, by the readlink check.
+    if (this.#native) {
+      void nativeModule().then((native) => {
+        if (native?.canOpenBeneath()) this.#jail.useBeneath(native.openBeneath);
+      });
+    }
   }
 
   /** The real host directory served as `/`. */
@@ -262,6 +269,7 @@ export class LocalFileSystem implements FileSystem {
   /** Stops sweeping for leftovers (when no other instance serves the same root). */
   async close(): Promise<void> {
     this.#stopSweeping();
+    this.#jail.close();
   }
 
   /** Write into a hidden temporary file, renamed over the target on success. */

@@ -16,6 +16,8 @@ export interface PathHandle {
 }
 
 export interface Metadata {
+  /** Whether these calls are made synchronously (they block the event loop). */
+  readonly sync: boolean;
   /** stat of an open descriptor (an O_PATH one works): no path lookup at all. */
   fstat(fd: number): Promise<Stats>;
   lstat(path: string): Promise<Stats>;
@@ -24,6 +26,7 @@ export interface Metadata {
 }
 
 const syncCalls: Metadata = {
+  sync: true,
   // async wrappers, so a failing call rejects like its thread-pool twin
   fstat: async (fd) => fstatSync(fd),
   lstat: async (path) => lstatSync(path),
@@ -35,6 +38,7 @@ const syncCalls: Metadata = {
 };
 
 const asyncCalls: Metadata = {
+  sync: false,
   fstat: promisify(fstat),
   lstat: (path) => lstat(path),
   readlink: (path) => readlink(path),

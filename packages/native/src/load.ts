@@ -40,6 +40,11 @@ export interface TransferBinding {
   waitReadable(socket: number, callback: (ready: boolean) => void): void;
 }
 
+/** The addon's confined lookup (src/lookup.c, Linux with openat2 only). */
+export interface LookupBinding {
+  openBeneath(dirfd: number, path: string, flags: number): number;
+}
+
 /** Whether the addon is in use in this process, and if not, why. */
 export interface NativeStatus {
   readonly loaded: boolean;
@@ -85,4 +90,10 @@ export function nativeStatus(): NativeStatus {
 export function transferBinding(): TransferBinding | undefined {
   const b = binding() as (Binding & Partial<TransferBinding>) | undefined;
   return typeof b?.receiveChunkSync === 'function' ? (b as TransferBinding) : undefined;
+}
+
+/** The addon's confined lookup, when it is loaded and has it. */
+export function lookupBinding(): LookupBinding | undefined {
+  const b = binding() as (Binding & Partial<LookupBinding>) | undefined;
+  return typeof b?.openBeneath === 'function' ? (b as LookupBinding) : undefined;
 }

@@ -36,6 +36,7 @@ const char *ftpkit_errno_name(int err) {
     case EEXIST: return "EEXIST";
     case ENOSYS: return "ENOSYS";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EXDEV: return "EXDEV";
     default: return "UNKNOWN";
   }
 }
@@ -63,6 +64,7 @@ void ftpkit_noop_execute(napi_env env, void *data) {
 static napi_value init(napi_env env, napi_value exports) {
   if (ftpkit_init_listing(env, exports) != napi_ok) return NULL;
   if (ftpkit_init_transfer(env, exports) != napi_ok) return NULL;
+  if (ftpkit_init_lookup(env, exports) != napi_ok) return NULL;
   return exports;
 }
 

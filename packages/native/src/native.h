@@ -33,4 +33,7 @@ napi_status ftpkit_init_listing(napi_env env, napi_value exports);
 /* Adds dupSocket, dupFile, closeFd, cancelWait, sendChunk, receiveChunk, receiveChunkSync, waitWritable and waitReadable to exports (Linux only). */
 napi_status ftpkit_init_transfer(napi_env env, napi_value exports);
 
+/* Adds openBeneath to exports (Linux with openat2 only). */
+napi_status ftpkit_init_lookup(napi_env env, napi_value exports);
+
 #endif
