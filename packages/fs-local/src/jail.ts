@@ -35,9 +35,6 @@ const CHECK_INSTEAD = new Set(['EXDEV', 'ELOOP', 'EAGAIN']);
 /** Errors that say openat2 cannot be used here at all (old kernel, a seccomp filter). */
 const UNUSABLE = new Set(['ENOSYS', 'EPERM', 'EINVAL', 'E2BIG']);
 
-/** Closes the root descriptor of a jail that was dropped without {@link Jail.close}. */
-const rootDescriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
-
 /** An object inside the root, pinned for the duration of an operation. */
 export interface JailHandle {
   /** A host path that names exactly this object for later system calls. */
@@ -73,8 +70,6 @@ export class Jail {
   readonly #procfs: boolean;
   readonly #meta: Metadata;
   #beneath: OpenBeneath | undefined;
-  /** O_PATH descriptor of the root for {@link OpenBeneath}, opened on first use. */
-  #rootFd: number | undefined;
 
   /**
    * @param root host directory to jail into; must exist
@@ -93,14 +88,6 @@ export class Jail {
    */
   useBeneath(open: OpenBeneath): void {
     if (this.#procfs && this.#meta.sync) this.#beneath = open;
-  }
-
-  /** Close the root's descriptor, if one was opened (a later lookup opens it again). */
-  close(): void {
-    if (this.#rootFd === undefined) return;
-    rootDescriptors.unregister(this);
-    closeSync(this.#rootFd);
-    this.#rootFd = undefined;
   }
 
   /** The virtual path of a real host path, or `undefined` when it is outside the root. */
@@ -214,24 +201,30 @@ export class Jail {
   #openBeneath(path: string, directory: boolean): JailHandle | undefined {
     const beneath = this.#beneath;
     if (!beneath) return undefined;
+    // The root by its path each time, as the readlink check has it: a root removed,
+    // renamed or unmounted is seen at once, and no descriptor outlives the lookup.
+    const root = this.#openRoot();
+    if (path === '/') return this.#pinned(root);
     let fd: number;
     try {
-      fd = beneath(this.#root(), path === '/' ? '.' : path.slice(1), directory ? constants.O_DIRECTORY : 0);
+      fd = beneath(root, path.slice(1), directory ? constants.O_DIRECTORY : 0);
     } catch (err) {
       const code = errnoOf(err);
       if (code !== undefined && UNUSABLE.has(code)) this.#beneath = undefined;
       if (code === undefined || CHECK_INSTEAD.has(code) || UNUSABLE.has(code)) return undefined;
       throw fsErrorFromErrno(err);
+    } finally {
+      closeSync(root);
     }
-    return this.#pinned(fd, async () => closeSync(fd));
+    return this.#pinned(fd);
   }
 
-  #root(): number {
-    if (this.#rootFd === undefined) {
-      this.#rootFd = openSync(this.root, O_PATH | constants.O_DIRECTORY);
-      rootDescriptors.register(this, this.#rootFd, this);
+  #openRoot(): number {
+    try {
+      return openSync(this.root, O_PATH | constants.O_DIRECTORY);
+    } catch (err) {
+      throw fsErrorFromErrno(err);
     }
-    return this.#rootFd;
   }
 
   async #openProc(host: string, directory: boolean): Promise<JailHandle> {
@@ -250,8 +243,8 @@ export class Jail {
     return this.#pinned(fh.fd, () => fh.close());
   }
 
-  /** The handle of the verified O_PATH descriptor `fd`, released by `release` once. */
-  #pinned(fd: number, release: () => Promise<void>): JailHandle {
+  /** The handle of the verified O_PATH descriptor `fd`, released by `release` (closing it) once. */
+  #pinned(fd: number, release = async () => closeSync(fd)): JailHandle {
     const ref = procRef(fd);
     let closed = false;
     return {

@@ -269,7 +269,6 @@ export class LocalFileSystem implements FileSystem {
   /** Stops sweeping for leftovers (when no other instance serves the same root). */
   async close(): Promise<void> {
     this.#stopSweeping();
-    this.#jail.close();
   }
 
   /** Write into a hidden temporary file, renamed over the target on success. */
