@@ -3,9 +3,9 @@
  * Path safety lives in {@link Jail}; upload endings in {@link FileUpload}; this file only
  * wires each FileSystem operation to them.
  */
-import { closeSync, constants, readSync, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { mkdir, rmdir, statfs, type FileHandle } from 'node:fs/promises';
-import { Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import {
   FsError,
   baseName,
@@ -27,9 +27,10 @@ import { numericIds, systemIdNames, type IdNames } from './id-names.js';
 import { Jail, type JailEntry, type JailHandle } from './jail.js';
 import { listDirectory } from './listing.js';
 import { metadataCalls, type Metadata } from './metadata.js';
-import { withDirectReceive, withDirectSend } from './direct-transfer.js';
+import { withDirectReceive } from './direct-transfer.js';
 import { nativeModule, type NativeModule } from './native-module.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
+import { bufferStream, fileStream, readSmallFile, SMALL_FILE } from './read-streams.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
 import { trackUpload } from './stale-uploads.js';
 import { removeStale } from './sweep.js';
@@ -38,14 +39,6 @@ import { tempName } from './temp-names.js';
 import { FileUpload, type UploadSink } from './upload.js';
 
 const MiB = 1024 * 1024;
-/** Smallest read chunk, for files that grow while they are downloaded. */
-const MIN_READ_CHUNK = 64 * 1024;
-/**
- * Files up to this size are read with one synchronous read when metadata calls are
- * synchronous: for a small download the thread-pool round trips of an asynchronous
- * stream (open, read, close) cost far more than the read itself.
- */
-const SMALL_FILE = 64 * 1024;
 
 /** A FileSystem serving a local directory; see {@link LocalFileSystemOptions}. */
 export class LocalFileSystem implements FileSystem {
@@ -138,21 +131,11 @@ export class LocalFileSystem implements FileSystem {
       }
       return { stats, file: await this.#jail.openFile(handle, constants.O_RDONLY) };
     });
-    const stream: ReadStream = 'small' in opened ? bufferStream(opened.small) : await this.#fileStream(opened.file, opened.stats.size, start);
+    const stream: ReadStream =
+      'small' in opened ? bufferStream(opened.small) : fileStream(opened.file, opened.stats.size, start, this.#readBufferSize, await this.#addon());
     // The lookup that opened the file describes it too: RETR needs no stat of its own.
     stream.fileStat = toFileStat(baseName(path), opened.stats, ids);
     return destroyOnAbort(stream, signal);
-  }
-
-  /** A stream of `file` from `start`, with sendfile offered through the addon. */
-  async #fileStream(file: FileHandle, size: number, start: number): Promise<Readable> {
-    // Each read allocates a whole chunk: size it to the file, so a 4 KiB download does not
-    // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
-    const highWaterMark = Math.min(this.#readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
-    const stream = file.createReadStream({ start, highWaterMark });
-    const native = await this.#addon();
-    if (native?.canTransfer()) withDirectSend(stream, file, start, native);
-    return stream;
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {
@@ -380,30 +363,4 @@ function positive(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError('buffer sizes must be positive integers');
   return value;
-}
-
-/** Read up to `length` bytes at `start` from `fd` and close it (the small-file path). */
-function readSmallFile(fd: number, start: number, length: number): Buffer {
-  try {
-    const buffer = Buffer.allocUnsafe(length);
-    let filled = 0;
-    while (filled < length) {
-      const n = readSync(fd, buffer, filled, length - filled, start + filled);
-      if (n === 0) break; // shrank since it was stat'ed
-      filled += n;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A stream of one buffer. */
-function bufferStream(buffer: Buffer): Readable {
-  return new Readable({
-    read() {
-      if (buffer.length > 0) this.push(buffer);
-      this.push(null);
-    },
-  });
 }

@@ -1,0 +1,55 @@
+/**
+ * The streams fs-local's `read()` hands out: a small file read whole with one
+ * synchronous read, a larger one streamed from its file handle with sendfile offered
+ * through the addon.
+ */
+import { closeSync, readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { withDirectSend } from './direct-transfer.js';
+import type { NativeModule } from './native-module.js';
+
+/**
+ * Files up to this size are read with one synchronous read when metadata calls are
+ * synchronous: for a small download the thread-pool round trips of an asynchronous
+ * stream (open, read, close) cost far more than the read itself.
+ */
+export const SMALL_FILE = 64 * 1024;
+/** Smallest read chunk, for files that grow while they are downloaded. */
+const MIN_READ_CHUNK = 64 * 1024;
+
+/** Read up to `length` bytes at `start` from `fd` and close it (the small-file path). */
+export function readSmallFile(fd: number, start: number, length: number): Buffer {
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(fd, buffer, filled, length - filled, start + filled);
+      if (n === 0) break; // shrank since it was stat'ed
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A stream of one buffer. */
+export function bufferStream(buffer: Buffer): Readable {
+  return new Readable({
+    read() {
+      if (buffer.length > 0) this.push(buffer);
+      this.push(null);
+    },
+  });
+}
+
+/** A stream of `file` (`size` bytes when opened) from `start`, offering sendfile when `native` can. */
+export function fileStream(file: FileHandle, size: number, start: number, readBufferSize: number, native: NativeModule | undefined): Readable {
+  // Each read allocates a whole chunk: size it to the file, so a 4 KiB download does not
+  // allocate (and page-fault) megabytes. A file that grows meanwhile is still read to its end.
+  const highWaterMark = Math.min(readBufferSize, Math.max(size - start, MIN_READ_CHUNK));
+  const stream = file.createReadStream({ start, highWaterMark });
+  if (native?.canTransfer()) withDirectSend(stream, file, start, native);
+  return stream;
+}
