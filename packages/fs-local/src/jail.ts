@@ -144,12 +144,12 @@ export class Jail {
    * pins a verified object; the portable fallback adds O_NOFOLLOW.
    */
   async openFile(handle: JailHandle, flags: number): Promise<FileHandle> {
-    return this.#procfs ? open(handle.ref, flags) : open(handle.ref, flags | constants.O_NOFOLLOW);
+    return open(handle.ref, this.#procfs ? flags : flags | constants.O_NOFOLLOW);
   }
 
   /** {@link openFile}, as a synchronous system call returning a descriptor. */
   openFileSync(handle: JailHandle, flags: number): number {
-    return this.#procfs ? openSync(handle.ref, flags) : openSync(handle.ref, flags | constants.O_NOFOLLOW);
+    return openSync(handle.ref, this.#procfs ? flags : flags | constants.O_NOFOLLOW);
   }
 
   async #linkTarget(link: string): Promise<string | undefined> {
