@@ -47,3 +47,13 @@ export async function rejectsWith(work: Promise<unknown> | (() => Promise<unknow
   }
   assert.fail(`expected ${codes.join(' or ')}, but it succeeded`);
 }
+
+/**
+ * The `skip` of a suite that needs an addon feature: false when `available`, and under
+ * CI on Linux (where the addon must be built: fail rather than skip) unless disabled
+ * by FTPKIT_NATIVE=0; otherwise the reason to skip.
+ */
+export function skipWithoutAddon(available: boolean | undefined): false | string {
+  if (available) return false;
+  return process.env.CI && process.env.FTPKIT_NATIVE !== '0' && process.platform === 'linux' ? false : 'the addon is not loaded here';
+}

@@ -9,14 +9,10 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Jail, type OpenBeneath } from '../src/jail.js';
 import { nativeModule } from '../src/native-module.js';
-import { makeTempDir, rejectsWith, removeDir } from './helpers.js';
+import { makeTempDir, rejectsWith, removeDir, skipWithoutAddon } from './helpers.js';
 
 const native = await nativeModule();
-const skip = native?.canOpenBeneath()
-  ? false
-  : process.env.CI && process.env.FTPKIT_NATIVE !== '0' && process.platform === 'linux'
-    ? false // under CI on Linux the addon must be there: fail rather than skip
-    : 'the addon is not loaded here';
+const skip = skipWithoutAddon(native?.canOpenBeneath());
 
 describe('jail lookups by openat2', { skip }, () => {
   let root: string;
