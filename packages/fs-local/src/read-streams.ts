@@ -1,11 +1,12 @@
 /**
  * The streams fs-local's `read()` hands out: a small file read whole with one
- * synchronous read, a larger one streamed from its file handle with sendfile offered
- * through the addon.
+ * synchronous read and written to the data connection in one go, a larger one streamed
+ * from its file handle with sendfile offered through the addon.
  */
 import { closeSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { FsError, offerDirectSend } from '@ftpkit/core';
 import { withDirectSend } from './direct-transfer.js';
 import type { NativeModule } from './native-module.js';
 
@@ -34,13 +35,36 @@ export function readSmallFile(fd: number, start: number, length: number): Buffer
   }
 }
 
-/** A stream of one buffer. */
+/**
+ * A stream of one buffer. It offers the core a direct send, which writes the buffer to
+ * the data connection itself: a small download then skips the stream's pipe, its events
+ * and its buffering, which cost more than the bytes.
+ */
 export function bufferStream(buffer: Buffer): Readable {
-  return new Readable({
+  const stream = new Readable({
     read() {
       if (buffer.length > 0) this.push(buffer);
       this.push(null);
     },
+  });
+  return offerDirectSend(stream, (socket, { signal, count }) => {
+    if (stream.readableDidRead || stream.destroyed) return undefined;
+    return new Promise<boolean>((resolve, reject) => {
+      // A client that stops reading leaves the write pending: ABOR and the data idle
+      // timeout end it by closing the connection.
+      const onAbort = () => {
+        socket.destroy();
+        reject(new FsError('Aborted'));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.write(buffer, (err) => {
+        signal.removeEventListener('abort', onAbort);
+        if (err) return reject(err);
+        count(buffer.length);
+        resolve(true);
+      });
+    });
   });
 }
 
