@@ -98,10 +98,10 @@ export class Connection {
 
   /**
    * Keep the replies written from now on in the socket until the returned function is
-   * called, or `maxMs` has passed, and send them in one write then. Calling it again
-   * does nothing.
+   * called, or `maxMs` has passed (then `expired` is called), and send them in one write
+   * then. Calling it again does nothing.
    */
-  holdReplies(maxMs: number): () => void {
+  holdReplies(maxMs: number, expired?: () => void): () => void {
     const socket = this.control;
     socket.cork();
     let held = true;
@@ -111,7 +111,10 @@ export class Connection {
       clearTimeout(timer);
       socket.uncork();
     };
-    const timer = setTimeout(release, maxMs);
+    const timer = setTimeout(() => {
+      expired?.();
+      release();
+    }, maxMs);
     return release;
   }
 

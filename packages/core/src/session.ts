@@ -75,6 +75,11 @@ export class ServerSession implements Session {
   transfer: RunningTransfer | undefined;
   /** The commands in flight, which ABOR and the session's end abort. */
   readonly runningCommands = new RunningCommands();
+  /**
+   * Whether this client makes its passive data connections without waiting for the 150,
+   * as far as seen: a download holds its 150 for them (see runTransfer).
+   */
+  connectsBefore150 = true;
   /** Installed by the TLS layer: wraps a data socket for PROT P. */
   secureDataSocket: ((socket: Socket) => Promise<Socket>) | undefined;
   private dataChannel: DataChannel | undefined;
@@ -136,8 +141,8 @@ export class ServerSession implements Session {
   }
 
   /** Hold the replies written from now on; see {@link Connection.holdReplies}. */
-  holdReplies(maxMs: number): () => void {
-    return this.connection.holdReplies(maxMs);
+  holdReplies(maxMs: number, expired?: () => void): () => void {
+    return this.connection.holdReplies(maxMs, expired);
   }
 
   resolve(path: string): string {

@@ -18,6 +18,8 @@ export interface DataChannel {
   readonly secured?: boolean;
   /** Whether the data connection is made already, so `connect()` resolves without waiting. */
   readonly connected?: boolean;
+  /** Whether the client makes the connection (passive), which it may do before its command. */
+  readonly clientConnects?: boolean;
 }
 
 /** Makes a just-accepted data connection ready for its transfer (the TLS handshake of PROT P). */
@@ -55,6 +57,10 @@ export class PassiveChannel implements DataChannel {
 
   get secured(): boolean {
     return this.prepare !== undefined;
+  }
+
+  get clientConnects(): boolean {
+    return true;
   }
 
   get connected(): boolean {

@@ -90,10 +90,18 @@ export async function runTransfer<S extends Readable | Writable>(
   let progress: NodeJS.Timeout | undefined;
   let stall: NodeJS.Timeout | undefined;
   let dataLost = false;
-  // Only over a data connection made already and not encrypted: one still to be made, or
-  // a TLS handshake, may wait for the client, which may wait for the 150.
+  // Only over a plain data connection the client has made, or makes without waiting for
+  // the 150: lftp, curl, ftplib and basic-ftp connect right after PASV, and their
+  // connection is often accepted just after the command is read. A client seen to wait
+  // (the hold ran out before its connection came) is not held for again. A TLS handshake
+  // may wait for the client, which may wait for the 150.
+  const holds = channel.connected || (channel.clientConnects && session.connectsBefore150);
   const release =
-    plan.direction === 'download' && channel.connected && !session.protectData ? session.holdReplies(HOLD_150_MS) : undefined;
+    plan.direction === 'download' && holds && !session.protectData
+      ? session.holdReplies(HOLD_150_MS, () => {
+          if (!socket) session.connectsBefore150 = false;
+        })
+      : undefined;
   const move = async (): Promise<TransferResult> => {
     ctx.reply(150, typeof plan.announce === 'string' ? plan.announce : plan.announce());
     try {
