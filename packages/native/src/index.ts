@@ -6,4 +6,4 @@
 export { nativeStatus, type NativeStatus } from './load.js';
 export { DirectoryReader, EntryField, ENTRY_FIELDS, type DirectoryBatch } from './directory.js';
 export { canTransfer, receiveFile, sendFile, TransferRefusedError, transferStats, type ReceiveOptions, type TransferOptions, type TransferStats } from './transfer.js';
-export { canOpenBeneath, openBeneath } from './lookup.js';
+export { canOpenBeneath, openBeneath, openBeneathFile } from './lookup.js';

@@ -43,6 +43,7 @@ export interface TransferBinding {
 /** The addon's confined lookup (src/lookup.c, Linux with openat2 only). */
 export interface LookupBinding {
   openBeneath(dirfd: number, path: string, flags: number): number;
+  openBeneathFile(dirfd: number, path: string, flags: number): number;
 }
 
 /** Whether the addon is in use in this process, and if not, why. */
@@ -95,5 +96,5 @@ export function transferBinding(): TransferBinding | undefined {
 /** The addon's confined lookup, when it is loaded and has it. */
 export function lookupBinding(): LookupBinding | undefined {
   const b = binding() as (Binding & Partial<LookupBinding>) | undefined;
-  return typeof b?.openBeneath === 'function' ? (b as LookupBinding) : undefined;
+  return typeof b?.openBeneath === 'function' && typeof b.openBeneathFile === 'function' ? (b as LookupBinding) : undefined;
 }

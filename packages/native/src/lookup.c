@@ -5,7 +5,9 @@
  * and reads the real path back through /proc to check it).
  *
  * openBeneath(dirfd, path, flags) returns an O_PATH descriptor of `path` (relative to
- * dirfd) or throws a Node-style errno error: EXDEV when the lookup would leave dirfd (an
+ * dirfd), openBeneathFile(dirfd, path, flags) one opened with exactly `flags` (O_RDONLY
+ * | O_NONBLOCK, say: a small download reads it at once), or either throws a Node-style
+ * errno error: EXDEV when the lookup would leave dirfd (an
  * absolute link or one climbing out: the caller decides by the slow check), ELOOP for a
  * magic link (/proc), ENOSYS where the kernel predates openat2 (Linux 5.6). Linux only.
  */
@@ -27,10 +29,12 @@
 /* A path lookup is shorter than this or is refused (PATH_MAX, with room for the NUL). */
 #define MAX_PATH_BYTES 4096
 
+/* Both functions; the callback data says whether O_PATH is added (non-NULL) or not. */
 static napi_value open_beneath(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *add_path = NULL;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, &add_path));
   int32_t dirfd = -1, flags = 0;
   if (argc < 3 || napi_get_value_int32(env, argv[0], &dirfd) != napi_ok || napi_get_value_int32(env, argv[2], &flags) != napi_ok) {
     napi_throw_type_error(env, NULL, "openBeneath(dirfd, path, flags)");
@@ -48,7 +52,7 @@ static napi_value open_beneath(napi_env env, napi_callback_info info) {
   }
   struct open_how how;
   memset(&how, 0, sizeof(how));
-  how.flags = (uint64_t)(uint32_t)flags | O_PATH | O_CLOEXEC;
+  how.flags = (uint64_t)(uint32_t)flags | (add_path ? O_PATH : 0) | O_CLOEXEC;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   long fd;
   do {
@@ -63,9 +67,12 @@ static napi_value open_beneath(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static int add_o_path = 1;
+
 napi_status ftpkit_init_lookup(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_default, NULL},
+      {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_default, &add_o_path},
+      {"openBeneathFile", NULL, open_beneath, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

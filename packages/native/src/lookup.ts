@@ -4,7 +4,7 @@
  */
 import { lookupBinding } from './load.js';
 
-/** Whether {@link openBeneath} is available: the addon is loaded, on Linux with openat2. */
+/** Whether {@link openBeneath} and {@link openBeneathFile} are available: the addon is loaded, on Linux with openat2. */
 export function canOpenBeneath(): boolean {
   return lookupBinding() !== undefined;
 }
@@ -20,4 +20,16 @@ export function openBeneath(dirfd: number, path: string, flags = 0): number {
   const binding = lookupBinding();
   if (!binding) throw Object.assign(new Error('ENOSYS: openBeneath needs @ftpkit/native on Linux'), { code: 'ENOSYS' });
   return binding.openBeneath(dirfd, path, flags);
+}
+
+/**
+ * {@link openBeneath}, but the descriptor is opened with exactly `flags` (close-on-exec
+ * added), not O_PATH: `O_RDONLY | O_NONBLOCK` opens a file to read at once, and does not
+ * wait on a FIFO. Opening is not free of effects everywhere (a device, a FIFO's writer):
+ * the caller checks what it opened with fstat(2).
+ */
+export function openBeneathFile(dirfd: number, path: string, flags: number): number {
+  const binding = lookupBinding();
+  if (!binding) throw Object.assign(new Error('ENOSYS: openBeneathFile needs @ftpkit/native on Linux'), { code: 'ENOSYS' });
+  return binding.openBeneathFile(dirfd, path, flags);
 }

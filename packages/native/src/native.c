@@ -37,6 +37,11 @@ const char *ftpkit_errno_name(int err) {
     case ENOSYS: return "ENOSYS";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EXDEV: return "EXDEV";
+    case E2BIG: return "E2BIG";
+    case ENXIO: return "ENXIO";
+    case ENODEV: return "ENODEV";
+    case ETXTBSY: return "ETXTBSY";
+    case EISDIR: return "EISDIR";
     default: return "UNKNOWN";
   }
 }

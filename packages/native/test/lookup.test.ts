@@ -1,14 +1,15 @@
 /**
  * openBeneath: openat2 with RESOLVE_BENEATH from a directory descriptor. What stays
  * inside opens (O_PATH), `..`, absolute paths and links that leave are EXDEV, bad
- * arguments are errors, not crashes.
+ * arguments are errors, not crashes. openBeneathFile opens with the flags given: a file
+ * to read is read from its descriptor, under the same confinement.
  */
 import assert from 'node:assert/strict';
-import { closeSync, constants, fstatSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { canOpenBeneath, nativeStatus, openBeneath } from '@ftpkit/native';
+import { canOpenBeneath, nativeStatus, openBeneath, openBeneathFile } from '@ftpkit/native';
 
 const O_PATH = 0o10000000;
 const status = nativeStatus();
@@ -72,5 +73,28 @@ describe('openBeneath', { skip }, () => {
     assert.equal(refusal('dir'), undefined);
     assert.throws(() => openBeneath(-1, 'dir'), { code: 'EBADF' });
     assert.throws(() => (openBeneath as (...args: unknown[]) => number)(rootFd, 42), TypeError);
+  });
+
+  test('openBeneathFile opens with the flags given, under the same confinement', () => {
+    for (const path of ['dir/file.txt', 'inside']) {
+      const fd = openBeneathFile(rootFd, path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        const buffer = Buffer.alloc(16);
+        assert.equal(buffer.toString('utf8', 0, readSync(fd, buffer, 0, 16, 0)), 'hello', path);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    // An O_PATH descriptor cannot be read from: openBeneath's can't, so the flag is what differs.
+    const pinned = openBeneath(rootFd, 'dir/file.txt');
+    try {
+      assert.throws(() => readSync(pinned, Buffer.alloc(4), 0, 4, 0), { code: 'EBADF' });
+    } finally {
+      closeSync(pinned);
+    }
+    for (const path of ['..', 'absolute', 'climb/etc']) {
+      assert.throws(() => openBeneathFile(rootFd, path, constants.O_RDONLY), { code: 'EXDEV' }, path);
+    }
+    assert.throws(() => openBeneathFile(rootFd, 'missing', constants.O_RDONLY), { code: 'ENOENT' });
   });
 });
