@@ -26,12 +26,21 @@ const O_PATH = 0o10000000;
 
 /**
  * openat2 with RESOLVE_BENEATH from a directory descriptor (`openBeneath` of
- * `@ftpkit/native`): an O_PATH descriptor, or an errno error.
+ * `@ftpkit/native`: an O_PATH descriptor; `openBeneathFile`: one opened with the flags
+ * given), or an errno error.
  */
 export type OpenBeneath = (dirfd: number, path: string, flags: number) => number;
 
+/**
+ * How a file to read is opened in one step: not waiting on a FIFO, never becoming the
+ * controlling terminal (vsftpd opens its downloads so, then checks what it got).
+ */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
 /** Errors of {@link OpenBeneath} after which the readlink check decides instead. */
 const CHECK_INSTEAD = new Set(['EXDEV', 'ELOOP', 'EAGAIN']);
+/** Errors of opening to read that say what was found is no file to read in one step. */
+const NOT_OPENABLE = new Set(['ENXIO', 'ENODEV', 'EOPNOTSUPP', 'ETXTBSY']);
 /** Errors that say openat2 cannot be used here at all (old kernel, a seccomp filter). */
 const UNUSABLE = new Set(['ENOSYS', 'EPERM', 'EINVAL', 'E2BIG']);
 
@@ -70,6 +79,7 @@ export class Jail {
   readonly #procfs: boolean;
   readonly #meta: Metadata;
   #beneath: OpenBeneath | undefined;
+  #beneathFile: OpenBeneath | undefined;
 
   /**
    * @param root host directory to jail into; must exist
@@ -86,8 +96,10 @@ export class Jail {
    * Look paths up with `open` (openat2 RESOLVE_BENEATH) first. Only with the `/proc`
    * check and synchronous metadata calls: the lookup blocks the event loop as they do.
    */
-  useBeneath(open: OpenBeneath): void {
-    if (this.#procfs && this.#meta.sync) this.#beneath = open;
+  useBeneath(open: OpenBeneath, openFile?: OpenBeneath): void {
+    if (!this.#procfs || !this.#meta.sync) return;
+    this.#beneath = open;
+    this.#beneathFile = openFile;
   }
 
   /** The virtual path of a real host path, or `undefined` when it is outside the root. */
@@ -197,26 +209,57 @@ export class Jail {
     }
   }
 
+  /**
+   * Open the object at virtual `path` to read it, in one openat2 from the root with
+   * O_RDONLY | O_NONBLOCK | O_NOCTTY: a descriptor whose fstat the caller checks (a
+   * regular file, not a FIFO or device), or undefined when only {@link open} can tell
+   * (no openat2 here, a link the kernel would not follow beneath). Throws as `open`.
+   */
+  openToRead(path: string): number | undefined {
+    const host = this.#hostPath(path);
+    const openFile = this.#beneathFile;
+    if (!openFile || host === this.root) return undefined;
+    return this.#lookupBeneath(path, (root, relative) => {
+      try {
+        return openFile(root, relative, READ_FLAGS);
+      } catch (err) {
+        // Found, but not to be opened so (a socket, a device without its driver): `open`
+        // pins it with O_PATH and its caller refuses it as no regular file. Whether
+        // openat2 is usable at all is for that O_PATH lookup to find out.
+        const code = errnoOf(err) ?? '';
+        if (NOT_OPENABLE.has(code) || UNUSABLE.has(code)) return undefined;
+        throw err;
+      }
+    });
+  }
+
   /** The object at `path` by one openat2 from the root; undefined when the readlink check must decide. */
   #openBeneath(path: string, directory: boolean): JailHandle | undefined {
     const beneath = this.#beneath;
     if (!beneath) return undefined;
+    if (path === '/') return this.#pinned(this.#openRoot());
+    const fd = this.#lookupBeneath(path, (root, relative) => beneath(root, relative, directory ? constants.O_DIRECTORY : 0));
+    return fd === undefined ? undefined : this.#pinned(fd);
+  }
+
+  /** Run one openat2 `lookup` of `path` (not `/`) from the root: a descriptor, or undefined when the readlink check must decide. */
+  #lookupBeneath(path: string, lookup: (root: number, relative: string) => number | undefined): number | undefined {
     // The root by its path each time, as the readlink check has it: a root removed,
     // renamed or unmounted is seen at once, and no descriptor outlives the lookup.
     const root = this.#openRoot();
-    if (path === '/') return this.#pinned(root);
-    let fd: number;
     try {
-      fd = beneath(root, path.slice(1), directory ? constants.O_DIRECTORY : 0);
+      return lookup(root, path.slice(1));
     } catch (err) {
       const code = errnoOf(err);
-      if (code !== undefined && UNUSABLE.has(code)) this.#beneath = undefined;
+      if (code !== undefined && UNUSABLE.has(code)) {
+        this.#beneath = undefined;
+        this.#beneathFile = undefined;
+      }
       if (code === undefined || CHECK_INSTEAD.has(code) || UNUSABLE.has(code)) return undefined;
       throw fsErrorFromErrno(err);
     } finally {
       closeSync(root);
     }
-    return this.#pinned(fd);
   }
 
   #openRoot(): number {

@@ -3,7 +3,7 @@
  * Path safety lives in {@link Jail}; upload endings in {@link FileUpload}; this file only
  * wires each FileSystem operation to them.
  */
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, type Stats } from 'node:fs';
 import { mkdir, rmdir, statfs, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import {
@@ -80,7 +80,8 @@ export class LocalFileSystem implements FileSystem {
     // synchronous metadata calls); until then, and without it, by the readlink check.
     if (this.#native) {
       void nativeModule().then((native) => {
-        if (native?.canOpenBeneath()) this.#jail.useBeneath(native.openBeneath);
+        // An older addon may lack openBeneathFile: lookups still go by openat2.
+        if (native?.canOpenBeneath()) this.#jail.useBeneath(native.openBeneath, typeof native.openBeneathFile === 'function' ? native.openBeneathFile : undefined);
       });
     }
   }
@@ -120,6 +121,12 @@ export class LocalFileSystem implements FileSystem {
     throwIfAborted(signal);
     checkOffset(start);
     const ids = await this.#ids();
+    const small = this.#readSmall(path, start);
+    if (small) {
+      const stream: ReadStream = bufferStream(small.bytes);
+      stream.fileStat = toFileStat(baseName(path), small.stats, ids);
+      return stream;
+    }
     type Opened = { stats: Stats } & ({ small: Buffer } | { file: FileHandle });
     const opened = await this.#withHandle(path, false, async (handle): Promise<Opened> => {
       const stats = await handle.stat();
@@ -131,11 +138,14 @@ export class LocalFileSystem implements FileSystem {
       }
       return { stats, file: await this.#jail.openFile(handle, constants.O_RDONLY) };
     });
+    // Read whole already, a small file leaves nothing for an abort to stop.
     const stream: ReadStream =
-      'small' in opened ? bufferStream(opened.small) : fileStream(opened.file, opened.stats.size, start, this.#readBufferSize, await this.#addon());
+      'small' in opened
+        ? bufferStream(opened.small)
+        : destroyOnAbort(fileStream(opened.file, opened.stats.size, start, this.#readBufferSize, await this.#addon()), signal);
     // The lookup that opened the file describes it too: RETR needs no stat of its own.
     stream.fileStat = toFileStat(baseName(path), opened.stats, ids);
-    return destroyOnAbort(stream, signal);
+    return stream;
   }
 
   async write(path: string, options: WriteOptions = {}): Promise<Writable> {
@@ -218,6 +228,35 @@ export class LocalFileSystem implements FileSystem {
       const fs = await statfs(handle.ref);
       return fs.bavail * fs.bsize;
     });
+  }
+
+  /**
+   * A regular file of at most SMALL_FILE bytes from `start`, read whole by one openat2,
+   * an fstat and a pread (with `syncMetadata` and the addon's openat2); undefined when
+   * it is larger or its lookup must take the jail's longer way.
+   */
+  #readSmall(path: string, start: number): { stats: Stats; bytes: Buffer } | undefined {
+    if (!this.#syncMetadata) return undefined;
+    const fd = this.#jail.openToRead(path);
+    if (fd === undefined) return undefined;
+    let stats: Stats;
+    try {
+      stats = fstatSync(fd);
+    } catch (err) {
+      closeSync(fd);
+      throw fsErrorFromErrno(err);
+    }
+    if (!stats.isFile() || stats.size - start > SMALL_FILE) {
+      closeSync(fd);
+      if (stats.isDirectory()) throw new FsError('IsADirectory');
+      if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+      return undefined;
+    }
+    try {
+      return { stats, bytes: readSmallFile(fd, start, Math.max(0, stats.size - start)) };
+    } catch (err) {
+      throw fsErrorFromErrno(err);
+    }
   }
 
   /** The `@ftpkit/native` addon when this instance may use it (`native`) and it is loaded. */

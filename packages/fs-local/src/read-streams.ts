@@ -50,20 +50,24 @@ export function bufferStream(buffer: Buffer): Readable {
   return offerDirectSend(stream, (socket, { signal, count }) => {
     if (stream.readableDidRead || stream.destroyed) return undefined;
     return new Promise<boolean>((resolve, reject) => {
-      // A client that stops reading leaves the write pending: ABOR and the data idle
-      // timeout end it by closing the connection.
+      let watching = false;
       const onAbort = () => {
         socket.destroy();
         reject(new FsError('Aborted'));
       };
       if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
       socket.write(buffer, (err) => {
-        signal.removeEventListener('abort', onAbort);
+        if (watching) signal.removeEventListener('abort', onAbort);
         if (err) return reject(err);
         count(buffer.length);
         resolve(true);
       });
+      // Not all taken by the kernel at once: a client that stops reading leaves the rest
+      // pending, and ABOR or the data idle timeout end it by closing the connection.
+      if (socket.writableLength > 0) {
+        watching = true;
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
     });
   });
 }

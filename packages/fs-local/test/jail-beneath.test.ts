@@ -1,10 +1,15 @@
 // The jail's openat2 lookups (RESOLVE_BENEATH, through @ftpkit/native): paths inside the
 // root and links that stay inside take one openat2; an absolute link into the root, which
 // the kernel refuses beneath, is allowed by the readlink check; links out stay refused;
-// an openat2 the system does not offer turns the fast path off.
+// an openat2 the system does not offer turns the fast path off. A file to read opens in
+// that one openat2 too, never waiting on a FIFO, and leaves to the longer way what it
+// cannot open so.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, fstatSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Jail, type OpenBeneath } from '../src/jail.js';
@@ -110,5 +115,43 @@ describe('jail lookups by openat2', { skip }, () => {
     await removeDir(gone);
     await rejectsWith(jail.open('/f.txt'), 'NotFound');
     await rejectsWith(jail.open('/', true), 'NotFound');
+  });
+
+  test('a file to read opens in one openat2; FIFOs do not wait; what leaves or cannot be read so is left to open()', async () => {
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    const unix = createServer().listen(join(root, 'socket'));
+    await once(unix, 'listening');
+    try {
+      const calls: string[] = [];
+      const jail = new Jail(root);
+      jail.useBeneath(native!.openBeneath, (dirfd, path, flags) => {
+        calls.push(path);
+        return native!.openBeneathFile(dirfd, path, flags);
+      });
+      for (const path of ['/sub/f.txt', '/infile']) {
+        const fd = jail.openToRead(path)!;
+        try {
+          const buffer = Buffer.alloc(16);
+          assert.equal(buffer.toString('utf8', 0, readSync(fd, buffer, 0, 16, 0)), 'inside', path);
+        } finally {
+          closeSync(fd);
+        }
+      }
+      const fifo = jail.openToRead('/pipe')!;
+      assert.ok(fstatSync(fifo).isFIFO(), 'the FIFO opened at once, for its caller to refuse');
+      closeSync(fifo);
+      const dir = jail.openToRead('/sub')!;
+      assert.ok(fstatSync(dir).isDirectory());
+      closeSync(dir);
+      // A link out (EXDEV) and a socket (ENXIO) go the longer way, which decides.
+      assert.equal(jail.openToRead('/outfile'), undefined);
+      assert.equal(jail.openToRead('/socket'), undefined);
+      assert.equal(jail.openToRead('/'), undefined);
+      assert.throws(() => jail.openToRead('/missing.txt'), (err) => err instanceof Error && (err as { code?: string }).code === 'NotFound');
+      assert.throws(() => jail.openToRead('/sub/../sub/f.txt'), (err) => (err as { code?: string }).code === 'InvalidName');
+      assert.deepEqual(calls, ['sub/f.txt', 'infile', 'pipe', 'sub', 'outfile', 'socket', 'missing.txt']);
+    } finally {
+      unix.close();
+    }
   });
 });
