@@ -8,7 +8,9 @@
  * `/proc/<pid>/fd/<fd>[/name]`, which the kernel resolves to that very object, so swapping
  * a directory for a link after the check changes nothing. With `@ftpkit/native` (and
  * synchronous metadata calls) a lookup is first one openat2(2) with RESOLVE_BENEATH from
- * the root: the kernel refuses anything that would leave it, and no readlink is needed.
+ * the root: the kernel refuses anything that would leave it, and no readlink is needed;
+ * a file to read at once may be opened by that openat2 itself, not O_PATH, and its caller
+ * refuses what fstat says is no regular file, as vsftpd does.
  * A lookup it refuses that way (an absolute link, one pointing out) takes the check above,
  * which allows what stays inside and refuses the rest. Elsewhere the jail falls back
  * to `realpath` checks plus O_NOFOLLOW on the final component (best effort: a race on an
