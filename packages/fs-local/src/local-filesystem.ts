@@ -3,7 +3,7 @@
  * Path safety lives in {@link Jail}; upload endings in {@link FileUpload}; this file only
  * wires each FileSystem operation to them.
  */
-import { closeSync, constants, fstatSync, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { mkdir, rmdir, statfs, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import {
@@ -30,7 +30,7 @@ import { metadataCalls, type Metadata } from './metadata.js';
 import { withDirectReceive } from './direct-transfer.js';
 import { nativeModule, type NativeModule } from './native-module.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
-import { bufferStream, fileStream, readSmallFile, SMALL_FILE } from './read-streams.js';
+import { bufferStream, fileStream, readSmallBeneath, readSmallFile, requireRegularFile, SMALL_FILE } from './read-streams.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
 import { trackUpload } from './stale-uploads.js';
 import { removeStale } from './sweep.js';
@@ -121,7 +121,7 @@ export class LocalFileSystem implements FileSystem {
     throwIfAborted(signal);
     checkOffset(start);
     const ids = await this.#ids();
-    const small = this.#readSmall(path, start);
+    const small = this.#syncMetadata ? readSmallBeneath(this.#jail, path, start) : undefined;
     if (small) {
       const stream: ReadStream = bufferStream(small.bytes);
       stream.fileStat = toFileStat(baseName(path), small.stats, ids);
@@ -130,8 +130,7 @@ export class LocalFileSystem implements FileSystem {
     type Opened = { stats: Stats } & ({ small: Buffer } | { file: FileHandle });
     const opened = await this.#withHandle(path, false, async (handle): Promise<Opened> => {
       const stats = await handle.stat();
-      if (stats.isDirectory()) throw new FsError('IsADirectory');
-      if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+      requireRegularFile(stats);
       if (this.#syncMetadata && stats.size - start <= SMALL_FILE) {
         const length = Math.max(0, stats.size - start);
         return { stats, small: readSmallFile(this.#jail.openFileSync(handle, constants.O_RDONLY), start, length) };
@@ -228,35 +227,6 @@ export class LocalFileSystem implements FileSystem {
       const fs = await statfs(handle.ref);
       return fs.bavail * fs.bsize;
     });
-  }
-
-  /**
-   * A regular file of at most SMALL_FILE bytes from `start`, read whole by one openat2,
-   * an fstat and a pread (with `syncMetadata` and the addon's openat2); undefined when
-   * it is larger or its lookup must take the jail's longer way.
-   */
-  #readSmall(path: string, start: number): { stats: Stats; bytes: Buffer } | undefined {
-    if (!this.#syncMetadata) return undefined;
-    const fd = this.#jail.openToRead(path);
-    if (fd === undefined) return undefined;
-    let stats: Stats;
-    try {
-      stats = fstatSync(fd);
-    } catch (err) {
-      closeSync(fd);
-      throw fsErrorFromErrno(err);
-    }
-    if (!stats.isFile() || stats.size - start > SMALL_FILE) {
-      closeSync(fd);
-      if (stats.isDirectory()) throw new FsError('IsADirectory');
-      if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
-      return undefined;
-    }
-    try {
-      return { stats, bytes: readSmallFile(fd, start, Math.max(0, stats.size - start)) };
-    } catch (err) {
-      throw fsErrorFromErrno(err);
-    }
   }
 
   /** The `@ftpkit/native` addon when this instance may use it (`native`) and it is loaded. */

@@ -3,11 +3,12 @@
  * synchronous read and written to the data connection in one go, a larger one streamed
  * from its file handle with sendfile offered through the addon.
  */
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { FsError, offerDirectSend } from '@ftpkit/core';
+import { FsError, fsErrorFromErrno, offerDirectSend } from '@ftpkit/core';
 import { withDirectSend } from './direct-transfer.js';
+import type { Jail } from './jail.js';
 import type { NativeModule } from './native-module.js';
 
 /**
@@ -32,6 +33,39 @@ export function readSmallFile(fd: number, start: number, length: number): Buffer
     return buffer.subarray(0, filled);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Refuse what a download cannot read: a directory, and anything but a regular file. */
+export function requireRegularFile(stats: Stats): void {
+  if (stats.isDirectory()) throw new FsError('IsADirectory');
+  if (!stats.isFile()) throw new FsError('PermissionDenied', 'Not a regular file');
+}
+
+/**
+ * A regular file of at most SMALL_FILE bytes from `start`, read whole: opened by the
+ * jail's one openat2 ({@link Jail.openToRead}), an fstat and a pread. Undefined when it
+ * is larger or its lookup must take the jail's longer way (the caller's `jail.open`).
+ */
+export function readSmallBeneath(jail: Jail, path: string, start: number): { stats: Stats; bytes: Buffer } | undefined {
+  const fd = jail.openToRead(path);
+  if (fd === undefined) return undefined;
+  let stats: Stats;
+  try {
+    stats = fstatSync(fd);
+    requireRegularFile(stats);
+  } catch (err) {
+    closeSync(fd);
+    throw fsErrorFromErrno(err);
+  }
+  if (stats.size - start > SMALL_FILE) {
+    closeSync(fd);
+    return undefined;
+  }
+  try {
+    return { stats, bytes: readSmallFile(fd, start, Math.max(0, stats.size - start)) };
+  } catch (err) {
+    throw fsErrorFromErrno(err);
   }
 }
 
