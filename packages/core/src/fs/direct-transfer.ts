@@ -1,7 +1,8 @@
 /**
  * Direct transfers: a stream an adapter hands out may offer to move its file's bytes to
  * or from the data connection itself (fs-local does, with sendfile(2) and splice(2)
- * through @ftpkit/native), so that they skip the stream and JavaScript. The core takes
+ * through @ftpkit/native, and with one socket write for a small file it read whole), so
+ * that they skip the stream and, with the addon, JavaScript. The core takes
  * an offer only for a plain data connection with nothing between file and socket: no
  * TLS, no TYPE A conversion, no transfer-hook transforms. A file system wrapper that
  * throttles, counts or limits the bytes returns a new stream, which carries no offer,
