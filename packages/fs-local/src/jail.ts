@@ -215,12 +215,12 @@ export class Jail {
    * Open the object at virtual `path` to read it, in one openat2 from the root with
    * O_RDONLY | O_NONBLOCK | O_NOCTTY: a descriptor whose fstat the caller checks (a
    * regular file, not a FIFO or device), or undefined when only {@link open} can tell
-   * (no openat2 here, a link the kernel would not follow beneath). Throws as `open`.
+   * (no openat2 here, which includes asynchronous metadata calls; a link the kernel would
+   * not follow beneath). Throws as `open`.
    */
   openToRead(path: string): number | undefined {
-    const host = this.#hostPath(path);
     const openFile = this.#beneathFile;
-    if (!openFile || host === this.root) return undefined;
+    if (!openFile || this.#hostPath(path) === this.root) return undefined;
     return this.#lookupBeneath(path, (root, relative) => {
       try {
         return openFile(root, relative, READ_FLAGS);

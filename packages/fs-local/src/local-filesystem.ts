@@ -30,7 +30,7 @@ import { metadataCalls, type Metadata } from './metadata.js';
 import { withDirectReceive } from './direct-transfer.js';
 import { nativeModule, type NativeModule } from './native-module.js';
 import { fileCalls, type FileCalls } from './file-calls.js';
-import { bufferStream, fileStream, readSmallBeneath, readSmallFile, requireRegularFile, SMALL_FILE } from './read-streams.js';
+import { bufferStream, fileStream, readSmallBeneath, readSmallFile, requireRegularFile, SMALL_FILE, wholeReadLength } from './read-streams.js';
 import { sweepSettings, type LocalFileSystemOptions, type UploadPolicy } from './options.js';
 import { trackUpload } from './stale-uploads.js';
 import { removeStale } from './sweep.js';
@@ -121,7 +121,7 @@ export class LocalFileSystem implements FileSystem {
     throwIfAborted(signal);
     checkOffset(start);
     const ids = await this.#ids();
-    const small = this.#syncMetadata ? readSmallBeneath(this.#jail, path, start) : undefined;
+    const small = readSmallBeneath(this.#jail, path, start);
     if (small) {
       const stream: ReadStream = bufferStream(small.bytes);
       stream.fileStat = toFileStat(baseName(path), small.stats, ids);
@@ -131,8 +131,8 @@ export class LocalFileSystem implements FileSystem {
     const opened = await this.#withHandle(path, false, async (handle): Promise<Opened> => {
       const stats = await handle.stat();
       requireRegularFile(stats);
-      if (this.#syncMetadata && stats.size - start <= SMALL_FILE) {
-        const length = Math.max(0, stats.size - start);
+      const length = this.#syncMetadata ? wholeReadLength(stats, start) : undefined;
+      if (length !== undefined) {
         return { stats, small: readSmallFile(this.#jail.openFileSync(handle, constants.O_RDONLY), start, length) };
       }
       return { stats, file: await this.#jail.openFile(handle, constants.O_RDONLY) };

@@ -36,6 +36,12 @@ export function readSmallFile(fd: number, start: number, length: number): Buffer
   }
 }
 
+/** How many bytes a download of `stats` from `start` reads whole (SMALL_FILE at most), or undefined when it streams. */
+export function wholeReadLength(stats: Stats, start: number): number | undefined {
+  const rest = Math.max(0, stats.size - start);
+  return rest <= SMALL_FILE ? rest : undefined;
+}
+
 /** Refuse what a download cannot read: a directory, and anything but a regular file. */
 export function requireRegularFile(stats: Stats): void {
   if (stats.isDirectory()) throw new FsError('IsADirectory');
@@ -45,7 +51,8 @@ export function requireRegularFile(stats: Stats): void {
 /**
  * A regular file of at most SMALL_FILE bytes from `start`, read whole: opened by the
  * jail's one openat2 ({@link Jail.openToRead}), an fstat and a pread. Undefined when it
- * is larger or its lookup must take the jail's longer way (the caller's `jail.open`).
+ * is larger or its lookup must take the jail's longer way (the caller's `jail.open`),
+ * as always without the addon's openat2 or with asynchronous metadata calls.
  */
 export function readSmallBeneath(jail: Jail, path: string, start: number): { stats: Stats; bytes: Buffer } | undefined {
   const fd = jail.openToRead(path);
@@ -58,12 +65,13 @@ export function readSmallBeneath(jail: Jail, path: string, start: number): { sta
     closeSync(fd);
     throw fsErrorFromErrno(err);
   }
-  if (stats.size - start > SMALL_FILE) {
+  const length = wholeReadLength(stats, start);
+  if (length === undefined) {
     closeSync(fd);
     return undefined;
   }
   try {
-    return { stats, bytes: readSmallFile(fd, start, Math.max(0, stats.size - start)) };
+    return { stats, bytes: readSmallFile(fd, start, length) };
   } catch (err) {
     throw fsErrorFromErrno(err);
   }
