@@ -37,6 +37,7 @@ export class PassiveChannel implements DataChannel {
   private waiter: ((socket: Socket) => void) | undefined;
   private handedOut = false;
   private closed = false;
+  readonly clientConnects = true;
 
   /**
    * @param listener the session's passive listener
@@ -57,10 +58,6 @@ export class PassiveChannel implements DataChannel {
 
   get secured(): boolean {
     return this.prepare !== undefined;
-  }
-
-  get clientConnects(): boolean {
-    return true;
   }
 
   get connected(): boolean {
