@@ -35,15 +35,18 @@ static napi_value open_beneath(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   void *add_path = NULL;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, &add_path));
+  const char *usage = add_path ? "openBeneath(dirfd, path, flags)" : "openBeneathFile(dirfd, path, flags)";
+  const char *not_string = add_path ? "openBeneath(dirfd, path, flags): path must be a string"
+                                    : "openBeneathFile(dirfd, path, flags): path must be a string";
   int32_t dirfd = -1, flags = 0;
   if (argc < 3 || napi_get_value_int32(env, argv[0], &dirfd) != napi_ok || napi_get_value_int32(env, argv[2], &flags) != napi_ok) {
-    napi_throw_type_error(env, NULL, "openBeneath(dirfd, path, flags)");
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
   char path[MAX_PATH_BYTES];
   size_t length = 0;
   if (napi_get_value_string_utf8(env, argv[1], path, sizeof(path), &length) != napi_ok) {
-    napi_throw_type_error(env, NULL, "openBeneath(dirfd, path, flags): path must be a string");
+    napi_throw_type_error(env, NULL, not_string);
     return NULL;
   }
   if (length >= sizeof(path) - 1 || strlen(path) != length) {
