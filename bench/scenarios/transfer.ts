@@ -18,12 +18,14 @@ const WARM_UP_BYTES = 32 * 1024 * 1024;
 /** The STOR scenario's upload: the warm-up writes it first, so the timed upload replaces a file as every run after the first would. */
 const STOR_NAME = `${UPLOAD_DIR}/stor.bin`;
 
-async function curlDownload(target: Target, path: string, expected: number): Promise<number> {
+/** Download `expected` bytes of `path` (its first ones only, with `range`); returns bytes per second. */
+async function curlDownload(target: Target, path: string, expected: number, range = false): Promise<number> {
   const url = `ftp://${target.host}:${target.port}/${path}`;
   const { stdout } = await run('curl', [
     '--silent', '--show-error', '--output', '/dev/null',
     '--user', `${target.user}:${target.password}`,
     '--write-out', '%{size_download} %{time_pretransfer} %{time_total}',
+    ...(range ? ['--range', `0-${expected - 1}`] : []),
     url,
   ]);
   const [size, pretransfer, total] = stdout.trim().split(' ').map(Number) as [number, number, number];
@@ -54,12 +56,6 @@ async function nodeUpload(target: Target, path: string, size: number): Promise<n
   return size / seconds;
 }
 
-/** The first WARM_UP_BYTES of `path` (REST 0, then the client closes the data connection). */
-async function curlWarmUp(target: Target, path: string): Promise<void> {
-  const url = `ftp://${target.host}:${target.port}/${path}`;
-  await run('curl', ['--silent', '--output', '/dev/null', '--user', `${target.user}:${target.password}`, '--range', `0-${WARM_UP_BYTES - 1}`, url]);
-}
-
 export const retr: Scenario = {
   name: 'RETR big file',
   unit: 'GiB/s',
@@ -68,7 +64,7 @@ export const retr: Scenario = {
   operationUnit: 'MiB',
   // A short download first, as for STOR: a fresh server's first transfer (thread pool,
   // JIT) ran 15-25 % slower than its next one here, which no long-running server pays.
-  warmUp: (server) => curlWarmUp(server.target, BIG_FILE),
+  warmUp: async (server) => void (await curlDownload(server.target, BIG_FILE, WARM_UP_BYTES, true)),
   run: async (server, config) => (await curlDownload(server.target, BIG_FILE, config.retrBytes)) / GiB,
 };
 
